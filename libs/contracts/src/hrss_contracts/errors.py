@@ -1,0 +1,99 @@
+"""The error catalogue (API.md) and the one exception type that carries it across RPC.
+
+Messages are the user manual's texts, character for character; where the manual has none the
+text is the platform's own and stays stable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    code: str
+    status: int
+    message: str
+
+
+def _entries(*rows: tuple[str, int, str]) -> dict[str, CatalogueEntry]:
+    return {code: CatalogueEntry(code, status, message) for code, status, message in rows}
+
+
+CATALOGUE: dict[str, CatalogueEntry] = _entries(
+    # manual 5.1.1
+    ("ENTERPRISE_NOT_VERIFIED", 422, "企业信息在组织机构相关信息库验证失败,无法注册!"),
+    # manual 5.1.2
+    ("LEGAL_ACCOUNT_EXISTS", 409, "根据统一社会信用代码发现,当前法人账号已经存在,可以直接扫码登录!"),
+    # manual 5.2.1.1 - 5.2.1.5
+    ("ACCOUNT_REQUIRED", 400, "账号不能为空!"),
+    ("PASSWORD_REQUIRED", 400, "密码不能为空!"),
+    ("BAD_CREDENTIALS", 401, "用户名或密码错误!"),
+    ("ACCOUNT_NOT_FOUND", 401, "未查询到登录人信息,请注册!"),
+    ("USE_QR_LOGIN", 401, "根据统一社会信用代码发现,当前法人账号已经存在,可以直接扫码登录!"),
+    # manual 5.2.2.1, 5.2.2.2
+    ("LEGAL_ACCOUNT_NOT_FOUND", 401, "未找到当前法人账号信息,请先注册法人账号!"),
+    ("CLERK_ACCOUNT_NOT_FOUND", 401, "未找到当前办事员账号信息,请联系法人授权或者去窗口授权!"),
+    # manual 5.3; the numbers are masked by the caller (masking.py)
+    (
+        "PUBLIC_SERVICE_REGISTRATION_MISSING",
+        422,
+        "系统没有识别到统一社会信用代码:{uscc} 以及法人信息证件号码:{id_number}的有效公共服务注册信息,"
+        "请在公共服务端办理注册后再由经办机构进行授权操作。",
+    ),
+    # the platform's own
+    ("REGISTRATION_MISMATCH", 422, "注册信息与参保登记信息不一致,请核对后重新注册!"),
+    ("VALIDATION_FAILED", 400, "输入信息有误,请检查后重新提交!"),
+    ("MALFORMED_REQUEST", 400, "请求格式错误,请提交合法的JSON!"),
+    ("PAYLOAD_TOO_LARGE", 413, "请求内容过大!"),
+    ("NOT_FOUND", 404, "请求的资源不存在!"),
+    ("METHOD_NOT_ALLOWED", 405, "不支持该请求方法!"),
+    ("ENTERPRISE_NOT_FOUND", 404, "未找到该单位信息!"),
+    ("SERVICE_UNAVAILABLE", 503, "服务暂时不可用,请稍后再试!"),
+    ("INTERNAL_ERROR", 500, "系统内部错误,请稍后再试!"),
+)
+
+
+class CatalogueError(Exception):
+    """An outcome the caller must see with its catalogue code.
+
+    ``args`` are ``(code, fields, params)`` so the error survives nameko's RPC serialisation
+    and is rebuilt on the calling side (``hrss_kit.rpc``): ``fields`` maps a request field to
+    a list of messages, ``params`` fills the placeholders of the catalogue message.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        fields: dict[str, list[str]] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> None:
+        if code not in CATALOGUE:
+            raise ValueError(f"unknown catalogue code {code!r}")
+        super().__init__(code, fields or {}, params or {})
+        self.code = code
+        self.fields: dict[str, list[str]] = fields or {}
+        self.params: dict[str, str] = params or {}
+
+    @property
+    def entry(self) -> CatalogueEntry:
+        return CATALOGUE[self.code]
+
+    @property
+    def status(self) -> int:
+        return self.entry.status
+
+    @property
+    def message(self) -> str:
+        return self.entry.message.format(**self.params) if self.params else self.entry.message
+
+    def to_body(self) -> dict[str, Any]:
+        """The HTTP error body of API.md."""
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.fields:
+            error["fields"] = self.fields
+        return {"error": error}
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"

@@ -1,0 +1,131 @@
+"""Event envelope and one data schema per event type and version.
+
+Every event that leaves a service is ``{event_id, event_type, schema_version, source,
+occurred_at, aggregate_id, data}``. Consumers load with ``unknown=EXCLUDE`` so a producer may
+add fields without breaking them; a change of shape gets a new ``schema_version`` and an
+upcaster here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, Callable
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from hrss_contracts.fields import IdNumber, InsuranceType, Uscc
+
+
+class EnvelopeSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    event_id = fields.UUID(required=True)
+    event_type = fields.String(required=True)
+    schema_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    source = fields.String(required=True)
+    occurred_at = fields.AwareDateTime(required=True)
+    aggregate_id = fields.String(required=True)
+    data = fields.Dict(required=True)
+
+
+class _Data(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class RelationData(_Data):
+    relation_id = fields.String(required=True)
+    unit_no = fields.String(required=True)
+    insurance = InsuranceType(required=True)
+    agency = fields.String(required=True)
+
+
+class UnitData(_Data):
+    unit_no = fields.String(required=True)
+    relations = fields.List(fields.Nested(RelationData), required=True)
+
+
+class EnterpriseRegisteredV1(_Data):
+    """企业注册成功: the enterprise with every unit number and insurance relation."""
+
+    uscc = Uscc(required=True)
+    name = fields.String(required=True)
+    address = fields.String(required=True, allow_none=True)
+    legal_rep_name = fields.String(required=True)
+    legal_rep_id = IdNumber(required=True)
+    legal_rep_phone = fields.String(required=True)
+    units = fields.List(fields.Nested(UnitData), required=True)
+    registered_at = fields.AwareDateTime(required=True)
+
+
+class RegistrationRejectedV1(_Data):
+    """A registration the three sources did not support (5.1.1) or that did not match them."""
+
+    uscc = Uscc(required=True)
+    reason = fields.String(required=True, validate=validate.OneOf(["not_verified", "mismatch"]))
+    mismatched_fields = fields.List(fields.String(), load_default=list)
+    decided_at = fields.AwareDateTime(required=True)
+
+
+class AccountCreatedV1(_Data):
+    account_id = fields.String(required=True)
+    login_name = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["enterprise", "agency"]))
+    uscc = fields.String(allow_none=True, load_default=None)
+    has_password = fields.Boolean(required=True)
+
+
+EVENT_SCHEMAS: dict[tuple[str, int], type[Schema]] = {
+    ("EnterpriseRegistered", 1): EnterpriseRegisteredV1,
+    ("RegistrationRejected", 1): RegistrationRejectedV1,
+    ("AccountCreated", 1): AccountCreatedV1,
+}
+
+LATEST_VERSION: dict[str, int] = {}
+for _type, _version in EVENT_SCHEMAS:
+    LATEST_VERSION[_type] = max(_version, LATEST_VERSION.get(_type, 0))
+
+# (event_type, from_version) -> function turning data of that version into the next one.
+UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def new_envelope(
+    event_type: str, source: str, aggregate_id: str, data: dict[str, Any]
+) -> dict[str, Any]:
+    """Validate ``data`` against the latest schema of ``event_type`` and wrap it."""
+    version = LATEST_VERSION[event_type]
+    schema = EVENT_SCHEMAS[(event_type, version)]()
+    dumped = schema.dump(schema.load(data))
+    return {
+        "event_id": str(uuid.uuid4()),
+        "event_type": event_type,
+        "schema_version": version,
+        "source": source,
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "aggregate_id": aggregate_id,
+        "data": dumped,
+    }
+
+
+def load_envelope(body: dict[str, Any]) -> dict[str, Any]:
+    """Check an incoming envelope and upcast its data to the latest version we know.
+
+    Returns the envelope as JSON-ready values with ``data`` loaded by its schema (unknown
+    fields dropped). Raises ``marshmallow.ValidationError`` for a malformed envelope.
+    """
+    envelope = EnvelopeSchema().load(body)
+    event_type, version = envelope["event_type"], envelope["schema_version"]
+    data = dict(envelope["data"])
+    while (event_type, version) in UPCASTERS:
+        data = UPCASTERS[(event_type, version)](data)
+        version += 1
+    schema_cls = EVENT_SCHEMAS.get((event_type, version))
+    if schema_cls is None:
+        raise ValidationError({"event_type": [f"unknown event {event_type} v{version}"]})
+    return {
+        **body,
+        "schema_version": version,
+        "data": schema_cls().load(data),
+    }

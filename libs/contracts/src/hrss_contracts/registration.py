@@ -1,0 +1,51 @@
+"""Registration request (manual 5.1): validated by the gateway and loaded again by the services."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from hrss_contracts.fields import IdNumber, Uscc
+
+PHONE_PATTERN = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$"
+
+
+class RegistrationRequestSchema(Schema):
+    """法人注册: the enterprise's code and name, the legal representative, an optional password."""
+
+    class Meta:
+        unknown = RAISE
+
+    uscc = Uscc(required=True, metadata={"description": "统一社会信用代码", "example": "91110000600037341L"})
+    name = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=200, error="单位名称不能为空且不超过200字"),
+        metadata={"description": "单位名称"},
+    )
+    legal_rep_name = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=50, error="法人姓名不能为空且不超过50字"),
+        metadata={"description": "法人姓名"},
+    )
+    legal_rep_id = IdNumber(required=True, metadata={"description": "法人身份证号"})
+    phone = fields.String(
+        required=True,
+        validate=validate.Regexp(PHONE_PATTERN, error="联系电话格式不正确"),
+        metadata={"description": "法人联系电话", "example": "13800138000"},
+    )
+    password = fields.String(
+        load_default=None,
+        allow_none=True,
+        load_only=True,
+        validate=validate.Length(min=8, max=128, error="密码长度应为8至128位"),
+        metadata={"description": "可选; 设置后可用账号密码登录"},
+    )
+
+
+class RegistrationResultSchema(Schema):
+    uscc = fields.String(required=True)
+    status = fields.String(required=True, metadata={"example": "registered"})
+
+
+def strip_names(data: dict[str, object]) -> dict[str, object]:
+    """Names are compared trimmed: blanks around a name are no part of it."""
+    return {k: v.strip() if isinstance(v, str) and k != "password" else v for k, v in data.items()}

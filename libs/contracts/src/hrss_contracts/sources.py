@@ -1,0 +1,82 @@
+"""Source records of the three verification sources (API.md, "Source record").
+
+One JSON object per line; ``units`` is empty for the market registry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from hrss_contracts.fields import IdNumber, InsuranceType, Uscc
+
+SOURCES = ("market", "enterprise-pension", "institution-pension")
+PENSION_SOURCES = ("enterprise-pension", "institution-pension")
+
+
+class SourceRelationSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    insurance = InsuranceType(required=True)
+    agency = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class SourceUnitSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    unit_no = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    relations = fields.List(fields.Nested(SourceRelationSchema), required=True)
+
+    @validates_schema
+    def one_relation_per_insurance(self, data: dict[str, Any], **_: Any) -> None:
+        kinds = [r["insurance"] for r in data.get("relations", [])]
+        if len(kinds) != len(set(kinds)):
+            raise ValidationError("同一单位编号的险种重复", "relations")
+
+
+class SourceRecordSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    uscc = Uscc(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    legal_rep_name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    legal_rep_id = IdNumber(required=True)
+    legal_rep_phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
+    units = fields.List(fields.Nested(SourceUnitSchema), load_default=list)
+
+    @validates_schema
+    def unit_numbers_unique(self, data: dict[str, Any], **_: Any) -> None:
+        numbers = [u["unit_no"] for u in data.get("units", [])]
+        if len(numbers) != len(set(numbers)):
+            raise ValidationError("单位编号重复", "units")
+
+
+class ImportRequestSchema(Schema):
+    """RPC payload of ``enterprise.import_sources`` besides the records, which are loaded one
+    by one (``SourceRecordSchema``) so a bad record is refused and the others still land."""
+
+    source = fields.String(required=True, validate=validate.OneOf(SOURCES))
+    first_line = fields.Integer(load_default=1)
+
+
+def refusal_reason(messages: Any) -> str:
+    """Flatten marshmallow's nested messages into one readable line."""
+    parts: list[str] = []
+
+    def walk(prefix: str, node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(prefix, item)
+        else:
+            parts.append(f"{prefix}: {node}" if prefix else str(node))
+
+    walk("", messages)
+    return "; ".join(parts)

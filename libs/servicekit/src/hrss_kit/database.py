@@ -1,0 +1,113 @@
+"""A SQLAlchemy engine per service container and a session per nameko worker."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from nameko.extensions import DependencyProvider
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from hrss_kit.outbox import OutboxRelay
+from hrss_kit.relay import RelayRunner
+from hrss_kit.retry import RetryPolicy
+
+DATABASE_URL_KEY = "DATABASE_URL"
+OUTBOX_RELAY_KEY = "OUTBOX_RELAY"
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine fit for eventlet workers.
+
+    SQLite: one connection may be used by several green threads (``check_same_thread``),
+    WAL so the relay's reads never wait for a writer, and a busy timeout. Postgres: psycopg2,
+    which eventlet's monkey patch makes cooperative, and a pool sized for the worker count.
+    """
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10}, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+class UnitOfWorkDatabase:
+    """What a worker gets: sessions whose commits wake the outbox relay."""
+
+    def __init__(self, factory: sessionmaker[Session], metadata: MetaData, retry_policy: RetryPolicy) -> None:
+        self._factory = factory
+        self.engine: Engine = factory.kw["bind"]
+        self.tables = metadata.tables
+        self.retry_policy = retry_policy
+
+    def session(self) -> Session:
+        """A new session; the caller commits and closes it (a unit of work does)."""
+        return self._factory()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One database transaction: committed when the block ends, rolled back on error."""
+        with self._factory() as session, session.begin():
+            yield session
+
+
+class Database(DependencyProvider):
+    """nameko dependency: ``self.db.transaction()`` in a worker.
+
+    The engine is built once in ``setup`` from ``DATABASE_URL``; ``on_commit`` callbacks run
+    after each commit that wrote outbox rows (the relay uses it to publish at once).
+    """
+
+    def __init__(self, metadata: MetaData) -> None:
+        self.metadata = metadata
+        self.engine: Engine | None = None
+        self.factory: sessionmaker[Session] | None = None
+        self._commit_listeners: list[Callable[[], None]] = []
+        self.relay: RelayRunner | None = None
+
+    def setup(self) -> None:
+        self.engine = make_engine(self.container.config[DATABASE_URL_KEY])
+        self.factory = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self.factory, "after_commit", self._after_commit)
+        self.retry_policy = RetryPolicy.from_config(self.container.config)
+
+    def add_commit_listener(self, listener: Callable[[], None]) -> None:
+        self._commit_listeners.append(listener)
+
+    def _after_commit(self, session: Session) -> None:
+        if session.info.pop("outbox_written", False):
+            for listener in self._commit_listeners:
+                listener()
+
+    def start(self) -> None:
+        outbox = self.metadata.tables.get("outbox")
+        if outbox is None or not self.container.config.get(OUTBOX_RELAY_KEY, True):
+            return
+        assert self.engine is not None
+        relay = OutboxRelay(self.engine, outbox, self.container.config["AMQP_URI"])
+        self.relay = RelayRunner(relay, float(self.container.config.get("OUTBOX_POLL_SECONDS", 1.0)))
+        self.add_commit_listener(self.relay.wake)
+        self.container.spawn_managed_thread(self.relay.run, identifier="outbox-relay")
+        self.relay.wake()  # rows a previous process left behind
+
+    def stop(self) -> None:
+        if self.relay is not None:
+            self.relay.stop()
+        if self.engine is not None:
+            self.engine.dispose()
+
+    def get_dependency(self, worker_ctx: Any) -> UnitOfWorkDatabase:
+        assert self.factory is not None
+        return UnitOfWorkDatabase(self.factory, self.metadata, self.retry_policy)

@@ -1,0 +1,135 @@
+"""Idempotent, retried and parked event handling.
+
+A handler decorated with ``reliable_handler`` runs its effect in one transaction together
+with a ``processed_events`` row keyed by (consumer, event id): a duplicate delivery finds the
+row and changes nothing. A handler that raises has the event stored in ``failed_events`` and
+retried with exponential backoff by ``RetryPoller``; after the last attempt it is *parked*,
+listed and replayed by ``hrssctl events parked|replay``. Only if even that write fails is the
+message requeued (``requeue_on_error``), so no event is lost to an exception.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import time
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import ValidationError
+from nameko.events import EventHandler
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from hrss_contracts.events import load_envelope
+from hrss_kit.database import UnitOfWorkDatabase
+from hrss_kit.retry import PARKED, RETRYING, RetryPoller
+from hrss_kit.sql import insert_ignore
+
+log = logging.getLogger(__name__)
+
+Effect = Callable[[Session, dict[str, Any]], Any]
+
+
+def handle_reliably(db: UnitOfWorkDatabase, consumer: str, body: dict[str, Any], effect: Effect) -> str:
+    """Apply ``effect`` to the event once; returns ``done``, ``duplicate`` or ``failed``."""
+    processed, failed = db.tables["processed_events"], db.tables["failed_events"]
+    try:
+        envelope = load_envelope(body)
+    except ValidationError as exc:
+        # No retry can mend a malformed event: park it straight away for an operator.
+        _record_failure(db, consumer, body, f"malformed event: {exc.messages}", park=True)
+        return "failed"
+    event_id = str(envelope["event_id"])
+    try:
+        with db.transaction() as session:
+            key = {"consumer": consumer, "event_id": event_id}
+            claimed = insert_ignore(session, processed, {**key, "processed_at": datetime.now(UTC)})
+            if claimed:
+                effect(session, envelope)
+            session.execute(delete(failed).filter_by(**key))
+        return "done" if claimed else "duplicate"
+    except Exception:
+        log.warning("handler %s failed on event %s", consumer, event_id, exc_info=True)
+        _record_failure(db, consumer, body, traceback.format_exc(limit=5))
+        return "failed"
+
+
+def _record_failure(db: UnitOfWorkDatabase, consumer: str, body: dict[str, Any], error: str,
+                    park: bool = False) -> None:
+    failed, policy = db.tables["failed_events"], db.retry_policy
+    now = datetime.now(UTC)
+    event_id = str(body.get("event_id", "?"))
+    try:
+        with db.transaction() as session:
+            row = session.execute(
+                select(failed.c.attempts).filter_by(consumer=consumer, event_id=event_id).with_for_update()
+            ).first()
+            attempts = (row.attempts if row else 0) + 1
+            parked = park or attempts >= policy.max_attempts
+            values = {
+                "attempts": attempts,
+                "status": PARKED if parked else RETRYING,
+                "next_attempt_at": None if parked else now + policy.delay(attempts),
+                "last_error": error[-4000:],
+                "last_failed_at": now,
+            }
+            if row is None:
+                session.execute(failed.insert().values(
+                    consumer=consumer, event_id=event_id, event_type=str(body.get("event_type", "?")),
+                    body=json.dumps(body, ensure_ascii=False, default=str), first_failed_at=now, **values,
+                ))
+            else:
+                session.execute(failed.update().filter_by(consumer=consumer, event_id=event_id).values(**values))
+    except Exception:
+        # Not even the failure could be stored: hand the message back to the broker rather
+        # than lose it, after a pause so a database outage is not a hot loop.
+        time.sleep(1.0)
+        raise
+    (log.error if parked else log.info)(
+        "event %s for %s %s after attempt %d", event_id, consumer, "parked" if parked else "will be retried", attempts
+    )
+
+
+class ReliableEventHandler(EventHandler):
+    """nameko ``event_handler`` that requeues rather than drops, and registers for retries."""
+
+    def __init__(self, source_service: str, event_type: str, **kwargs: Any) -> None:
+        kwargs["requeue_on_error"] = True
+        super().__init__(source_service, event_type, **kwargs)
+
+    @property
+    def consumer_name(self) -> str:
+        return f"{self.container.service_name}.{self.method_name}"
+
+    retry_poller = RetryPoller()
+
+    def setup(self) -> None:
+        super().setup()
+        self.retry_poller.register_provider(self)
+
+    def stop(self) -> None:
+        self.retry_poller.unregister_provider(self)
+        super().stop()
+
+
+def reliable_handler(source_service: str, event_type: str, db_attr: str = "db") -> Callable[..., Any]:
+    """Decorate ``def on_x(self, session, envelope)``: idempotent, retried, never dropped.
+
+    The service must have a ``Database`` dependency named ``db_attr``. The effect runs inside
+    the transaction that records the event as processed; it must not commit itself.
+    """
+
+    def decorator(fn: Callable[..., Any]) -> Any:
+        @functools.wraps(fn)
+        def handler(self: Any, body: dict[str, Any]) -> str:
+            consumer = f"{self.name}.{fn.__name__}"
+            return handle_reliably(getattr(self, db_attr), consumer, body,
+                                   lambda session, envelope: fn(self, session, envelope))
+
+        return ReliableEventHandler.decorator(source_service, event_type)(handler)
+
+    return decorator

@@ -1,0 +1,59 @@
+"""JSON logs: one object per line with the nameko call id; ID numbers never reach a log.
+
+``CallIdLogging`` (a dependency provider) puts the worker's call id into a context variable
+for the worker's green thread; ``JsonFormatter`` writes it with every record.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from nameko.extensions import DependencyProvider
+
+from hrss_contracts.masking import mask_id_numbers_in_text
+
+call_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("call_id", default=None)
+
+
+class JsonFormatter(logging.Formatter):
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self.service = service
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "service": self.service,
+            "logger": record.name,
+            "message": mask_id_numbers_in_text(record.getMessage()),
+        }
+        current = call_id.get()
+        if current:
+            entry["call_id"] = current
+        if record.exc_info:
+            entry["exception"] = mask_id_numbers_in_text(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(service: str, level: str = "INFO") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter(service))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+class CallIdLogging(DependencyProvider):  # type: ignore[misc]
+    """Tags every log line a worker writes with its nameko call id (``service.method.uuid``)."""
+
+    def worker_setup(self, worker_ctx: Any) -> None:
+        call_id.set(worker_ctx.call_id)
+
+    def worker_teardown(self, worker_ctx: Any) -> None:
+        call_id.set(None)

@@ -1,0 +1,74 @@
+"""Apply a service's Alembic migrations: ``hrss-migrate hrss_enterprise [--url URL]``.
+
+Each service keeps its migrations in ``<package>/migrations``; the database URL comes from
+``--url`` or ``DATABASE_URL``. A SQLite file's folder is created when missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import make_url
+
+
+def alembic_config(package: str, url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", f"{package}:migrations")
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(package: str, url: str) -> None:
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite") and parsed.database:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(package, url), "head")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("package", help="the service package, e.g. hrss_enterprise")
+    parser.add_argument("--url", default=os.environ.get("DATABASE_URL"))
+    args = parser.parse_args()
+    if not args.url:
+        parser.error("give --url or set DATABASE_URL")
+    upgrade(args.package, args.url)
+
+
+def create_kit_tables(op: object) -> None:
+    """For a service's first migration: the kit's outbox and inbox tables."""
+    from sqlalchemy import MetaData
+
+    from hrss_kit.tables import add_kit_tables
+
+    for table in add_kit_tables(MetaData()).values():
+        table.create(op.get_bind())  # type: ignore[attr-defined]
+
+
+def drop_kit_tables(op: object) -> None:
+    from sqlalchemy import MetaData
+
+    from hrss_kit.tables import add_kit_tables
+
+    for table in reversed(list(add_kit_tables(MetaData()).values())):
+        table.drop(op.get_bind())  # type: ignore[attr-defined]
+
+
+def run_migrations(target_metadata: object) -> None:
+    """The body of every service's ``migrations/env.py`` (online mode only)."""
+    from alembic import context
+    from sqlalchemy import create_engine
+
+    url = context.config.get_main_option("sqlalchemy.url")
+    assert url, "sqlalchemy.url is not set"
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata,
+                          render_as_batch=url.startswith("sqlite"))
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()

@@ -1,0 +1,119 @@
+"""Retries of failed event handling, and the operator's view of parked events."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import eventlet
+from nameko.extensions import ProviderCollector, SharedExtension
+from sqlalchemy import Engine, Table, select, update
+
+log = logging.getLogger(__name__)
+
+RETRYING, PARKED = "retrying", "parked"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Backoff ``base * 2^(attempt-1)`` seconds; parked after ``max_attempts`` failures."""
+
+    max_attempts: int = 5
+    base_seconds: float = 2.0
+
+    def delay(self, attempts: int) -> timedelta:
+        return timedelta(seconds=self.base_seconds * 2 ** (attempts - 1))
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> RetryPolicy:
+        return cls(
+            int(config.get("EVENT_RETRY_MAX_ATTEMPTS", cls.max_attempts)),
+            float(config.get("EVENT_RETRY_BASE_SECONDS", cls.base_seconds)),
+        )
+
+
+class RetryPoller(SharedExtension, ProviderCollector):  # type: ignore[misc]
+    """Re-runs due failed events through their own entrypoint, so the retry is an ordinary
+    worker with its dependencies; shared by all reliable handlers of a container."""
+
+    lease = timedelta(seconds=60)
+
+    def start(self) -> None:
+        self.poll_seconds = float(self.container.config.get("EVENT_RETRY_POLL_SECONDS", 1.0))
+        self.container.spawn_managed_thread(self._run, identifier="event-retry-poller")
+
+    def _database(self) -> Any:
+        from hrss_kit.database import Database
+
+        return next(d for d in self.container.dependencies if isinstance(d, Database))
+
+    def _run(self) -> None:
+        while True:
+            eventlet.sleep(self.poll_seconds)
+            try:
+                self.retry_due()
+            except Exception:
+                log.exception("event retry poll failed")
+
+    def retry_due(self) -> int:
+        providers = {p.consumer_name: p for p in self._providers}
+        if not providers:
+            return 0
+        engine: Engine = self._database().engine
+        failed: Table = self._database().metadata.tables["failed_events"]
+        now = datetime.now(UTC)
+        with engine.connect() as conn:
+            due = conn.execute(
+                select(failed.c.consumer, failed.c.event_id, failed.c.body, failed.c.next_attempt_at)
+                .where(failed.c.status == RETRYING, failed.c.next_attempt_at <= now,
+                       failed.c.consumer.in_(list(providers)))
+                .order_by(failed.c.next_attempt_at)
+                .limit(50)
+            ).all()
+        spawned = 0
+        for row in due:
+            with engine.begin() as conn:
+                # Claim the row (a lease) so no other poller, here or in a replica, runs it too.
+                claimed = conn.execute(
+                    update(failed)
+                    .where(failed.c.consumer == row.consumer, failed.c.event_id == row.event_id,
+                           failed.c.status == RETRYING, failed.c.next_attempt_at == row.next_attempt_at)
+                    .values(next_attempt_at=now + self.lease)
+                ).rowcount
+            if claimed:
+                provider = providers[row.consumer]
+                self.container.spawn_worker(
+                    provider, (json.loads(row.body),), {},
+                    handle_result=lambda _ctx, result, exc_info: (result, exc_info),
+                )
+                spawned += 1
+        return spawned
+
+
+def list_failed(engine: Engine, failed: Table, status: str | None = PARKED) -> list[dict[str, Any]]:
+    query = select(failed).order_by(failed.c.last_failed_at)
+    if status:
+        query = query.where(failed.c.status == status)
+    with engine.connect() as conn:
+        return [
+            {
+                "consumer": r.consumer, "event_id": r.event_id, "event_type": r.event_type,
+                "attempts": r.attempts, "status": r.status, "last_error": r.last_error.strip().splitlines()[-1],
+                "last_failed_at": r.last_failed_at.isoformat(),
+            }
+            for r in conn.execute(query)
+        ]
+
+
+def replay_parked(engine: Engine, failed: Table, event_id: str | None = None) -> int:
+    """Put parked events (all, or one) back in line for an immediate retry."""
+    query = update(failed).where(failed.c.status == PARKED)
+    if event_id:
+        query = query.where(failed.c.event_id == event_id)
+    with engine.begin() as conn:
+        return conn.execute(
+            query.values(status=RETRYING, attempts=0, next_attempt_at=datetime.now(UTC))
+        ).rowcount

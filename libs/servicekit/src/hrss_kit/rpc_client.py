@@ -1,0 +1,203 @@
+"""RPC clients: ``ServiceRpc`` (nameko dependency) and ``StandaloneRpc`` (plain programs)."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import uuid
+from typing import Any
+
+import kombu
+from kombu import Queue
+from nameko.extensions import DependencyProvider, SharedExtension
+
+from hrss_kit.rpc import DEFAULT_TIMEOUT, RPC_EXCHANGE, RpcTimeout, rebuild_error
+
+log = logging.getLogger(__name__)
+
+
+class _Pending:
+    __slots__ = ("event", "body")
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.body: dict[str, Any] | None = None
+
+
+class RpcTransport:
+    """One AMQP connection carrying requests out and replies back.
+
+    With ``background=True`` (inside a service, under eventlet) a green thread reads replies
+    and any returned (unroutable) request; callers wait on their own event. Otherwise each
+    call reads the connection itself until its reply arrives.
+    """
+
+    def __init__(self, amqp_uri: str, background: bool) -> None:
+        self.amqp_uri = amqp_uri
+        self.background = background
+        self.reply_key = uuid.uuid4().hex
+        self._pending: dict[str, _Pending] = {}
+        self._write_lock = threading.Lock()
+        self._stopped = False
+        self._connect()
+
+    def _connect(self) -> None:
+        self.connection = kombu.Connection(self.amqp_uri, heartbeat=0)
+        channel = self.connection.channel()
+        queue = Queue(f"rpc.reply-hrss-{self.reply_key}", exchange=RPC_EXCHANGE,
+                      routing_key=self.reply_key, auto_delete=True, exclusive=True)
+        self.consumer = kombu.Consumer(channel, queues=[queue], callbacks=[self._on_reply],
+                                       no_ack=True, accept=["json"])
+        self.consumer.consume()
+        self.producer = kombu.Producer(channel, on_return=self._on_return)
+        if self.background:
+            threading.Thread(target=self._read_forever, name="rpc-replies", daemon=True).start()
+
+    def _on_reply(self, body: dict[str, Any], message: Any) -> None:
+        pending = self._pending.pop(message.properties.get("correlation_id"), None)
+        if pending is not None:
+            pending.body = body
+            pending.event.set()
+
+    def _on_return(self, _exc: Any, _exchange: Any, _routing_key: Any, message: Any) -> None:
+        # Nobody consumes that routing key: no such service is running. Fail fast.
+        pending = self._pending.pop(message.properties.get("correlation_id"), None)
+        if pending is not None:
+            pending.event.set()
+
+    def _read_forever(self) -> None:
+        connection = self.connection
+        while not self._stopped and connection is self.connection:
+            try:
+                connection.drain_events(timeout=1)
+            except socket.timeout:
+                continue
+            except Exception:
+                if self._stopped:
+                    return
+                log.warning("RPC reply connection lost; reconnecting", exc_info=True)
+                self._fail_all()
+                try:
+                    self._connect()
+                except Exception:
+                    log.exception("RPC reconnect failed")
+                    threading.Event().wait(1.0)
+                    continue
+                return
+
+    def _fail_all(self) -> None:
+        pending, self._pending = self._pending, {}
+        for p in pending.values():
+            p.event.set()
+
+    def call(self, service: str, method: str, kwargs: dict[str, Any], timeout: float = DEFAULT_TIMEOUT,
+             headers: dict[str, Any] | None = None) -> Any:
+        correlation_id = uuid.uuid4().hex
+        pending = self._pending[correlation_id] = _Pending()
+        try:
+            with self._write_lock:
+                self.producer.publish(
+                    {"args": [], "kwargs": kwargs}, serializer="json", exchange=RPC_EXCHANGE,
+                    routing_key=f"{service}.{method}", reply_to=self.reply_key,
+                    correlation_id=correlation_id, mandatory=True, headers=headers or {}, retry=False,
+                )
+            if self.background:
+                pending.event.wait(timeout)
+            else:
+                self._read_until(pending, timeout)
+        except OSError as exc:
+            raise RpcTimeout(service, method) from exc
+        finally:
+            self._pending.pop(correlation_id, None)
+        if pending.body is None:
+            raise RpcTimeout(service, method)
+        if pending.body.get("error"):
+            raise rebuild_error(pending.body["error"])
+        return pending.body.get("result")
+
+    def _read_until(self, pending: _Pending, timeout: float) -> None:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while not pending.event.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            try:
+                self.connection.drain_events(timeout=min(left, 1.0))
+            except socket.timeout:
+                continue
+
+    def close(self) -> None:
+        self._stopped = True
+        try:
+            self.connection.release()
+        except Exception:  # closing a broken connection
+            pass
+
+
+class ServiceClient:
+    """``client.method(**kwargs)`` calls ``service.method`` with the worker's call id stack."""
+
+    def __init__(self, transport: RpcTransport, service: str, timeout: float, headers: dict[str, Any]) -> None:
+        self._transport, self._service, self._timeout, self._headers = transport, service, timeout, headers
+
+    def __getattr__(self, method: str) -> Any:
+        if method.startswith("_"):
+            raise AttributeError(method)
+
+        def call(**kwargs: Any) -> Any:
+            return self._transport.call(self._service, method, kwargs, self._timeout, self._headers)
+
+        return call
+
+
+class _SharedTransport(SharedExtension):  # type: ignore[misc]
+    def setup(self) -> None:
+        self.transport: RpcTransport | None = None
+
+    def get(self) -> RpcTransport:
+        if self.transport is None:
+            self.transport = RpcTransport(self.container.config["AMQP_URI"], background=True)
+        return self.transport
+
+    def stop(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+
+class ServiceRpc(DependencyProvider):  # type: ignore[misc]
+    """nameko dependency: ``ServiceRpc("enterprise", timeout=5)`` → ``self.enterprise.verify(...)``.
+
+    Every call has a timeout; past it, or when no such service runs, ``RpcTimeout`` (503).
+    """
+
+    transport = _SharedTransport()
+
+    def __init__(self, service: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.service, self.timeout = service, timeout
+
+    def get_dependency(self, worker_ctx: Any) -> ServiceClient:
+        headers = {"nameko.call_id_stack": worker_ctx.call_id_stack}
+        return ServiceClient(self.transport.get(), self.service, self.timeout, headers)
+
+
+class StandaloneRpc:
+    """RPC from a plain program (hrssctl, tests, benchmarks): ``StandaloneRpc(uri).service(name)``."""
+
+    def __init__(self, amqp_uri: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.transport = RpcTransport(amqp_uri, background=False)
+        self.timeout = timeout
+
+    def service(self, name: str, timeout: float | None = None) -> ServiceClient:
+        return ServiceClient(self.transport, name, timeout or self.timeout, {})
+
+    def close(self) -> None:
+        self.transport.close()
+
+    def __enter__(self) -> StandaloneRpc:
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.close()

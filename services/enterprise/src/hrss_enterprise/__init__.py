@@ -1,0 +1,1 @@
+"""Enterprise service: the three verification sources, registration decisions, enterprises."""

@@ -1,0 +1,130 @@
+"""Repositories: the enterprise service's aggregates in and out of its tables."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from hrss_enterprise.adapters.orm import (
+    enterprises,
+    insurance_relations,
+    registration_decisions,
+    source_records,
+    source_units,
+    units,
+)
+from hrss_enterprise.domain.model import Enterprise, InsuranceRelation, SourceRecord, Unit
+from hrss_enterprise.service_layer.ports import DecisionLog, EnterpriseRepository, SourceRepository
+
+
+def units_to_json(items: tuple[Unit, ...] | list[Unit]) -> list[dict[str, Any]]:
+    return [
+        {"unit_no": u.unit_no, "relations": [{"insurance": r.insurance, "agency": r.agency} for r in u.relations]}
+        for u in items
+    ]
+
+
+def units_from_json(items: list[dict[str, Any]]) -> tuple[Unit, ...]:
+    return tuple(
+        Unit(u["unit_no"], tuple(InsuranceRelation(u["unit_no"], r["insurance"], r["agency"]) for r in u["relations"]))
+        for u in items
+    )
+
+
+class SqlSourceRepository(SourceRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, source: str, uscc: str) -> SourceRecord | None:
+        row = self.session.execute(select(source_records).filter_by(source=source, uscc=uscc)).first()
+        return self._record(row) if row else None
+
+    def for_uscc(self, uscc: str) -> dict[str, SourceRecord]:
+        rows = self.session.execute(select(source_records).filter_by(uscc=uscc)).all()
+        return {row.source: self._record(row) for row in rows}
+
+    def unit_holders(self, unit_nos: list[str]) -> dict[str, str]:
+        rows = self.session.execute(
+            select(source_units.c.unit_no, source_units.c.uscc).where(source_units.c.unit_no.in_(unit_nos))
+        ).all()
+        return {row.unit_no: row.uscc for row in rows}
+
+    def save(self, record: SourceRecord, is_new: bool) -> None:
+        values = {
+            "name": record.name, "address": record.address, "legal_rep_name": record.legal_rep_name,
+            "legal_rep_id": record.legal_rep_id, "legal_rep_phone": record.legal_rep_phone,
+            "units": units_to_json(record.units), "updated_at": datetime.now(UTC),
+        }
+        key = {"source": record.source, "uscc": record.uscc}
+        if is_new:
+            self.session.execute(insert(source_records).values(**key, **values))
+        else:
+            self.session.execute(update(source_records).filter_by(**key).values(**values))
+        self.session.execute(delete(source_units).filter_by(**key))
+        if record.units:
+            self.session.execute(insert(source_units), [{**key, "unit_no": u.unit_no} for u in record.units])
+
+    @staticmethod
+    def _record(row: Any) -> SourceRecord:
+        return SourceRecord(
+            row.source, row.uscc, row.name, row.address, row.legal_rep_name, row.legal_rep_id,
+            row.legal_rep_phone, units_from_json(row.units),
+        )
+
+
+class SqlEnterpriseRepository(EnterpriseRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, enterprise: Enterprise) -> None:
+        self.session.execute(insert(enterprises).values(
+            uscc=enterprise.uscc, name=enterprise.name, address=enterprise.address,
+            legal_rep_name=enterprise.legal_rep_name, legal_rep_id=enterprise.legal_rep_id,
+            legal_rep_phone=enterprise.legal_rep_phone, registered_at=enterprise.registered_at,
+        ))
+        if enterprise.units:
+            self.session.execute(insert(units), [{"unit_no": u.unit_no, "uscc": enterprise.uscc} for u in enterprise.units])
+        relations = [
+            {"relation_id": r.relation_id, "unit_no": r.unit_no, "insurance": r.insurance, "agency": r.agency}
+            for r in enterprise.relations
+        ]
+        if relations:
+            self.session.execute(insert(insurance_relations), relations)
+
+    def get(self, uscc: str) -> Enterprise | None:
+        row = self.session.execute(select(enterprises).filter_by(uscc=uscc)).first()
+        if row is None:
+            return None
+        relation_rows = self.session.execute(
+            select(insurance_relations).join(units).where(units.c.uscc == uscc)
+            .order_by(insurance_relations.c.unit_no, insurance_relations.c.insurance)
+        ).all()
+        unit_nos = self.session.execute(select(units.c.unit_no).filter_by(uscc=uscc).order_by(units.c.unit_no)).scalars()
+        return Enterprise(
+            row.uscc, row.name, row.address, row.legal_rep_name, row.legal_rep_id, row.legal_rep_phone,
+            row.registered_at,
+            [
+                Unit(no, tuple(InsuranceRelation(r.unit_no, r.insurance, r.agency) for r in relation_rows if r.unit_no == no))
+                for no in unit_nos
+            ],
+        )
+
+    def uscc_of_unit(self, unit_no: str) -> str | None:
+        return self.session.execute(select(units.c.uscc).filter_by(unit_no=unit_no)).scalar()
+
+    def unit_holders(self, unit_nos: list[str]) -> dict[str, str]:
+        rows = self.session.execute(select(units.c.unit_no, units.c.uscc).where(units.c.unit_no.in_(unit_nos)))
+        return {row.unit_no: row.uscc for row in rows}
+
+
+class SqlDecisionLog(DecisionLog):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(self, uscc: str, outcome: str, mismatched_fields: list[str], decided_at: datetime) -> None:
+        self.session.execute(insert(registration_decisions).values(
+            uscc=uscc, outcome=outcome, mismatched_fields=mismatched_fields, decided_at=decided_at,
+        ))

@@ -1,0 +1,1 @@
+"""Pure domain of the enterprise service: standard library only."""

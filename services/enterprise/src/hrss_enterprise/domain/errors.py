@@ -1,0 +1,35 @@
+"""What can go wrong in the enterprise service, one precise class per outcome."""
+
+from __future__ import annotations
+
+
+class EnterpriseError(Exception):
+    """Base of the enterprise service's domain errors."""
+
+
+class AlreadyRegistered(EnterpriseError):
+    """5.1.2: the enterprise, and so its legal representative's account, exists."""
+
+
+class NotVerified(EnterpriseError):
+    """5.1.1: none of the three sources knows the code."""
+
+
+class RegistrationMismatch(EnterpriseError):
+    """The sources know the code but not with what was typed in."""
+
+    def __init__(self, fields: list[str]) -> None:
+        super().__init__(fields)
+        self.fields = fields
+
+
+class EnterpriseNotFound(EnterpriseError):
+    pass
+
+
+class RecordRefused(EnterpriseError):
+    """A source record that cannot be imported; the reason is shown to the operator."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -1,0 +1,51 @@
+"""The enterprise service's nameko entrypoints: load, call the service layer, dump."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hrss_contracts.sources import ImportRequestSchema
+from hrss_enterprise.adapters.messages import enterprise_data
+from hrss_enterprise.adapters.orm import metadata
+from hrss_enterprise.adapters.unit_of_work import SqlUnitOfWork
+from hrss_enterprise.entrypoints.errors import catalogue_errors
+from hrss_enterprise.entrypoints.schemas import load_application, load_record
+from hrss_enterprise.service_layer import lookup, registration, sources
+from hrss_kit.database import Database
+from hrss_kit.logs import CallIdLogging
+from hrss_kit.ops import OperationsMixin
+from hrss_kit.rpc import rpc
+
+
+class EnterpriseService(OperationsMixin):
+    name = "enterprise"
+
+    db = Database(metadata)
+    call_ids = CallIdLogging()
+
+    @rpc
+    @catalogue_errors
+    def register(self, application: dict[str, Any]) -> dict[str, Any]:
+        """Verify a registration against the three sources and register the enterprise."""
+        enterprise = registration.register(load_application(application), SqlUnitOfWork(self.db))
+        return enterprise_data(enterprise)
+
+    @rpc
+    @catalogue_errors
+    def import_sources(self, source: str, records: list[Any], first_line: int = 1) -> dict[str, Any]:
+        """Upsert a batch of one source's records; returns counts and refusals with reasons."""
+        request = ImportRequestSchema().load({"source": source, "first_line": first_line})
+        report = sources.ImportReport()
+        loaded = []
+        for line, raw in enumerate(records, start=request["first_line"]):
+            try:
+                loaded.append((line, load_record(request["source"], raw)))
+            except ValueError as refusal:
+                report.refuse(line, raw.get("uscc") if isinstance(raw, dict) else None, str(refusal))
+        return sources.import_records(loaded, report, SqlUnitOfWork(self.db)).as_dict()
+
+    @rpc
+    @catalogue_errors
+    def find_enterprise(self, uscc: str | None = None, unit_no: str | None = None) -> dict[str, Any]:
+        """An enterprise with its units and relations, by code or by any of its unit numbers."""
+        return enterprise_data(lookup.find_enterprise(SqlUnitOfWork(self.db), uscc=uscc, unit_no=unit_no))

@@ -1,0 +1,71 @@
+"""What the service layer needs from the outside world; adapters and fakes implement it."""
+
+from __future__ import annotations
+
+import abc
+from datetime import datetime
+from typing import Any
+
+from hrss_enterprise.domain.events import Event
+from hrss_enterprise.domain.model import Enterprise, SourceRecord
+
+
+class SourceRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, source: str, uscc: str) -> SourceRecord | None: ...
+
+    @abc.abstractmethod
+    def for_uscc(self, uscc: str) -> dict[str, SourceRecord]: ...
+
+    @abc.abstractmethod
+    def unit_holders(self, unit_nos: list[str]) -> dict[str, str]:
+        """Unit number → the code any source holds it under."""
+
+    @abc.abstractmethod
+    def save(self, record: SourceRecord, is_new: bool) -> None: ...
+
+
+class EnterpriseRepository(abc.ABC):
+    @abc.abstractmethod
+    def add(self, enterprise: Enterprise) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, uscc: str) -> Enterprise | None: ...
+
+    @abc.abstractmethod
+    def uscc_of_unit(self, unit_no: str) -> str | None: ...
+
+    @abc.abstractmethod
+    def unit_holders(self, unit_nos: list[str]) -> dict[str, str]:
+        """Unit number → the registered enterprise that holds it."""
+
+
+class DecisionLog(abc.ABC):
+    @abc.abstractmethod
+    def record(self, uscc: str, outcome: str, mismatched_fields: list[str], decided_at: datetime) -> None: ...
+
+
+class UnitOfWork(abc.ABC):
+    """One transaction; events recorded in it are published if, and only if, it commits."""
+
+    sources: SourceRepository
+    enterprises: EnterpriseRepository
+    decisions: DecisionLog
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def publish(self, event: Event) -> None:
+        self.events.append(event)
+
+    def __enter__(self) -> UnitOfWork:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.rollback()
+
+    @abc.abstractmethod
+    def commit(self) -> None: ...
+
+    @abc.abstractmethod
+    def rollback(self) -> None: ...
