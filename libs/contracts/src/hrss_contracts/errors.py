@@ -44,6 +44,7 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
     ),
     # the platform's own
     ("REGISTRATION_MISMATCH", 422, "注册信息与参保登记信息不一致,请核对后重新注册!"),
+    ("REGISTRATION_IN_PROGRESS", 409, "该单位的注册正在办理中,请稍后再试!"),
     ("VALIDATION_FAILED", 400, "输入信息有误,请检查后重新提交!"),
     ("MALFORMED_REQUEST", 400, "请求格式错误,请提交合法的JSON!"),
     ("PAYLOAD_TOO_LARGE", 413, "请求内容过大!"),

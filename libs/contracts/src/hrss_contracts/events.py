@@ -9,8 +9,9 @@ upcaster here.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Callable
+from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
@@ -91,9 +92,7 @@ for _type, _version in EVENT_SCHEMAS:
 UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
-def new_envelope(
-    event_type: str, source: str, aggregate_id: str, data: dict[str, Any]
-) -> dict[str, Any]:
+def new_envelope(event_type: str, source: str, aggregate_id: str, data: dict[str, Any]) -> dict[str, Any]:
     """Validate ``data`` against the latest schema of ``event_type`` and wrap it."""
     version = LATEST_VERSION[event_type]
     schema = EVENT_SCHEMAS[(event_type, version)]()

@@ -13,12 +13,8 @@ _BODY_LENGTH: Final = 17
 _MODULUS: Final = 11
 _CHECK_CHARACTERS: Final = "10X98765432"
 # GB 11643-1999, 7.2: Wi = 2^(18-i) mod 11 for i = 1..17.
-_WEIGHTS: Final = tuple(
-    pow(2, _NUMBER_LENGTH - i, _MODULUS) for i in range(1, _NUMBER_LENGTH)
-)
-_DIGITS: Final = frozenset(
-    "0123456789"
-)  # str.isdigit() would also let in non-ASCII digits
+_WEIGHTS: Final = tuple(pow(2, _NUMBER_LENGTH - i, _MODULUS) for i in range(1, _NUMBER_LENGTH))
+_DIGITS: Final = frozenset("0123456789")  # str.isdigit() would also let in non-ASCII digits
 _BIRTH_DATE: Final = slice(6, 14)
 _EARLIEST_BIRTH_YEAR: Final = 1900
 
@@ -36,9 +32,7 @@ def id_check_character(first17: str) -> str:
     """
     if not _is_digits(first17, _BODY_LENGTH):
         raise ValueError("expected 17 ASCII digits")
-    total = sum(
-        int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True)
-    )
+    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
     return _CHECK_CHARACTERS[total % _MODULUS]
 
 
@@ -55,9 +49,7 @@ def birth_date(number: str, today: date | None = None) -> date:
         ValueError: ``number`` is not a valid ID number.  The message never repeats it.
     """
     _require_check_character(number)
-    return _parse_birth_date(
-        number[_BIRTH_DATE], date.today() if today is None else today
-    )
+    return _parse_birth_date(number[_BIRTH_DATE], date.today() if today is None else today)
 
 
 def is_valid_id_number(number: str, today: date | None = None) -> bool:
@@ -96,8 +88,4 @@ def _parse_birth_date(yyyymmdd: str, today: date) -> date:
 
 
 def _is_digits(text: object, length: int) -> bool:
-    return (
-        isinstance(text, str)
-        and len(text) == length
-        and all(c in _DIGITS for c in text)
-    )
+    return isinstance(text, str) and len(text) == length and all(c in _DIGITS for c in text)

@@ -16,9 +16,7 @@ _USCC_VISIBLE: Final = 10
 _ID_NUMBER_VISIBLE: Final = 11
 # ASCII-only boundaries on purpose: \w would count Chinese characters as word
 # characters, and "证件号码360426199101010071" must still be masked.
-_ID_NUMBER_CANDIDATE: Final = re.compile(
-    r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])"
-)
+_ID_NUMBER_CANDIDATE: Final = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 
 
 def mask_uscc(code: str) -> str:

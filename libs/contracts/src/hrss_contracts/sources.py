@@ -56,12 +56,17 @@ class SourceRecordSchema(Schema):
             raise ValidationError("单位编号重复", "units")
 
 
+class NumberedRecordSchema(Schema):
+    line = fields.Integer(required=True)
+    record = fields.Raw(required=True)
+
+
 class ImportRequestSchema(Schema):
-    """RPC payload of ``enterprise.import_sources`` besides the records, which are loaded one
-    by one (``SourceRecordSchema``) so a bad record is refused and the others still land."""
+    """RPC payload of ``enterprise.import_sources``. Each record keeps its line in the file;
+    records are loaded one by one (``SourceRecordSchema``) so a bad one is refused alone."""
 
     source = fields.String(required=True, validate=validate.OneOf(SOURCES))
-    first_line = fields.Integer(load_default=1)
+    records = fields.List(fields.Nested(NumberedRecordSchema), required=True)
 
 
 def refusal_reason(messages: Any) -> str:

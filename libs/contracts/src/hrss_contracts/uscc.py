@@ -31,10 +31,7 @@ def uscc_check_character(first17: str) -> str:
     """
     if not _is_over_alphabet(first17, _BODY_LENGTH):
         raise ValueError("expected 17 characters of the GB 32100-2015 alphabet")
-    total = sum(
-        _VALUES[character] * weight
-        for character, weight in zip(first17, _WEIGHTS, strict=True)
-    )
+    total = sum(_VALUES[character] * weight for character, weight in zip(first17, _WEIGHTS, strict=True))
     return USCC_ALPHABET[(_MODULUS - total % _MODULUS) % _MODULUS]
 
 
@@ -55,8 +52,4 @@ def is_valid_uscc(code: str) -> bool:
 
 
 def _is_over_alphabet(text: object, length: int) -> bool:
-    return (
-        isinstance(text, str)
-        and len(text) == length
-        and all(character in _VALUES for character in text)
-    )
+    return isinstance(text, str) and len(text) == length and all(character in _VALUES for character in text)

@@ -70,9 +70,7 @@ def test_february_29_is_accepted_only_in_a_leap_year() -> None:
     assert not is_valid_id_number(with_check_character("11010520230229001"))
 
 
-@pytest.mark.parametrize(
-    "yyyymmdd", ["18991231", "00000101", "19910100", "19910431", "19910132"]
-)
+@pytest.mark.parametrize("yyyymmdd", ["18991231", "00000101", "19910100", "19910431", "19910132"])
 def test_impossible_birth_date_is_rejected(yyyymmdd: str) -> None:
     assert not is_valid_id_number(with_check_character("110105" + yyyymmdd + "001"))
 
@@ -91,9 +89,7 @@ def test_birth_date_after_today_is_rejected() -> None:
 
 def test_today_defaults_to_the_current_date() -> None:
     tomorrow = date.fromordinal(date.today().toordinal() + 1)
-    assert not is_valid_id_number(
-        with_check_character("110105" + tomorrow.strftime("%Y%m%d") + "001")
-    )
+    assert not is_valid_id_number(with_check_character("110105" + tomorrow.strftime("%Y%m%d") + "001"))
 
 
 @pytest.mark.parametrize(

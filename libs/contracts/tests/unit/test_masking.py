@@ -51,9 +51,7 @@ def test_id_number_in_chinese_text_is_masked() -> None:
 
 def test_every_id_number_in_a_line_is_masked() -> None:
     text = f"legal_rep_id={ID_NUMBER}, clerk=44011320141005001X;"
-    assert mask_id_numbers_in_text(text) == (
-        f"legal_rep_id={MASKED_ID_NUMBER}, clerk=44011320141********;"
-    )
+    assert mask_id_numbers_in_text(text) == (f"legal_rep_id={MASKED_ID_NUMBER}, clerk=44011320141********;")
 
 
 def test_id_number_with_lower_case_x_is_masked() -> None:
@@ -90,9 +88,7 @@ def test_uscc_with_letters_is_left_alone() -> None:
 
 
 @given(valid_id_numbers(), st.text(), st.text())
-def test_generated_id_number_never_survives_in_text(
-    number: str, before: str, after: str
-) -> None:
+def test_generated_id_number_never_survives_in_text(number: str, before: str, after: str) -> None:
     text = f"{before} {number} {after}"
     masked = mask_id_numbers_in_text(text)
     assert number not in masked

@@ -30,11 +30,7 @@ def valid_codes(draw: st.DrawFn) -> str:
 def real_codes() -> list[str]:
     if not REAL_USCC_CORPUS.is_file():
         pytest.skip(f"real USCC corpus not found at {REAL_USCC_CORPUS}")
-    return [
-        line
-        for line in REAL_USCC_CORPUS.read_text(encoding="utf-8").splitlines()
-        if line
-    ]
+    return [line for line in REAL_USCC_CORPUS.read_text(encoding="utf-8").splitlines() if line]
 
 
 def test_alphabet_has_31_characters_without_i_o_s_v_z() -> None:

@@ -58,8 +58,9 @@ def handle_reliably(db: UnitOfWorkDatabase, consumer: str, body: dict[str, Any],
         return "failed"
 
 
-def _record_failure(db: UnitOfWorkDatabase, consumer: str, body: dict[str, Any], error: str,
-                    park: bool = False) -> None:
+def _record_failure(
+    db: UnitOfWorkDatabase, consumer: str, body: dict[str, Any], error: str, park: bool = False
+) -> None:
     failed, policy = db.tables["failed_events"], db.retry_policy
     now = datetime.now(UTC)
     event_id = str(body.get("event_id", "?"))
@@ -78,10 +79,16 @@ def _record_failure(db: UnitOfWorkDatabase, consumer: str, body: dict[str, Any],
                 "last_failed_at": now,
             }
             if row is None:
-                session.execute(failed.insert().values(
-                    consumer=consumer, event_id=event_id, event_type=str(body.get("event_type", "?")),
-                    body=json.dumps(body, ensure_ascii=False, default=str), first_failed_at=now, **values,
-                ))
+                session.execute(
+                    failed.insert().values(
+                        consumer=consumer,
+                        event_id=event_id,
+                        event_type=str(body.get("event_type", "?")),
+                        body=json.dumps(body, ensure_ascii=False, default=str),
+                        first_failed_at=now,
+                        **values,
+                    )
+                )
             else:
                 session.execute(failed.update().filter_by(consumer=consumer, event_id=event_id).values(**values))
     except Exception:
@@ -127,8 +134,9 @@ def reliable_handler(source_service: str, event_type: str, db_attr: str = "db") 
         @functools.wraps(fn)
         def handler(self: Any, body: dict[str, Any]) -> str:
             consumer = f"{self.name}.{fn.__name__}"
-            return handle_reliably(getattr(self, db_attr), consumer, body,
-                                   lambda session, envelope: fn(self, session, envelope))
+            return handle_reliably(
+                getattr(self, db_attr), consumer, body, lambda session, envelope: fn(self, session, envelope)
+            )
 
         return ReliableEventHandler.decorator(source_service, event_type)(handler)
 

@@ -58,9 +58,7 @@ class OutboxRelay:
 
     def _ensure_producer(self) -> kombu.Producer:
         if self._producer is None:
-            self._connection = kombu.Connection(
-                self.amqp_uri, transport_options={"confirm_publish": True}, heartbeat=0
-            )
+            self._connection = kombu.Connection(self.amqp_uri, transport_options={"confirm_publish": True}, heartbeat=0)
             self._producer = kombu.Producer(self._connection.channel())
         return self._producer
 
@@ -72,8 +70,13 @@ class OutboxRelay:
     def publish_pending(self) -> int:
         """Publish one batch; returns how many rows were published."""
         query = (
-            select(self.outbox.c.id, self.outbox.c.event_id, self.outbox.c.event_type,
-                   self.outbox.c.source, self.outbox.c.body)
+            select(
+                self.outbox.c.id,
+                self.outbox.c.event_id,
+                self.outbox.c.event_type,
+                self.outbox.c.source,
+                self.outbox.c.body,
+            )
             .where(self.outbox.c.published_at.is_(None))
             .order_by(self.outbox.c.id)
             .limit(self.batch_size)

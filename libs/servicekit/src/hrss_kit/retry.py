@@ -68,8 +68,9 @@ class RetryPoller(SharedExtension, ProviderCollector):  # type: ignore[misc]
         with engine.connect() as conn:
             due = conn.execute(
                 select(failed.c.consumer, failed.c.event_id, failed.c.body, failed.c.next_attempt_at)
-                .where(failed.c.status == RETRYING, failed.c.next_attempt_at <= now,
-                       failed.c.consumer.in_(list(providers)))
+                .where(
+                    failed.c.status == RETRYING, failed.c.next_attempt_at <= now, failed.c.consumer.in_(list(providers))
+                )
                 .order_by(failed.c.next_attempt_at)
                 .limit(50)
             ).all()
@@ -79,14 +80,20 @@ class RetryPoller(SharedExtension, ProviderCollector):  # type: ignore[misc]
                 # Claim the row (a lease) so no other poller, here or in a replica, runs it too.
                 claimed = conn.execute(
                     update(failed)
-                    .where(failed.c.consumer == row.consumer, failed.c.event_id == row.event_id,
-                           failed.c.status == RETRYING, failed.c.next_attempt_at == row.next_attempt_at)
+                    .where(
+                        failed.c.consumer == row.consumer,
+                        failed.c.event_id == row.event_id,
+                        failed.c.status == RETRYING,
+                        failed.c.next_attempt_at == row.next_attempt_at,
+                    )
                     .values(next_attempt_at=now + self.lease)
                 ).rowcount
             if claimed:
                 provider = providers[row.consumer]
                 self.container.spawn_worker(
-                    provider, (json.loads(row.body),), {},
+                    provider,
+                    (json.loads(row.body),),
+                    {},
                     handle_result=lambda _ctx, result, exc_info: (result, exc_info),
                 )
                 spawned += 1
@@ -100,8 +107,12 @@ def list_failed(engine: Engine, failed: Table, status: str | None = PARKED) -> l
     with engine.connect() as conn:
         return [
             {
-                "consumer": r.consumer, "event_id": r.event_id, "event_type": r.event_type,
-                "attempts": r.attempts, "status": r.status, "last_error": r.last_error.strip().splitlines()[-1],
+                "consumer": r.consumer,
+                "event_id": r.event_id,
+                "event_type": r.event_type,
+                "attempts": r.attempts,
+                "status": r.status,
+                "last_error": r.last_error.strip().splitlines()[-1],
                 "last_failed_at": r.last_failed_at.isoformat(),
             }
             for r in conn.execute(query)
@@ -114,6 +125,4 @@ def replay_parked(engine: Engine, failed: Table, event_id: str | None = None) ->
     if event_id:
         query = query.where(failed.c.event_id == event_id)
     with engine.begin() as conn:
-        return conn.execute(
-            query.values(status=RETRYING, attempts=0, next_attempt_at=datetime.now(UTC))
-        ).rowcount
+        return conn.execute(query.values(status=RETRYING, attempts=0, next_attempt_at=datetime.now(UTC))).rowcount

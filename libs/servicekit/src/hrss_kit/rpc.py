@@ -80,9 +80,12 @@ class _ReplyingConsumer(RpcConsumer):  # type: ignore[misc]
             for attempt in (1, 2):
                 try:
                     self._producer().publish(
-                        payload, serializer="json", exchange=RPC_EXCHANGE,
+                        payload,
+                        serializer="json",
+                        exchange=RPC_EXCHANGE,
                         routing_key=message.properties["reply_to"],
-                        correlation_id=message.properties.get("correlation_id"), retry=False,
+                        correlation_id=message.properties.get("correlation_id"),
+                        retry=False,
                     )
                     break
                 except (TypeError, ValueError):

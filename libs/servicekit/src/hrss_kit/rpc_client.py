@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import socket
 import threading
 import uuid
 from typing import Any
@@ -45,10 +45,16 @@ class RpcTransport:
     def _connect(self) -> None:
         self.connection = kombu.Connection(self.amqp_uri, heartbeat=0)
         channel = self.connection.channel()
-        queue = Queue(f"rpc.reply-hrss-{self.reply_key}", exchange=RPC_EXCHANGE,
-                      routing_key=self.reply_key, auto_delete=True, exclusive=True)
-        self.consumer = kombu.Consumer(channel, queues=[queue], callbacks=[self._on_reply],
-                                       no_ack=True, accept=["json"])
+        queue = Queue(
+            f"rpc.reply-hrss-{self.reply_key}",
+            exchange=RPC_EXCHANGE,
+            routing_key=self.reply_key,
+            auto_delete=True,
+            exclusive=True,
+        )
+        self.consumer = kombu.Consumer(
+            channel, queues=[queue], callbacks=[self._on_reply], no_ack=True, accept=["json"]
+        )
         self.consumer.consume()
         self.producer = kombu.Producer(channel, on_return=self._on_return)
         if self.background:
@@ -71,7 +77,7 @@ class RpcTransport:
         while not self._stopped and connection is self.connection:
             try:
                 connection.drain_events(timeout=1)
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except Exception:
                 if self._stopped:
@@ -91,16 +97,28 @@ class RpcTransport:
         for p in pending.values():
             p.event.set()
 
-    def call(self, service: str, method: str, kwargs: dict[str, Any], timeout: float = DEFAULT_TIMEOUT,
-             headers: dict[str, Any] | None = None) -> Any:
+    def call(
+        self,
+        service: str,
+        method: str,
+        kwargs: dict[str, Any],
+        timeout: float = DEFAULT_TIMEOUT,
+        headers: dict[str, Any] | None = None,
+    ) -> Any:
         correlation_id = uuid.uuid4().hex
         pending = self._pending[correlation_id] = _Pending()
         try:
             with self._write_lock:
                 self.producer.publish(
-                    {"args": [], "kwargs": kwargs}, serializer="json", exchange=RPC_EXCHANGE,
-                    routing_key=f"{service}.{method}", reply_to=self.reply_key,
-                    correlation_id=correlation_id, mandatory=True, headers=headers or {}, retry=False,
+                    {"args": [], "kwargs": kwargs},
+                    serializer="json",
+                    exchange=RPC_EXCHANGE,
+                    routing_key=f"{service}.{method}",
+                    reply_to=self.reply_key,
+                    correlation_id=correlation_id,
+                    mandatory=True,
+                    headers=headers or {},
+                    retry=False,
                 )
             if self.background:
                 pending.event.wait(timeout)
@@ -126,15 +144,13 @@ class RpcTransport:
                 return
             try:
                 self.connection.drain_events(timeout=min(left, 1.0))
-            except socket.timeout:
+            except TimeoutError:
                 continue
 
     def close(self) -> None:
         self._stopped = True
-        try:
+        with contextlib.suppress(Exception):  # closing a broken connection
             self.connection.release()
-        except Exception:  # closing a broken connection
-            pass
 
 
 class ServiceClient:

@@ -37,8 +37,15 @@ def to_envelope(event: Event) -> dict[str, Any]:
     if isinstance(event, EnterpriseRegistered):
         return new_envelope("EnterpriseRegistered", SOURCE, event.enterprise.uscc, enterprise_data(event.enterprise))
     if isinstance(event, RegistrationRejected):
-        return new_envelope("RegistrationRejected", SOURCE, event.uscc, {
-            "uscc": event.uscc, "reason": event.reason,
-            "mismatched_fields": list(event.mismatched_fields), "decided_at": event.decided_at.isoformat(),
-        })
+        return new_envelope(
+            "RegistrationRejected",
+            SOURCE,
+            event.uscc,
+            {
+                "uscc": event.uscc,
+                "reason": event.reason,
+                "mismatched_fields": list(event.mismatched_fields),
+                "decided_at": event.decided_at.isoformat(),
+            },
+        )
     raise TypeError(f"no contract for {event!r}")

@@ -54,9 +54,13 @@ class SqlSourceRepository(SourceRepository):
 
     def save(self, record: SourceRecord, is_new: bool) -> None:
         values = {
-            "name": record.name, "address": record.address, "legal_rep_name": record.legal_rep_name,
-            "legal_rep_id": record.legal_rep_id, "legal_rep_phone": record.legal_rep_phone,
-            "units": units_to_json(record.units), "updated_at": datetime.now(UTC),
+            "name": record.name,
+            "address": record.address,
+            "legal_rep_name": record.legal_rep_name,
+            "legal_rep_id": record.legal_rep_id,
+            "legal_rep_phone": record.legal_rep_phone,
+            "units": units_to_json(record.units),
+            "updated_at": datetime.now(UTC),
         }
         key = {"source": record.source, "uscc": record.uscc}
         if is_new:
@@ -70,8 +74,14 @@ class SqlSourceRepository(SourceRepository):
     @staticmethod
     def _record(row: Any) -> SourceRecord:
         return SourceRecord(
-            row.source, row.uscc, row.name, row.address, row.legal_rep_name, row.legal_rep_id,
-            row.legal_rep_phone, units_from_json(row.units),
+            row.source,
+            row.uscc,
+            row.name,
+            row.address,
+            row.legal_rep_name,
+            row.legal_rep_id,
+            row.legal_rep_phone,
+            units_from_json(row.units),
         )
 
 
@@ -80,13 +90,21 @@ class SqlEnterpriseRepository(EnterpriseRepository):
         self.session = session
 
     def add(self, enterprise: Enterprise) -> None:
-        self.session.execute(insert(enterprises).values(
-            uscc=enterprise.uscc, name=enterprise.name, address=enterprise.address,
-            legal_rep_name=enterprise.legal_rep_name, legal_rep_id=enterprise.legal_rep_id,
-            legal_rep_phone=enterprise.legal_rep_phone, registered_at=enterprise.registered_at,
-        ))
+        self.session.execute(
+            insert(enterprises).values(
+                uscc=enterprise.uscc,
+                name=enterprise.name,
+                address=enterprise.address,
+                legal_rep_name=enterprise.legal_rep_name,
+                legal_rep_id=enterprise.legal_rep_id,
+                legal_rep_phone=enterprise.legal_rep_phone,
+                registered_at=enterprise.registered_at,
+            )
+        )
         if enterprise.units:
-            self.session.execute(insert(units), [{"unit_no": u.unit_no, "uscc": enterprise.uscc} for u in enterprise.units])
+            self.session.execute(
+                insert(units), [{"unit_no": u.unit_no, "uscc": enterprise.uscc} for u in enterprise.units]
+            )
         relations = [
             {"relation_id": r.relation_id, "unit_no": r.unit_no, "insurance": r.insurance, "agency": r.agency}
             for r in enterprise.relations
@@ -99,15 +117,29 @@ class SqlEnterpriseRepository(EnterpriseRepository):
         if row is None:
             return None
         relation_rows = self.session.execute(
-            select(insurance_relations).join(units).where(units.c.uscc == uscc)
+            select(insurance_relations)
+            .join(units)
+            .where(units.c.uscc == uscc)
             .order_by(insurance_relations.c.unit_no, insurance_relations.c.insurance)
         ).all()
-        unit_nos = self.session.execute(select(units.c.unit_no).filter_by(uscc=uscc).order_by(units.c.unit_no)).scalars()
+        unit_nos = self.session.execute(
+            select(units.c.unit_no).filter_by(uscc=uscc).order_by(units.c.unit_no)
+        ).scalars()
         return Enterprise(
-            row.uscc, row.name, row.address, row.legal_rep_name, row.legal_rep_id, row.legal_rep_phone,
+            row.uscc,
+            row.name,
+            row.address,
+            row.legal_rep_name,
+            row.legal_rep_id,
+            row.legal_rep_phone,
             row.registered_at,
             [
-                Unit(no, tuple(InsuranceRelation(r.unit_no, r.insurance, r.agency) for r in relation_rows if r.unit_no == no))
+                Unit(
+                    no,
+                    tuple(
+                        InsuranceRelation(r.unit_no, r.insurance, r.agency) for r in relation_rows if r.unit_no == no
+                    ),
+                )
                 for no in unit_nos
             ],
         )
@@ -125,6 +157,11 @@ class SqlDecisionLog(DecisionLog):
         self.session = session
 
     def record(self, uscc: str, outcome: str, mismatched_fields: list[str], decided_at: datetime) -> None:
-        self.session.execute(insert(registration_decisions).values(
-            uscc=uscc, outcome=outcome, mismatched_fields=mismatched_fields, decided_at=decided_at,
-        ))
+        self.session.execute(
+            insert(registration_decisions).values(
+                uscc=uscc,
+                outcome=outcome,
+                mismatched_fields=mismatched_fields,
+                decided_at=decided_at,
+            )
+        )

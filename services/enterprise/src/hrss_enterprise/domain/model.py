@@ -77,7 +77,10 @@ class Enterprise:
     def registered_as(self, application: RegistrationApplication) -> bool:
         """Whether ``application`` is the very registration that created this enterprise."""
         return (self.name, self.legal_rep_name, self.legal_rep_id, self.legal_rep_phone) == (
-            application.name, application.legal_rep_name, application.legal_rep_id, application.phone
+            application.name,
+            application.legal_rep_name,
+            application.legal_rep_id,
+            application.phone,
         )
 
     @property

@@ -8,12 +8,14 @@ from hrss_kit.errors import translate_errors
 
 MISMATCH_MESSAGE = "与参保登记信息不一致"
 
-catalogue_errors = translate_errors({
-    errors.AlreadyRegistered: lambda e: CatalogueError("LEGAL_ACCOUNT_EXISTS"),
-    errors.NotVerified: lambda e: CatalogueError("ENTERPRISE_NOT_VERIFIED"),
-    errors.RegistrationMismatch: lambda e: CatalogueError(
-        "REGISTRATION_MISMATCH",
-        fields={name: [MISMATCH_MESSAGE] for name in e.fields},  # type: ignore[attr-defined]
-    ),
-    errors.EnterpriseNotFound: lambda e: CatalogueError("ENTERPRISE_NOT_FOUND"),
-})
+catalogue_errors = translate_errors(
+    {
+        errors.AlreadyRegistered: lambda e: CatalogueError("LEGAL_ACCOUNT_EXISTS"),
+        errors.NotVerified: lambda e: CatalogueError("ENTERPRISE_NOT_VERIFIED"),
+        errors.RegistrationMismatch: lambda e: CatalogueError(
+            "REGISTRATION_MISMATCH",
+            fields={name: [MISMATCH_MESSAGE] for name in e.fields},  # type: ignore[attr-defined]
+        ),
+        errors.EnterpriseNotFound: lambda e: CatalogueError("ENTERPRISE_NOT_FOUND"),
+    }
+)

@@ -17,8 +17,11 @@ _record = SourceRecordSchema()
 def load_application(payload: dict[str, Any]) -> RegistrationApplication:
     data = _registration.load(payload)
     return RegistrationApplication(
-        uscc=data["uscc"], name=data["name"].strip(), legal_rep_name=data["legal_rep_name"].strip(),
-        legal_rep_id=data["legal_rep_id"], phone=data["phone"],
+        uscc=data["uscc"],
+        name=data["name"].strip(),
+        legal_rep_name=data["legal_rep_name"].strip(),
+        legal_rep_id=data["legal_rep_id"],
+        phone=data["phone"],
     )
 
 
@@ -31,13 +34,18 @@ def load_record(source: str, raw: Any) -> SourceRecord:
     except ValidationError as exc:
         raise ValueError(refusal_reason(exc.messages)) from exc
     return SourceRecord(
-        source=source, uscc=data["uscc"], name=data["name"].strip(), address=data["address"],
-        legal_rep_name=data["legal_rep_name"].strip(), legal_rep_id=data["legal_rep_id"],
+        source=source,
+        uscc=data["uscc"],
+        name=data["name"].strip(),
+        address=data["address"],
+        legal_rep_name=data["legal_rep_name"].strip(),
+        legal_rep_id=data["legal_rep_id"],
         legal_rep_phone=data["legal_rep_phone"],
         units=tuple(
-            Unit(u["unit_no"], tuple(InsuranceRelation(u["unit_no"], r["insurance"], r["agency"]) for r in u["relations"]))
+            Unit(
+                u["unit_no"],
+                tuple(InsuranceRelation(u["unit_no"], r["insurance"], r["agency"]) for r in u["relations"]),
+            )
             for u in data["units"]
         ),
     )
-
-

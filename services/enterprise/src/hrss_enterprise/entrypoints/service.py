@@ -32,12 +32,13 @@ class EnterpriseService(OperationsMixin):
 
     @rpc
     @catalogue_errors
-    def import_sources(self, source: str, records: list[Any], first_line: int = 1) -> dict[str, Any]:
-        """Upsert a batch of one source's records; returns counts and refusals with reasons."""
-        request = ImportRequestSchema().load({"source": source, "first_line": first_line})
+    def import_sources(self, source: str, records: list[Any]) -> dict[str, Any]:
+        """Upsert a batch of one source's records, each ``{"line": n, "record": {…}}``;
+        returns counts and the refused records' lines with reasons."""
+        request = ImportRequestSchema().load({"source": source, "records": records})
         report = sources.ImportReport()
         loaded = []
-        for line, raw in enumerate(records, start=request["first_line"]):
+        for line, raw in ((item["line"], item["record"]) for item in request["records"]):
             try:
                 loaded.append((line, load_record(request["source"], raw)))
             except ValueError as refusal:

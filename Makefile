@@ -1,0 +1,47 @@
+# hrss-platform: `make run` brings the platform up, `make test` runs every test tier.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PACKAGES := libs/contracts libs/servicekit services/enterprise services/identity gateway tools/hrssctl
+STAMP := $(VENV)/.installed
+export PYTHONWARNINGS := ignore
+
+.PHONY: run test lint unit integration e2e bench lock clean
+
+$(STAMP): requirements.lock $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-virtualenv -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation $(foreach p,$(PACKAGES),-e $(p))
+	touch $(STAMP)
+
+## the whole platform in the foreground: migrations, services, gateway on 127.0.0.1:8000, demo data
+run: $(STAMP)
+	$(BIN)/hrssctl platform run --root $(CURDIR)
+
+## every test tier (unit, integration, end-to-end) on databases and a vhost of their own
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -m unit
+integration: $(STAMP)
+	$(BIN)/python -m pytest -m integration
+e2e: $(STAMP)
+	$(BIN)/python -m pytest -m e2e
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+## benchmarks of the issue's targets; prints figures (needs the local broker, not the platform)
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+## re-pin every third-party package after changing a pyproject's dependencies
+lock: $(STAMP)
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,4 @@
+-- Run once by the postgres container on an empty data volume
+-- (mounted into /docker-entrypoint-initdb.d): one database per service.
+CREATE DATABASE enterprise;
+CREATE DATABASE identity;

@@ -1,0 +1,58 @@
+"""The gateway's one table from exception to HTTP status and catalogue code."""
+
+from __future__ import annotations
+
+import logging
+
+from marshmallow import ValidationError
+
+from hrss_contracts.errors import CATALOGUE, CatalogueError
+from hrss_kit.errors import field_errors
+from hrss_kit.rpc import RemoteError
+
+log = logging.getLogger(__name__)
+
+
+class MalformedJson(Exception):
+    """The body is not a JSON object."""
+
+
+class BodyTooLarge(Exception):
+    """The body is larger than ``MAX_BODY_BYTES``."""
+
+
+class RouteNotFound(Exception):
+    pass
+
+
+class MethodNotAllowed(Exception):
+    pass
+
+
+# Exception type → catalogue code. A CatalogueError (also one rebuilt from an RPC reply)
+# carries its own code; anything not named here is a bug and answers INTERNAL_ERROR.
+ERROR_CODES: dict[type[Exception], str] = {
+    ValidationError: "VALIDATION_FAILED",
+    MalformedJson: "MALFORMED_REQUEST",
+    BodyTooLarge: "PAYLOAD_TOO_LARGE",
+    RouteNotFound: "NOT_FOUND",
+    MethodNotAllowed: "METHOD_NOT_ALLOWED",
+    RemoteError: "INTERNAL_ERROR",
+}
+
+
+def as_catalogue_error(exc: Exception) -> CatalogueError:
+    if isinstance(exc, CatalogueError):
+        return exc
+    for kind, code in ERROR_CODES.items():
+        if isinstance(exc, kind):
+            fields = field_errors(exc.messages) if isinstance(exc, ValidationError) else None
+            if code == "INTERNAL_ERROR":
+                log.error("error in a service behind the gateway: %s", exc)
+            return CatalogueError(code, fields=fields)
+    log.error("unexpected error in the gateway", exc_info=exc)
+    return CatalogueError("INTERNAL_ERROR")
+
+
+def status_of(code: str) -> int:
+    return CATALOGUE[code].status

@@ -1,0 +1,63 @@
+"""The gateway's HTTP endpoints (API.md): each loads, calls one service, dumps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import eventlet
+from werkzeug.wrappers import Request
+
+from hrss_contracts.registration import RegistrationRequestSchema
+from hrss_gateway.http import api
+from hrss_gateway.openapi import build_spec
+from hrss_gateway.requests import load
+from hrss_kit.logs import CallIdLogging
+from hrss_kit.rpc import RpcTimeout
+from hrss_kit.rpc_client import ServiceRpc
+
+SERVICES = ("enterprise", "identity")
+HEALTH_TIMEOUT = 2.0
+
+
+class GatewayService:
+    name = "gateway"
+
+    identity = ServiceRpc("identity", timeout=15)
+    enterprise = ServiceRpc("enterprise", timeout=HEALTH_TIMEOUT)
+    call_ids = CallIdLogging()
+    _spec: dict[str, Any] | None = None
+
+    @api("POST", "/api/v1/registrations")
+    def register(self, request: Request) -> tuple[int, dict[str, Any]]:
+        """法人注册 (manual 5.1).
+
+        Request: ``{"uscc": "91110000600037341L", "name": "…", "legal_rep_name": "张三",
+        "legal_rep_id": "360426199101010071", "phone": "13800138000", "password": "optional"}``.
+        Response 201: ``{"uscc": "91110000600037341L", "status": "registered"}``; errors as in
+        API.md (400 with ``fields``, 409, 413, 422, 503).
+        """
+        application = load(request, RegistrationRequestSchema())
+        return 201, self.identity.register(application=application)
+
+    @api("GET", "/healthz")
+    def healthz(self, request: Request) -> tuple[int, dict[str, Any]]:
+        """Each service pinged over RPC at once: 200 ``{"status": "ok", "services": {…}}``, or 503."""
+        clients = {"enterprise": self.enterprise, "identity": self.identity}
+        pool = eventlet.GreenPool(len(SERVICES))
+        answers = dict(zip(SERVICES, pool.imap(lambda name: _ping(clients[name]), SERVICES), strict=False))
+        healthy = all(state == "ok" for state in answers.values())
+        return (200 if healthy else 503), {"status": "ok" if healthy else "unavailable", "services": answers}
+
+    @api("GET", "/api/v1/openapi.json")
+    def openapi(self, request: Request) -> dict[str, Any]:
+        """The OpenAPI 3 document of this API."""
+        if GatewayService._spec is None:
+            GatewayService._spec = build_spec()
+        return GatewayService._spec
+
+
+def _ping(client: Any) -> str:
+    try:
+        return "ok" if client.ping() == "ok" else "unavailable"
+    except RpcTimeout:
+        return "unavailable"

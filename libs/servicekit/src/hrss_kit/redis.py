@@ -1,0 +1,26 @@
+"""Redis as a nameko dependency: one client (and connection pool) per container."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+from nameko.extensions import DependencyProvider
+
+REDIS_URL_KEY = "REDIS_URL"
+
+
+class Redis(DependencyProvider):  # type: ignore[misc]
+    """``self.redis`` in a worker: a ``redis.Redis`` decoding replies to ``str``.
+
+    Under eventlet's monkey patch its sockets are green, so a slow reply blocks only its worker.
+    """
+
+    def setup(self) -> None:
+        self.client = redis.Redis.from_url(self.container.config[REDIS_URL_KEY], decode_responses=True)
+
+    def stop(self) -> None:
+        self.client.close()
+
+    def get_dependency(self, worker_ctx: Any) -> redis.Redis:
+        return self.client

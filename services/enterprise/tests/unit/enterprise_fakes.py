@@ -1,0 +1,83 @@
+"""In-memory implementations of the service layer's ports, for unit tests (no mocks)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hrss_enterprise.domain.events import Event
+from hrss_enterprise.domain.model import Enterprise, SourceRecord
+from hrss_enterprise.service_layer.ports import DecisionLog, EnterpriseRepository, SourceRepository, UnitOfWork
+
+
+class FakeSourceRepository(SourceRepository):
+    def __init__(self, records: list[SourceRecord] | None = None) -> None:
+        self.records: dict[tuple[str, str], SourceRecord] = {(r.source, r.uscc): r for r in records or []}
+
+    def get(self, source: str, uscc: str) -> SourceRecord | None:
+        return self.records.get((source, uscc))
+
+    def for_uscc(self, uscc: str) -> dict[str, SourceRecord]:
+        return {source: record for (source, code), record in self.records.items() if code == uscc}
+
+    def unit_holders(self, unit_nos: list[str]) -> dict[str, str]:
+        return {
+            unit.unit_no: record.uscc
+            for record in self.records.values()
+            for unit in record.units
+            if unit.unit_no in unit_nos
+        }
+
+    def save(self, record: SourceRecord, is_new: bool) -> None:
+        assert is_new == ((record.source, record.uscc) not in self.records), "is_new disagrees with the store"
+        self.records[(record.source, record.uscc)] = record
+
+
+class FakeEnterpriseRepository(EnterpriseRepository):
+    def __init__(self, enterprises: list[Enterprise] | None = None) -> None:
+        self.enterprises: dict[str, Enterprise] = {e.uscc: e for e in enterprises or []}
+
+    def add(self, enterprise: Enterprise) -> None:
+        assert enterprise.uscc not in self.enterprises, "enterprise added twice"
+        self.enterprises[enterprise.uscc] = enterprise
+
+    def get(self, uscc: str) -> Enterprise | None:
+        return self.enterprises.get(uscc)
+
+    def uscc_of_unit(self, unit_no: str) -> str | None:
+        return self.unit_holders([unit_no]).get(unit_no)
+
+    def unit_holders(self, unit_nos: list[str]) -> dict[str, str]:
+        return {
+            unit.unit_no: enterprise.uscc
+            for enterprise in self.enterprises.values()
+            for unit in enterprise.units
+            if unit.unit_no in unit_nos
+        }
+
+
+class FakeDecisionLog(DecisionLog):
+    def __init__(self) -> None:
+        self.decisions: list[tuple[str, str, list[str], datetime]] = []
+
+    def record(self, uscc: str, outcome: str, mismatched_fields: list[str], decided_at: datetime) -> None:
+        self.decisions.append((uscc, outcome, list(mismatched_fields), decided_at))
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """Events move to ``published`` only on commit, as the outbox would publish them."""
+
+    def __init__(self, records: list[SourceRecord] | None = None, enterprises: list[Enterprise] | None = None) -> None:
+        super().__init__()
+        self.sources = FakeSourceRepository(records)
+        self.enterprises = FakeEnterpriseRepository(enterprises)
+        self.decisions = FakeDecisionLog()
+        self.committed = False
+        self.published: list[Event] = []
+
+    def commit(self) -> None:
+        self.committed = True
+        self.published.extend(self.events)
+        self.events.clear()
+
+    def rollback(self) -> None:
+        self.events.clear()

@@ -1,0 +1,1 @@
+"""Identity service: accounts; later QR and password login sessions."""

@@ -1,0 +1,1 @@
+"""Pure domain of the identity service: standard library only."""

@@ -1,0 +1,15 @@
+"""What can go wrong in the identity service."""
+
+from __future__ import annotations
+
+
+class IdentityError(Exception):
+    """Base of the identity service's domain errors."""
+
+
+class AccountExists(IdentityError):
+    """5.1.2: the legal representative's account already exists."""
+
+
+class RegistrationInProgress(IdentityError):
+    """Another registration of the same code is being decided right now."""

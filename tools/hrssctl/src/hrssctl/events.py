@@ -1,0 +1,80 @@
+"""``hrssctl events tail|failed|replay``: the event bus as the agency system sees it."""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from typing import Any, TextIO
+
+import kombu
+from kombu import Queue, binding
+
+from hrss_contracts.masking import mask_id_numbers_in_text
+from hrss_kit.outbox import event_exchange
+from hrss_kit.rpc_client import StandaloneRpc
+
+
+def format_event(envelope: dict[str, Any]) -> str:
+    """One line: time, type, source, aggregate id, data (ID numbers masked)."""
+    data = json.dumps(envelope.get("data", {}), ensure_ascii=False, sort_keys=True)
+    return mask_id_numbers_in_text(
+        f"{envelope.get('occurred_at', '-')} {envelope.get('event_type', '?')} "
+        f"source={envelope.get('source', '?')} aggregate={envelope.get('aggregate_id', '?')} data={data}"
+    )
+
+
+def tail(
+    amqp_uri: str, sources: tuple[str, ...], out: TextIO = sys.stdout, limit: int | None = None, ready: Any = None
+) -> int:
+    """Print every event of ``sources`` as it passes, until interrupted (or ``limit`` events).
+
+    Its queue is its own (exclusive, deleted on exit), so tailing takes nothing from the
+    services' queues.
+    """
+    seen = 0
+    with kombu.Connection(amqp_uri, heartbeat=0) as connection:
+        channel = connection.channel()
+        name = f"hrssctl-tail-{uuid.uuid4().hex[:8]}"
+        bindings = [binding(event_exchange(source), routing_key="#") for source in sources]
+        queues = [Queue(name, bindings=bindings, exclusive=True, auto_delete=True)]
+
+        def on_message(body: Any, message: Any) -> None:
+            nonlocal seen
+            seen += 1
+            print(format_event(body if isinstance(body, dict) else {"data": body}), file=out, flush=True)
+
+        with kombu.Consumer(channel, queues=queues, callbacks=[on_message], no_ack=True, accept=["json"]):
+            if ready is not None:
+                ready()
+            while limit is None or seen < limit:
+                try:
+                    connection.drain_events(timeout=1)
+                except TimeoutError:
+                    continue
+    return seen
+
+
+def failed(amqp_uri: str, services: tuple[str, ...], status: str, out: TextIO = sys.stdout) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    with StandaloneRpc(amqp_uri) as rpc:
+        for service in services:
+            rows += rpc.service(service).failed_events(status=status)
+    for row in rows:
+        print(
+            f"{row['last_failed_at']} {row['service']} {row['status']} {row['event_type']} {row['event_id']} "
+            f"consumer={row['consumer']} attempts={row['attempts']} error={row['last_error']}",
+            file=out,
+        )
+    if not rows:
+        print(f"no {status} events", file=out)
+    return rows
+
+
+def replay(amqp_uri: str, services: tuple[str, ...], event_id: str | None, out: TextIO = sys.stdout) -> int:
+    total = 0
+    with StandaloneRpc(amqp_uri) as rpc:
+        for service in services:
+            total += rpc.service(service).replay_parked(event_id=event_id)
+    print(f"{total} parked event(s) put back for retry", file=out)
+    return total

@@ -1,0 +1,80 @@
+"""hrssctl: operator commands for the running platform (API.md, "Operator CLI")."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+
+from hrss_contracts.errors import CatalogueError
+from hrssctl import events, settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hrssctl", description=__doc__)
+    commands = parser.add_subparsers(dest="group", required=True)
+
+    sources = commands.add_parser("sources", help="verification sources (单位数据同步)")
+    sources_cmd = sources.add_subparsers(dest="command", required=True)
+    imp = sources_cmd.add_parser("import", help="import a JSON Lines file of one source")
+    imp.add_argument("--source", required=True, choices=["market", "enterprise-pension", "institution-pension"])
+    imp.add_argument("file", type=Path)
+
+    ev = commands.add_parser("events", help="the event bus")
+    ev_cmd = ev.add_subparsers(dest="command", required=True)
+    tail = ev_cmd.add_parser("tail", help="print every event as it passes")
+    tail.add_argument("--source", action="append", help="only this service's events (repeatable)")
+    failed = ev_cmd.add_parser("failed", help="events whose handling failed")
+    failed.add_argument("--status", default="parked", choices=["parked", "retrying"])
+    replay = ev_cmd.add_parser("replay", help="retry parked events (all, or one)")
+    replay.add_argument("--event-id")
+
+    platform = commands.add_parser("platform", help="run the whole platform on this machine")
+    platform_cmd = platform.add_subparsers(dest="command", required=True)
+    run = platform_cmd.add_parser("run", help="migrate, start every service and the gateway, load demo data")
+    run.add_argument("--root", type=Path, default=Path.cwd(), help="the repository (default: here)")
+    run.add_argument("--no-demo", action="store_true", help="do not load the demo data")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except CatalogueError as error:
+        hint = " Is the platform running (make run)?" if error.code == "SERVICE_UNAVAILABLE" else ""
+        print(f"hrssctl: {error.code}: {error.message}{hint}", file=sys.stderr)
+        return 3
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    uri = settings.AMQP_URI
+    if args.group == "sources":
+        from hrss_kit.rpc_client import StandaloneRpc
+        from hrssctl.sources import import_file
+
+        if not args.file.is_file():
+            print(f"hrssctl: no such file: {args.file}", file=sys.stderr)
+            return 2
+        with StandaloneRpc(uri) as rpc:
+            import_file(rpc, args.source, args.file)
+        return 0
+    if args.group == "events":
+        if args.command == "tail":
+            with contextlib.suppress(KeyboardInterrupt):
+                events.tail(uri, tuple(args.source or settings.SERVICES))
+            return 0
+        if args.command == "failed":
+            events.failed(uri, settings.SERVICES, args.status)
+            return 0
+        events.replay(uri, settings.SERVICES, args.event_id)
+        return 0
+    from hrssctl.platform import run as run_platform
+
+    root = args.root.resolve()
+    return run_platform(root, None if args.no_demo else root / "demo")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
