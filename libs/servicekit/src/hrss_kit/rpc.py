@@ -45,9 +45,13 @@ class RemoteError(Exception):
     """An unexpected exception inside the called service (a bug there: 500 here)."""
 
 
+# Exceptions that cross RPC as themselves: ``args`` are ``(code, fields, params)``.
+CATALOGUE_ERROR_PATHS = {"hrss_contracts.errors.CatalogueError", "hrss_kit.rpc.RpcTimeout"}
+
+
 def rebuild_error(error: dict[str, Any]) -> Exception:
     """Turn nameko's serialised exception back into the exception the caller can handle."""
-    if error.get("exc_path") == "hrss_contracts.errors.CatalogueError":
+    if error.get("exc_path") in CATALOGUE_ERROR_PATHS:
         code, fields, params = (list(error.get("exc_args") or []) + [None, None, None])[:3]
         return CatalogueError(code, fields, params)
     return RemoteError(f"{error.get('exc_type')}: {error.get('value')}")

@@ -1,0 +1,135 @@
+"""Two small services built only from the kit, for its integration tests.
+
+``producer`` writes events to its outbox; ``recorder`` consumes them reliably and records each
+effect in its own database. ``BEHAVIOUR`` lets a test make the handler fail or stall.
+"""
+
+import collections
+import uuid
+from datetime import UTC, datetime
+
+import eventlet
+from sqlalchemy import Column, DateTime, MetaData, String, Table, func, insert, select, text
+
+from hrss_contracts.errors import CatalogueError
+from hrss_contracts.events import new_envelope
+from hrss_kit import outbox
+from hrss_kit.database import Database
+from hrss_kit.inbox import reliable_handler
+from hrss_kit.ops import OperationsMixin
+from hrss_kit.rpc import rpc
+from hrss_kit.rpc_client import ServiceRpc
+from hrss_kit.tables import add_kit_tables
+
+producer_metadata = MetaData()
+add_kit_tables(producer_metadata)
+
+recorder_metadata = MetaData()
+add_kit_tables(recorder_metadata)
+effects = Table(
+    "effects",
+    recorder_metadata,
+    Column("uscc", String(18), nullable=False),
+    Column("event_id", String(36), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# uscc → number of times the handler still has to fail before it succeeds (-1: always)
+BEHAVIOUR: dict[str, int] = {}
+ATTEMPTS: collections.Counter = collections.Counter()
+
+
+def rejection(uscc: str) -> dict:
+    return new_envelope(
+        "RegistrationRejected",
+        "producer",
+        uscc,
+        {"uscc": uscc, "reason": "not_verified", "mismatched_fields": [], "decided_at": datetime.now(UTC).isoformat()},
+    )
+
+
+class Producer:
+    name = "producer"
+    db = Database(producer_metadata)
+
+    @rpc
+    def emit(self, uscc: str, then_fail: bool = False) -> str:
+        envelope = rejection(uscc)
+        with self.db.transaction() as session:
+            outbox.record(session, self.db.tables["outbox"], envelope)
+            if then_fail:
+                raise ValueError("rolled back after writing the outbox row")
+        return envelope["event_id"]
+
+
+class Recorder(OperationsMixin):
+    name = "recorder"
+    db = Database(recorder_metadata)
+
+    @reliable_handler("producer", "RegistrationRejected")
+    def on_rejection(self, session, envelope):
+        uscc = envelope["data"]["uscc"]
+        ATTEMPTS[uscc] += 1
+        remaining = BEHAVIOUR.get(uscc, 0)
+        if remaining:
+            BEHAVIOUR[uscc] = remaining - 1 if remaining > 0 else -1
+            raise RuntimeError(f"handler failure for {uscc}")
+        session.execute(insert(effects).values(uscc=uscc, event_id=str(envelope["event_id"]), at=datetime.now(UTC)))
+
+    @rpc
+    def effects_of(self, uscc: str) -> int:
+        with self.db.transaction() as session:
+            return session.execute(select(func.count()).select_from(effects).where(effects.c.uscc == uscc)).scalar()
+
+
+class Sleeper:
+    """Slow work of two kinds (a database query, a CPU-bound hash) next to a quick call."""
+
+    name = "sleeper"
+    db = Database(MetaData())
+
+    @rpc
+    def slow_query(self, seconds: float) -> str:
+        with self.db.transaction() as session:
+            session.execute(text("SELECT pg_sleep(:s)"), {"s": seconds})
+        return "slept"
+
+    @rpc
+    def slow_hash(self) -> str:
+        from argon2 import PasswordHasher
+        from eventlet import tpool
+
+        return tpool.execute(PasswordHasher(time_cost=12, memory_cost=65536).hash, "x" * 16)[:9]
+
+    @rpc
+    def nap(self, seconds: float) -> str:
+        eventlet.sleep(seconds)
+        return "rested"
+
+    @rpc
+    def quick(self) -> str:
+        return "quick"
+
+    @rpc
+    def refuse(self) -> str:
+        raise CatalogueError(
+            "PUBLIC_SERVICE_REGISTRATION_MISSING",
+            fields={"uscc": ["mismatch"]},
+            params={"uscc": "1123100000********", "id_number": "23100419641********"},
+        )
+
+
+class Caller:
+    """Calls ``sleeper`` through the kit's client, with a short timeout."""
+
+    name = "caller"
+    sleeper = ServiceRpc("sleeper", timeout=0.5)
+    nobody = ServiceRpc(f"nobody-{uuid.uuid4().hex[:6]}", timeout=5)
+
+    @rpc
+    def call_nap(self, seconds: float) -> str:
+        return self.sleeper.nap(seconds=seconds)
+
+    @rpc
+    def call_nobody(self) -> str:
+        return self.nobody.anything()

@@ -1,0 +1,79 @@
+"""RPC calls end (answer, error or timeout), and slow work in one worker leaves the others free."""
+
+import time
+
+import eventlet
+import pytest
+from kit_test_services import Caller, Sleeper
+
+from hrss_contracts.errors import CatalogueError
+from hrss_kit.rpc_client import StandaloneRpc
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def sleeper(container_factory, config_for, make_database):
+    container = container_factory(Sleeper, config_for("sleeper", DATABASE_URL=make_database("sleeper")))
+    container.start()
+    return container
+
+
+def call_in_background(amqp_uri, method, **kwargs):
+    def call():
+        with StandaloneRpc(amqp_uri, timeout=30) as client:
+            return getattr(client.service("sleeper"), method)(**kwargs)
+
+    return eventlet.spawn(call)
+
+
+def test_a_slow_query_in_one_worker_does_not_stall_the_others(sleeper, rpc, rabbit_config):
+    slow = call_in_background(rabbit_config["AMQP_URI"], "slow_query", seconds=1.5)
+    eventlet.sleep(0.2)  # the query is running
+    assert rpc.service("sleeper").quick() == "quick"
+    assert not slow.dead, "the quick call had to wait for the slow query"
+    assert slow.wait() == "slept"
+
+
+def test_a_cpu_bound_hash_in_tpool_does_not_stall_the_others(sleeper, rpc, rabbit_config):
+    slow = call_in_background(rabbit_config["AMQP_URI"], "slow_hash")
+    eventlet.sleep(0.05)
+    answered_while_hashing = []
+    for _ in range(5):
+        assert rpc.service("sleeper").quick() == "quick"
+        answered_while_hashing.append(not slow.dead)
+    assert all(answered_while_hashing), "quick calls waited for the hash"
+    assert slow.wait().startswith("$argon2")
+
+
+def test_an_rpc_call_past_its_timeout_ends_as_service_unavailable(sleeper, container_factory, config_for, rpc):
+    container_factory(Caller, config_for("caller")).start()
+    with pytest.raises(CatalogueError) as raised:
+        rpc.service("caller").call_nap(seconds=3)
+    assert raised.value.code == "SERVICE_UNAVAILABLE"
+    assert raised.value.status == 503
+
+
+def test_a_call_to_a_service_nobody_runs_fails_at_once_rather_than_at_the_timeout(container_factory, config_for, rpc):
+    container_factory(Caller, config_for("caller")).start()
+    started = time.monotonic()
+    with pytest.raises(CatalogueError) as raised:
+        rpc.service("caller").call_nobody()
+    assert raised.value.code == "SERVICE_UNAVAILABLE"
+    assert time.monotonic() - started < 4, "waited for the 5 s timeout instead of the broker's return"
+
+
+def test_a_standalone_call_to_a_missing_service_is_unavailable(rabbit_config):
+    with StandaloneRpc(rabbit_config["AMQP_URI"], timeout=2) as client, pytest.raises(CatalogueError) as raised:
+        client.service("nobody-here").ping()
+    assert raised.value.code == "SERVICE_UNAVAILABLE"
+
+
+def test_catalogue_errors_cross_rpc_with_their_code_fields_and_params(sleeper, rpc):
+    with pytest.raises(CatalogueError) as raised:
+        rpc.service("sleeper").refuse()
+    assert raised.value.code == "PUBLIC_SERVICE_REGISTRATION_MISSING"
+    assert raised.value.fields == {"uscc": ["mismatch"]}
+    assert raised.value.message.startswith(
+        "系统没有识别到统一社会信用代码:1123100000******** 以及法人信息证件号码:23100419641********的"
+    )
