@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     run = platform_cmd.add_parser("run", help="migrate, start every service and the gateway, load demo data")
     run.add_argument("--root", type=Path, default=Path.cwd(), help="the repository (default: here)")
     run.add_argument("--no-demo", action="store_true", help="do not load the demo data")
+    run.add_argument("--var", type=Path, help="SQLite files and logs (default: ROOT/var)")
     return parser
 
 
@@ -73,7 +74,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     from hrssctl.platform import run as run_platform
 
     root = args.root.resolve()
-    return run_platform(root, None if args.no_demo else root / "demo")
+    return run_platform(root, None if args.no_demo else root / "demo", args.var.resolve() if args.var else None)
 
 
 if __name__ == "__main__":

@@ -33,11 +33,11 @@ GATEWAY = "hrss_gateway.service:GatewayService"
 DEMO_SOURCES = ("market", "enterprise-pension", "institution-pension")
 
 
-def database_urls(root: Path) -> dict[str, str]:
-    """Postgres where ``<SERVICE>_DATABASE_URL`` says so, else a SQLite file under var/."""
+def database_urls(var: Path) -> dict[str, str]:
+    """Postgres where ``<SERVICE>_DATABASE_URL`` says so, else a SQLite file under ``var``."""
     return {
-        name: os.environ.get(var) or f"sqlite:///{root / 'var' / (name + '.db')}"
-        for name, (_, _, var) in SERVICES.items()
+        name: os.environ.get(var_name) or f"sqlite:///{var / (name + '.db')}"
+        for name, (_, _, var_name) in SERVICES.items()
     }
 
 
@@ -62,7 +62,7 @@ def wait_healthy(base_url: str, processes: list[subprocess.Popen[bytes]], timeou
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if any(p.poll() is not None for p in processes):
-            raise SystemExit("a service exited during start-up; see var/log/")
+            raise SystemExit("a service exited during start-up; see its log")
         try:
             with urllib.request.urlopen(f"{base_url}/healthz", timeout=3) as response:
                 if json.load(response)["status"] == "ok":
@@ -70,21 +70,22 @@ def wait_healthy(base_url: str, processes: list[subprocess.Popen[bytes]], timeou
         except OSError:
             pass
         time.sleep(0.5)
-    raise SystemExit(f"the platform did not become healthy within {timeout:.0f} s; see var/log/")
+    raise SystemExit(f"the platform did not become healthy within {timeout:.0f} s; see the logs")
 
 
 def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
-def run(root: Path, demo: Path | None) -> int:
+def run(root: Path, demo: Path | None, var: Path | None = None) -> int:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    urls = database_urls(root)
-    for name, (package, _, var) in SERVICES.items():
+    var = var or root / "var"
+    urls = database_urls(var)
+    for name, (package, _, var_name) in SERVICES.items():
         upgrade(package, urls[name])
-        env[var] = urls[name]
+        env[var_name] = urls[name]
         print(f"migrated {name}: {urls[name]}")
-    logs = root / "var" / "log"
+    logs = var / "log"
     logs.mkdir(parents=True, exist_ok=True)
     port = env.get("GATEWAY_PORT", "8000")
     base_url = f"http://127.0.0.1:{port}"
