@@ -36,6 +36,7 @@ lint: $(STAMP)
 
 ## benchmarks of the issue's targets; prints figures (needs the local broker, not the platform)
 bench: $(STAMP)
+	@command -v wrk >/dev/null || apt-get install -y -q wrk
 	$(BIN)/python bench/run_all.py
 
 ## re-pin every third-party package after changing a pyproject's dependencies

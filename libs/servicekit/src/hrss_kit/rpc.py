@@ -12,11 +12,13 @@ transport per container: one connection, one reply queue, a green thread that re
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
+import amqp
 import kombu
 from kombu import Exchange
 from nameko.exceptions import serialize
@@ -64,38 +66,41 @@ class _ReplyingConsumer(RpcConsumer):  # type: ignore[misc]
         super().setup()
         self._reply_lock = threading.Lock()
         self._reply_conn: kombu.Connection | None = None
-        self._reply_producer: kombu.Producer | None = None
+        self._reply_channel: Any = None
 
     def stop(self) -> None:
         super().stop()
         if self._reply_conn is not None:
             self._reply_conn.release()
 
-    def _producer(self) -> kombu.Producer:
-        if self._reply_producer is None:
+    def _channel(self) -> Any:
+        if self._reply_channel is None:
             self._reply_conn = kombu.Connection(self.container.config["AMQP_URI"], heartbeat=0)
-            self._reply_producer = kombu.Producer(self._reply_conn.channel())
-        return self._reply_producer
+            self._reply_conn.connect()
+            self._reply_channel = self._reply_conn.channel()
+        return self._reply_channel
 
     def handle_result(self, message: Any, result: Any, exc_info: Any) -> Any:
         error = serialize(exc_info[1]) if exc_info is not None else None
-        payload = {"result": result, "error": error}
+        try:
+            body = json.dumps({"result": result, "error": error})
+        except (TypeError, ValueError):
+            body = json.dumps({"result": None, "error": serialize(TypeError("unserialisable result"))})
+        reply = amqp.Message(
+            body,
+            content_type="application/json",
+            content_encoding="utf-8",
+            correlation_id=message.properties.get("correlation_id"),
+        )
         with self._reply_lock:
             for attempt in (1, 2):
                 try:
-                    self._producer().publish(
-                        payload,
-                        serializer="json",
-                        exchange=RPC_EXCHANGE,
-                        routing_key=message.properties["reply_to"],
-                        correlation_id=message.properties.get("correlation_id"),
-                        retry=False,
+                    self._channel().basic_publish(
+                        reply, exchange=RPC_EXCHANGE.name, routing_key=message.properties["reply_to"]
                     )
                     break
-                except (TypeError, ValueError):
-                    payload = {"result": None, "error": serialize(TypeError("unserialisable result"))}
                 except Exception:
-                    self._reply_producer = None  # the connection broke: reconnect once
+                    self._reply_channel = None  # the connection broke: reconnect once
                     if attempt == 2:
                         raise
         self.queue_consumer.ack_message(message)

@@ -1,0 +1,134 @@
+"""Registrations per second through the gateway, on the platform as `make run` starts it
+(Postgres databases), with the CPU each process used. Each request registers a different
+enterprise that the enterprise-pension source knows, so every one is a full success path:
+identity → enterprise (three-source check, enterprise, units, relations, outbox) → account."""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from procs import BIN, ROOT, Databases, Vhost, broker_pid, cpu_seconds, wait_http, wrk
+
+from hrss_contracts.id_number import id_check_character
+from hrss_contracts.uscc import USCC_ALPHABET, uscc_check_character
+
+PORT = 18080
+SECONDS = 10
+
+
+def enterprises(n):
+    for k in range(n):
+        first = "".join(random.choice(USCC_ALPHABET) for _ in range(17))
+        id_first = f"2301021980{random.randint(1, 12):02d}{random.randint(1, 28):02d}{random.randint(0, 999):03d}"
+        yield {
+            "uscc": first + uscc_check_character(first),
+            "name": f"压测企业{k}有限公司",
+            "address": "哈尔滨",
+            "legal_rep_name": f"法人{k}",
+            "legal_rep_id": id_first + id_check_character(id_first),
+            "legal_rep_phone": "13900000000",
+            "units": [
+                {
+                    "unit_no": f"B{k:08d}{random.randint(0, 99):02d}",
+                    "relations": [
+                        {"insurance": "110", "agency": "哈尔滨市社保局"},
+                        {"insurance": "210", "agency": "哈尔滨市社保局"},
+                    ],
+                }
+            ],
+        }
+
+
+def bodies_file(path, records, password=None):
+    with path.open("w") as out:
+        for r in records:
+            body = {
+                "uscc": r["uscc"],
+                "name": r["name"],
+                "legal_rep_name": r["legal_rep_name"],
+                "legal_rep_id": r["legal_rep_id"],
+                "phone": "13900000001",
+            }
+            if password:
+                body["password"] = password
+            out.write(json.dumps(body, ensure_ascii=False) + "\n")
+
+
+def run_load(label, bodies, processes, seconds, connections=10):
+    before = {name: cpu_seconds(pid) for name, pid in processes.items()}
+    started = time.monotonic()
+    rps, p99, bad, _ = wrk(
+        f"http://127.0.0.1:{PORT}/",
+        connections,
+        seconds,
+        script=ROOT / "bench" / "registrations.lua",
+        args=[str(bodies)],
+    )
+    elapsed = time.monotonic() - started
+    cpu = {name: (cpu_seconds(pid) - before[name]) / elapsed for name, pid in processes.items()}
+    return label, rps, p99, bad, cpu
+
+
+def main():
+    results = []
+    with Vhost() as vhost, Databases("enterprise", "identity") as dbs, tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        env = {
+            **os.environ,
+            "AMQP_URI": vhost.uri,
+            "GATEWAY_PORT": str(PORT),
+            "PYTHONWARNINGS": "ignore",
+            "ENTERPRISE_DATABASE_URL": dbs.urls["enterprise"],
+            "IDENTITY_DATABASE_URL": dbs.urls["identity"],
+            "LOG_LEVEL": "WARNING",
+        }
+        platform = subprocess.Popen(
+            [str(BIN / "hrssctl"), "platform", "run", "--root", str(ROOT), "--no-demo", "--var", str(tmp)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_http(f"http://127.0.0.1:{PORT}/healthz", timeout=90)
+            records = list(enterprises(6000))
+            source = tmp / "pension.jsonl"
+            source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+            subprocess.run(
+                [str(BIN / "hrssctl"), "sources", "import", "--source", "enterprise-pension", str(source)],
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            children = subprocess.run(["pgrep", "-P", str(platform.pid)], capture_output=True, text=True).stdout.split()
+            processes = {}
+            for pid in children:
+                cmd = Path(f"/proc/{pid}/cmdline").read_text()
+                name = next(n for n in ("enterprise", "identity", "gateway") if f"hrss_{n}" in cmd)
+                processes[name] = int(pid)
+            processes["rabbitmq"] = broker_pid()
+            plain, with_password = tmp / "plain.jsonl", tmp / "password.jsonl"
+            bodies_file(plain, records[:5000])
+            bodies_file(with_password, records[5000:], password="bench-password-1")
+            results.append(run_load("without password", plain, processes, SECONDS))
+            results.append(run_load("with password (argon2id in tpool)", with_password, processes, 5, connections=4))
+        finally:
+            platform.send_signal(signal.SIGTERM)
+            platform.wait(timeout=60)
+    print("\n## Registrations per second through the gateway (Postgres; each a different enterprise)")
+    print("| requests | registrations/s | p99 ms | non-2xx | CPU: gateway | identity | enterprise | rabbitmq |")
+    print("|---|---|---|---|---|---|---|---|")
+    for label, rps, p99, bad, cpu in results:
+        print(
+            f"| {label} | {rps:.0f} | {p99:.0f} | {bad} | {cpu['gateway']:.0%} | {cpu['identity']:.0%} | "
+            f"{cpu['enterprise']:.0%} | {cpu['rabbitmq']:.0%} |"
+        )
+    return results
+
+
+if __name__ == "__main__":
+    main()
