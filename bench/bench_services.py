@@ -1,6 +1,7 @@
 """Services used only by the benchmarks, built from the kit's real parts (and, for
 reference, from nameko's stock ones). Each runs as its own process, as deployed."""
 
+import json
 from datetime import UTC, datetime
 
 from nameko.rpc import RpcProxy
@@ -65,7 +66,7 @@ class StockGateway:
 
     @http("GET", "/hop")
     def hop(self, request):
-        return '{"status": "%s"}' % self.echo.ping()
+        return json.dumps({"status": self.echo.ping()})
 
 
 producer_metadata = MetaData()
