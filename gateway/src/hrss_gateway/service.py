@@ -12,7 +12,7 @@ from hrss_gateway.http import api
 from hrss_gateway.openapi import build_spec
 from hrss_gateway.requests import load
 from hrss_kit.logs import CallIdLogging
-from hrss_kit.rpc import RpcTimeout
+from hrss_kit.rpc import RemoteError, RpcTimeout
 from hrss_kit.rpc_client import ServiceRpc
 
 SERVICES = ("enterprise", "identity")
@@ -59,5 +59,5 @@ class GatewayService:
 def _ping(client: Any) -> str:
     try:
         return "ok" if client.ping() == "ok" else "unavailable"
-    except RpcTimeout:
+    except (RpcTimeout, RemoteError):  # no answer, or its database or Redis is down
         return "unavailable"

@@ -36,7 +36,9 @@ class JsonFormatter(logging.Formatter):
         current = call_id.get()
         if current:
             entry["call_id"] = current
-        if record.exc_info:
+        # nameko logs an expected exception (a refusal the caller is told of) with its
+        # traceback; the outcome is the message, the traceback only noise.
+        if record.exc_info and not record.getMessage().startswith("(expected)"):
             entry["exception"] = mask_id_numbers_in_text(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import text
+
 from hrss_kit.retry import list_failed, replay_parked
 from hrss_kit.rpc import rpc
 
@@ -15,6 +17,9 @@ class OperationsMixin:
 
     @rpc
     def ping(self) -> str:
+        """ "ok" when the service and its database answer (the gateway's ``/healthz``)."""
+        with self.db.transaction() as session:  # type: ignore[attr-defined]
+            session.execute(text("SELECT 1"))
         return "ok"
 
     @rpc

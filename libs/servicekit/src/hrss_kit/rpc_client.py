@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 import amqp
+import eventlet.event
 import kombu
 from kombu import Queue
 from nameko.extensions import DependencyProvider, SharedExtension
@@ -20,11 +21,20 @@ log = logging.getLogger(__name__)
 
 
 class _Pending:
-    __slots__ = ("event", "body")
+    """One call's reply. Inside a service the caller waits on a green event (much cheaper
+    than a monkey-patched ``threading.Event``); a standalone caller reads until ``done``."""
 
-    def __init__(self) -> None:
-        self.event = threading.Event()
+    __slots__ = ("waiter", "body", "done")
+
+    def __init__(self, green: bool) -> None:
+        self.waiter = eventlet.event.Event() if green else None
         self.body: dict[str, Any] | None = None
+        self.done = False
+
+    def finish(self, body: dict[str, Any] | None = None) -> None:
+        self.body, self.done = body, True
+        if self.waiter is not None and not self.waiter.ready():
+            self.waiter.send(True)
 
 
 class RpcTransport:
@@ -62,14 +72,13 @@ class RpcTransport:
     def _on_reply(self, message: amqp.Message) -> None:
         pending = self._pending.pop(message.properties.get("correlation_id"), None)
         if pending is not None:
-            pending.body = json.loads(message.body)
-            pending.event.set()
+            pending.finish(json.loads(message.body))
 
     def _on_return(self, _exc: Any, _exchange: Any, _routing_key: Any, message: amqp.Message) -> None:
         # Nobody consumes that routing key: no such service is running. Fail fast.
         pending = self._pending.pop(message.properties.get("correlation_id"), None)
         if pending is not None:
-            pending.event.set()
+            pending.finish()
 
     def _read_forever(self) -> None:
         connection = self.connection
@@ -94,7 +103,7 @@ class RpcTransport:
     def _fail_all(self) -> None:
         pending, self._pending = self._pending, {}
         for p in pending.values():
-            p.event.set()
+            p.finish()
 
     def call(
         self,
@@ -105,7 +114,7 @@ class RpcTransport:
         headers: dict[str, Any] | None = None,
     ) -> Any:
         correlation_id = uuid.uuid4().hex
-        pending = self._pending[correlation_id] = _Pending()
+        pending = self._pending[correlation_id] = _Pending(self.background)
         try:
             # Not persistent: a request lost with a broker restart ends as the caller's timeout.
             request = amqp.Message(
@@ -122,7 +131,7 @@ class RpcTransport:
                     request, exchange=RPC_EXCHANGE.name, routing_key=f"{service}.{method}", mandatory=True
                 )
             if self.background:
-                pending.event.wait(timeout)
+                pending.waiter.wait(timeout)  # type: ignore[union-attr]
             else:
                 self._read_until(pending, timeout)
         except OSError as exc:
@@ -139,7 +148,7 @@ class RpcTransport:
         import time
 
         deadline = time.monotonic() + timeout
-        while not pending.event.is_set():
+        while not pending.done:
             left = deadline - time.monotonic()
             if left <= 0:
                 return

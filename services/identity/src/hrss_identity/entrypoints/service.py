@@ -48,6 +48,12 @@ class IdentityService(OperationsMixin):
         )
         return {"uscc": enterprise["uscc"], "status": "registered"}
 
+    @rpc
+    def ping(self) -> str:
+        """ "ok" when the database and Redis answer."""
+        self.redis.ping()
+        return super().ping()  # type: ignore[no-any-return]
+
     @reliable_handler("enterprise", "EnterpriseRegistered")
     def on_enterprise_registered(self, session: Session, envelope: dict[str, Any]) -> None:
         """Every registered enterprise has an account, even if ``register`` died half-way."""
