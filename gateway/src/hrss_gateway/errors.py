@@ -41,6 +41,10 @@ ERROR_CODES: dict[type[Exception], str] = {
 }
 
 
+# What the client is told of as an outcome rather than logged as a fault.
+CLIENT_ERRORS: tuple[type[Exception], ...] = (CatalogueError, ValidationError, MalformedJson, BodyTooLarge)
+
+
 def as_catalogue_error(exc: Exception) -> CatalogueError:
     if isinstance(exc, CatalogueError):
         return exc

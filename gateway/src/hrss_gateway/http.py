@@ -19,7 +19,7 @@ from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Request, Response
 
-from hrss_gateway.errors import BodyTooLarge, MethodNotAllowed, RouteNotFound, as_catalogue_error
+from hrss_gateway.errors import CLIENT_ERRORS, BodyTooLarge, MethodNotAllowed, RouteNotFound, as_catalogue_error
 
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
 
@@ -95,4 +95,8 @@ class JsonHttpEndpoint(HttpRequestHandler):  # type: ignore[misc]
         return error_response(exc)
 
 
-api = JsonHttpEndpoint.decorator
+def api(method: str, url: str, **kwargs: Any) -> Any:
+    """``@api("POST", "/api/v1/…")``; refusals the caller is told of are expected outcomes
+    (logged as such), anything else is logged as an error."""
+    kwargs.setdefault("expected_exceptions", CLIENT_ERRORS)
+    return JsonHttpEndpoint.decorator(method, url, **kwargs)

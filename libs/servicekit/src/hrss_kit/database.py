@@ -21,12 +21,21 @@ OUTBOX_RELAY_KEY = "OUTBOX_RELAY"
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine fit for eventlet workers.
 
-    SQLite: one connection may be used by several green threads (``check_same_thread``),
-    WAL so the relay's reads never wait for a writer, and a busy timeout. Postgres: psycopg2,
+    SQLite (the embedded default): ONE connection per process. SQLite waits for a lock inside
+    C, holding the eventlet hub; a second writer while the first has yielded mid-transaction
+    (to Redis, say) would freeze the process until the busy timeout. With a pool of one, the
+    second transaction waits for the connection instead, cooperatively. Postgres: psycopg2,
     which eventlet's monkey patch makes cooperative, and a pool sized for the worker count.
     """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10}, **kwargs)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 10},
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=30,
+            **kwargs,
+        )
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -10,6 +10,8 @@ import uuid
 from typing import Any
 
 import amqp
+import amqp.exceptions
+import eventlet
 import eventlet.event
 import kombu
 from kombu import Queue
@@ -52,6 +54,7 @@ class RpcTransport:
         self._pending: dict[str, _Pending] = {}
         self._write_lock = threading.Lock()
         self._stopped = False
+        self._broken = False
         self._connect()
 
     def _connect(self) -> None:
@@ -67,7 +70,7 @@ class RpcTransport:
         self.channel.basic_consume(queue=queue, callback=self._on_reply, no_ack=True)
         self.channel.events["basic_return"].add(self._on_return)
         if self.background:
-            threading.Thread(target=self._read_forever, name="rpc-replies", daemon=True).start()
+            self._reader = eventlet.spawn(self._read_forever)
 
     def _on_reply(self, message: amqp.Message) -> None:
         pending = self._pending.pop(message.properties.get("correlation_id"), None)
@@ -96,7 +99,7 @@ class RpcTransport:
                     self._connect()
                 except Exception:
                     log.exception("RPC reconnect failed")
-                    threading.Event().wait(1.0)
+                    eventlet.sleep(1.0)
                     continue
                 return
 
@@ -113,6 +116,9 @@ class RpcTransport:
         timeout: float = DEFAULT_TIMEOUT,
         headers: dict[str, Any] | None = None,
     ) -> Any:
+        if self._broken and not self.background:
+            self._broken = False
+            self._connect()
         correlation_id = uuid.uuid4().hex
         pending = self._pending[correlation_id] = _Pending(self.background)
         try:
@@ -134,7 +140,9 @@ class RpcTransport:
                 pending.waiter.wait(timeout)  # type: ignore[union-attr]
             else:
                 self._read_until(pending, timeout)
-        except OSError as exc:
+        except (OSError, amqp.exceptions.AMQPError) as exc:
+            # The broker connection failed: unavailable now, reconnected for the next call.
+            self._broken = True
             raise RpcTimeout(service, method) from exc
         finally:
             self._pending.pop(correlation_id, None)
@@ -159,6 +167,8 @@ class RpcTransport:
 
     def close(self) -> None:
         self._stopped = True
+        if self.background:
+            self._reader.kill()  # before the close handshake reads the socket itself
         with contextlib.suppress(Exception):  # closing a broken connection
             self.connection.release()
 

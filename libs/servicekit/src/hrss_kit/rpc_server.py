@@ -45,7 +45,7 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
     def start(self) -> None:
         if self.connection is None:
             self._connect()
-            self.container.spawn_managed_thread(self._read, identifier="rpc-server")
+            self._reader = self.container.spawn_managed_thread(self._read, identifier="rpc-server")
 
     def _connect(self) -> None:
         self.connection = kombu.Connection(self.container.config["AMQP_URI"], heartbeat=0)
@@ -125,12 +125,15 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
         super().unregister_provider(provider)
         if not self._providers and self.channel is not None:
             # The last entrypoint stopped: take no more requests; the ones in hand finish.
+            # (nowait: only the reader green thread may read this socket.)
             with self._write_lock:
-                self.channel.basic_cancel(self.consumer_tag)
+                self.channel.basic_cancel(self.consumer_tag, nowait=True)
 
     def stop(self) -> None:
+        # The reader must be gone before the close handshake reads the socket itself.
         self._stopping = True
         if self.connection is not None:
+            self._reader.kill()
             self.connection.release()
         super().stop()
 

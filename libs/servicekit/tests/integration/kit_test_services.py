@@ -102,6 +102,22 @@ class Sleeper:
         return tpool.execute(PasswordHasher(time_cost=12, memory_cost=65536).hash, "x" * 16)[:9]
 
     @rpc
+    def hold_write(self, seconds: float) -> str:
+        """Writes, then yields mid-transaction (as a Redis call would) before committing."""
+        with self.db.transaction() as session:
+            session.execute(text("CREATE TABLE IF NOT EXISTS marks (x INTEGER)"))
+            session.execute(text("INSERT INTO marks VALUES (1)"))
+            eventlet.sleep(seconds)
+        return "held"
+
+    @rpc
+    def write(self) -> str:
+        with self.db.transaction() as session:
+            session.execute(text("CREATE TABLE IF NOT EXISTS marks (x INTEGER)"))
+            session.execute(text("INSERT INTO marks VALUES (2)"))
+        return "written"
+
+    @rpc
     def nap(self, seconds: float) -> str:
         eventlet.sleep(seconds)
         return "rested"

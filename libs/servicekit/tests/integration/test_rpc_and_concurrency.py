@@ -35,6 +35,21 @@ def test_a_slow_query_in_one_worker_does_not_stall_the_others(sleeper, rpc, rabb
     assert slow.wait() == "slept"
 
 
+def test_a_second_sqlite_writer_waits_its_turn_without_freezing_the_process(
+    container_factory, config_for, rpc, rabbit_config, tmp_path
+):
+    url = f"sqlite:///{tmp_path / 'sleeper.db'}"
+    container_factory(Sleeper, config_for("sleeper", DATABASE_URL=url)).start()
+    holder = call_in_background(rabbit_config["AMQP_URI"], "hold_write", seconds=1.0)
+    eventlet.sleep(0.2)  # the holder has written and yielded inside its transaction
+    writer = call_in_background(rabbit_config["AMQP_URI"], "write")
+    eventlet.sleep(0.2)
+    assert rpc.service("sleeper").quick() == "quick"
+    assert not holder.dead, "the process froze until the holder finished"
+    assert holder.wait() == "held"
+    assert writer.wait() == "written"
+
+
 def test_a_cpu_bound_hash_in_tpool_does_not_stall_the_others(sleeper, rpc, rabbit_config):
     slow = call_in_background(rabbit_config["AMQP_URI"], "slow_hash")
     eventlet.sleep(0.05)
