@@ -6,3 +6,9 @@
 - ``rpc``: RPC with timeouts, and errors that cross the wire as catalogue errors;
 - ``logs``: JSON logs with the nameko call id and ID numbers masked.
 """
+
+import warnings
+
+# eventlet warns on import that it is in maintenance; nameko 2 is built on it (our choice,
+# see the README), so the warning is noise in every command and log.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")

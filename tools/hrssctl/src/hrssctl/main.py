@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import sys
 from pathlib import Path
+
+import amqp.exceptions
+import kombu.exceptions
 
 from hrss_contracts.errors import CatalogueError
 from hrssctl import events, settings
@@ -47,6 +51,16 @@ def main(argv: list[str] | None = None) -> int:
         hint = " Is the platform running (make run)?" if error.code == "SERVICE_UNAVAILABLE" else ""
         print(f"hrssctl: {error.code}: {error.message}{hint}", file=sys.stderr)
         return 3
+    except (OSError, amqp.exceptions.AMQPError, kombu.exceptions.OperationalError) as error:
+        print(
+            f"hrssctl: cannot reach the broker at {_safe(settings.AMQP_URI)} ({error}); set AMQP_URI?", file=sys.stderr
+        )
+        return 3
+
+
+def _safe(uri: str) -> str:
+    """The URI without its password."""
+    return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", uri)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
