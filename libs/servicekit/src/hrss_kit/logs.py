@@ -52,7 +52,13 @@ def configure_logging(service: str, level: str = "INFO") -> None:
 
 
 class CallIdLogging(DependencyProvider):  # type: ignore[misc]
-    """Tags every log line a worker writes with its nameko call id (``service.method.uuid``)."""
+    """Tags every log line a worker writes with its nameko call id (``service.method.uuid``);
+    also installs the green-thread dump on SIGUSR1 (``hrss_kit.debug``)."""
+
+    def setup(self) -> None:
+        from hrss_kit import debug
+
+        debug.install()
 
     def worker_setup(self, worker_ctx: Any) -> None:
         call_id.set(worker_ctx.call_id)

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import kombu
 from kombu import Exchange
 
 from hrss_contracts.errors import CATALOGUE, CatalogueError
@@ -23,6 +24,21 @@ log = logging.getLogger(__name__)
 
 RPC_EXCHANGE = Exchange("nameko-rpc", type="topic", durable=True)
 DEFAULT_TIMEOUT = 5.0
+
+
+def reader_owned_connection(amqp_uri: str) -> kombu.Connection:
+    """A connection on which only one green thread reads; the others only write.
+
+    py-amqp's ``basic_publish`` reads the socket itself (``drain_events(timeout=0)``) when
+    the connection negotiated ``connection.blocked``: a publishing worker could then take a
+    frame meant for the reader and run its callback while holding the write lock. Turning the
+    flag off after the handshake keeps publishes write-only; a blocked broker simply stops
+    reading, and our writes wait.
+    """
+    connection = kombu.Connection(amqp_uri, heartbeat=0)
+    connection.connect()
+    connection.connection.client_properties.setdefault("capabilities", {})["connection.blocked"] = False
+    return connection
 
 
 class RpcTimeout(CatalogueError):

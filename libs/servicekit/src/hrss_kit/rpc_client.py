@@ -13,11 +13,10 @@ import amqp
 import amqp.exceptions
 import eventlet
 import eventlet.event
-import kombu
 from kombu import Queue
 from nameko.extensions import DependencyProvider, SharedExtension
 
-from hrss_kit.rpc import DEFAULT_TIMEOUT, RPC_EXCHANGE, RpcTimeout, rebuild_error
+from hrss_kit.rpc import DEFAULT_TIMEOUT, RPC_EXCHANGE, RpcTimeout, reader_owned_connection, rebuild_error
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +57,7 @@ class RpcTransport:
         self._connect()
 
     def _connect(self) -> None:
-        self.connection = kombu.Connection(self.amqp_uri, heartbeat=0)
-        self.connection.connect()
+        self.connection = reader_owned_connection(self.amqp_uri)
         # py-amqp's channel directly: kombu's Producer and Consumer cost more CPU per message
         # than the rest of the call, and nothing they add is needed here.
         self.channel = self.connection.channel()
@@ -201,6 +199,9 @@ class _SharedTransport(SharedExtension):  # type: ignore[misc]
     def stop(self) -> None:
         if self.transport is not None:
             self.transport.close()
+            self.transport = None
+
+    kill = stop
 
 
 class ServiceRpc(DependencyProvider):  # type: ignore[misc]

@@ -12,6 +12,7 @@ the caller's timeout, a 503; it never gives a wrong answer. Events never take th
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -25,7 +26,7 @@ from kombu import Queue
 from nameko.exceptions import ContainerBeingKilled, MalformedRequest, MethodNotFound, serialize
 from nameko.extensions import Entrypoint, ProviderCollector, SharedExtension
 
-from hrss_kit.rpc import RPC_EXCHANGE
+from hrss_kit.rpc import RPC_EXCHANGE, reader_owned_connection
 
 log = logging.getLogger(__name__)
 HEADER_PREFIX = "nameko."
@@ -48,8 +49,7 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
             self._reader = self.container.spawn_managed_thread(self._read, identifier="rpc-server")
 
     def _connect(self) -> None:
-        self.connection = kombu.Connection(self.container.config["AMQP_URI"], heartbeat=0)
-        self.connection.connect()
+        self.connection = reader_owned_connection(self.container.config["AMQP_URI"])
         self.channel = self.connection.channel()
         Queue(f"rpc-{self.service}", exchange=RPC_EXCHANGE, routing_key=f"{self.service}.*", durable=True)(
             self.channel
@@ -134,8 +134,13 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
         self._stopping = True
         if self.connection is not None:
             self._reader.kill()
-            self.connection.release()
+            with contextlib.suppress(Exception):  # the broker may be gone already
+                self.connection.release()
+            self.connection = None
         super().stop()
+
+    def kill(self) -> None:
+        self.stop()
 
 
 class KitRpc(Entrypoint):  # type: ignore[misc]

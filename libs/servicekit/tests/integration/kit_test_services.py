@@ -139,11 +139,11 @@ class Caller:
     """Calls ``sleeper`` through the kit's client, with a short timeout."""
 
     name = "caller"
-    sleeper = ServiceRpc("sleeper", timeout=0.5)
+    sleeper = ServiceRpc("sleeper", timeout=2)
     nobody = ServiceRpc(f"nobody-{uuid.uuid4().hex[:6]}", timeout=5)
 
     @rpc
-    def call_nap(self, seconds: float) -> str:
+    def call_nap(self, seconds: float) -> str:  # times out past 2 s
         return self.sleeper.nap(seconds=seconds)
 
     @rpc

@@ -64,7 +64,7 @@ def test_a_cpu_bound_hash_in_tpool_does_not_stall_the_others(sleeper, rpc, rabbi
 def test_an_rpc_call_past_its_timeout_ends_as_service_unavailable(sleeper, container_factory, config_for, rpc):
     container_factory(Caller, config_for("caller")).start()
     with pytest.raises(CatalogueError) as raised:
-        rpc.service("caller").call_nap(seconds=3)
+        rpc.service("caller").call_nap(seconds=4)
     assert raised.value.code == "SERVICE_UNAVAILABLE"
     assert raised.value.status == 503
 
@@ -92,3 +92,40 @@ def test_catalogue_errors_cross_rpc_with_their_code_fields_and_params(sleeper, r
     assert raised.value.message.startswith(
         "系统没有识别到统一社会信用代码:1123100000******** 以及法人信息证件号码:23100419641********的"
     )
+
+
+def test_more_concurrent_calls_than_workers_through_two_hops_all_answer(
+    container_factory, config_for, rabbit_config, make_database
+):
+    sleeper_config = config_for("sleeper", DATABASE_URL=make_database("sleeper"), max_workers=4)
+    container_factory(Sleeper, sleeper_config).start()
+    container_factory(Caller, config_for("caller", max_workers=6)).start()
+
+    def call(_):
+        with StandaloneRpc(rabbit_config["AMQP_URI"], timeout=30) as client:
+            return client.service("caller").call_nap(seconds=0.02)
+
+    pool = eventlet.GreenPool(40)
+    assert list(pool.imap(call, range(40))) == ["rested"] * 40
+
+
+def test_publishing_never_reads_frames_meant_for_the_connections_reader(rabbit_config):
+    import amqp
+    import kombu
+
+    from hrss_kit.rpc import reader_owned_connection
+
+    connection = reader_owned_connection(rabbit_config["AMQP_URI"])
+    channel = connection.channel()
+    queue, _, _ = channel.queue_declare(exclusive=True)
+    delivered = []
+    channel.basic_consume(queue=queue, callback=delivered.append, no_ack=True)
+    with kombu.Connection(rabbit_config["AMQP_URI"]) as other:
+        other.Producer().publish("for the reader", routing_key=queue)
+    eventlet.sleep(0.3)  # the delivery now waits in our socket
+
+    channel.basic_publish(amqp.Message("from a worker"), exchange="", routing_key="nowhere")
+    assert delivered == [], "the publishing green thread read (and ran) the reader's delivery"
+    connection.drain_events(timeout=5)
+    assert len(delivered) == 1
+    connection.release()
