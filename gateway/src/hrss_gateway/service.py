@@ -16,6 +16,7 @@ from hrss_kit.rpc import RemoteError, RpcTimeout
 from hrss_kit.rpc_client import ServiceRpc
 
 SERVICES = ("enterprise", "identity")
+REGISTRATION = RegistrationRequestSchema()
 HEALTH_TIMEOUT = 2.0
 
 
@@ -36,7 +37,7 @@ class GatewayService:
         Response 201: ``{"uscc": "91110000600037341L", "status": "registered"}``; errors as in
         API.md (400 with ``fields``, 409, 413, 422, 503).
         """
-        application = load(request, RegistrationRequestSchema())
+        application = load(request, REGISTRATION)
         return 201, self.identity.register(application=application)
 
     @api("GET", "/healthz")

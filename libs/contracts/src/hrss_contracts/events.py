@@ -84,6 +84,10 @@ EVENT_SCHEMAS: dict[tuple[str, int], type[Schema]] = {
     ("AccountCreated", 1): AccountCreatedV1,
 }
 
+# marshmallow schemas are safe to share and costly to build: one instance each.
+_SCHEMA_INSTANCES: dict[tuple[str, int], Schema] = {key: cls() for key, cls in EVENT_SCHEMAS.items()}
+_ENVELOPE = EnvelopeSchema()
+
 LATEST_VERSION: dict[str, int] = {}
 for _type, _version in EVENT_SCHEMAS:
     LATEST_VERSION[_type] = max(_version, LATEST_VERSION.get(_type, 0))
@@ -95,7 +99,7 @@ UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {
 def new_envelope(event_type: str, source: str, aggregate_id: str, data: dict[str, Any]) -> dict[str, Any]:
     """Validate ``data`` against the latest schema of ``event_type`` and wrap it."""
     version = LATEST_VERSION[event_type]
-    schema = EVENT_SCHEMAS[(event_type, version)]()
+    schema = _SCHEMA_INSTANCES[(event_type, version)]
     dumped = schema.dump(schema.load(data))
     return {
         "event_id": str(uuid.uuid4()),
@@ -114,17 +118,17 @@ def load_envelope(body: dict[str, Any]) -> dict[str, Any]:
     Returns the envelope as JSON-ready values with ``data`` loaded by its schema (unknown
     fields dropped). Raises ``marshmallow.ValidationError`` for a malformed envelope.
     """
-    envelope = EnvelopeSchema().load(body)
+    envelope = _ENVELOPE.load(body)
     event_type, version = envelope["event_type"], envelope["schema_version"]
     data = dict(envelope["data"])
     while (event_type, version) in UPCASTERS:
         data = UPCASTERS[(event_type, version)](data)
         version += 1
-    schema_cls = EVENT_SCHEMAS.get((event_type, version))
-    if schema_cls is None:
+    schema = _SCHEMA_INSTANCES.get((event_type, version))
+    if schema is None:
         raise ValidationError({"event_type": [f"unknown event {event_type} v{version}"]})
     return {
         **body,
         "schema_version": version,
-        "data": schema_cls().load(data),
+        "data": schema.load(data),
     }

@@ -46,8 +46,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.close()
 
         return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
+    # Enough to keep one connection per worker open: an overflow connection is closed when
+    # returned, and opening one costs Postgres a new backend process.
+    kwargs.setdefault("pool_size", 25)
+    kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
 

@@ -16,6 +16,8 @@ from hrss_kit.logs import CallIdLogging
 from hrss_kit.ops import OperationsMixin
 from hrss_kit.rpc import rpc
 
+IMPORT_REQUEST = ImportRequestSchema()
+
 
 class EnterpriseService(OperationsMixin):
     name = "enterprise"
@@ -35,7 +37,7 @@ class EnterpriseService(OperationsMixin):
     def import_sources(self, source: str, records: list[Any]) -> dict[str, Any]:
         """Upsert a batch of one source's records, each ``{"line": n, "record": {…}}``;
         returns counts and the refused records' lines with reasons."""
-        request = ImportRequestSchema().load({"source": source, "records": records})
+        request = IMPORT_REQUEST.load({"source": source, "records": records})
         report = sources.ImportReport()
         loaded = []
         for line, raw in ((item["line"], item["record"]) for item in request["records"]):

@@ -23,6 +23,7 @@ from hrss_kit.rpc import rpc
 from hrss_kit.rpc_client import ServiceRpc
 
 HASHER = Argon2Hasher()
+REGISTRATION = RegistrationRequestSchema()
 
 
 class IdentityService(OperationsMixin):
@@ -37,7 +38,7 @@ class IdentityService(OperationsMixin):
     @catalogue_errors
     def register(self, application: dict[str, Any]) -> dict[str, Any]:
         """法人注册: refuse an existing account, have the enterprise verified, create the account."""
-        loaded = RegistrationRequestSchema().load(application)
+        loaded = REGISTRATION.load(application)
         enterprise = registration.register(
             loaded,
             SqlUnitOfWork(self.db),
