@@ -188,12 +188,20 @@ class ServiceClient:
 
 
 class _SharedTransport(SharedExtension):  # type: ignore[misc]
+    """One transport per container, connected when the container starts (so concurrent first
+    calls cannot each build one and leave the others' readers running)."""
+
     def setup(self) -> None:
         self.transport: RpcTransport | None = None
 
-    def get(self) -> RpcTransport:
+    def start(self) -> None:
         if self.transport is None:
             self.transport = RpcTransport(self.container.config["AMQP_URI"], background=True)
+
+    def get(self) -> RpcTransport:
+        if self.transport is None:  # a worker of a container that is not started (tests)
+            self.start()
+        assert self.transport is not None
         return self.transport
 
     def stop(self) -> None:
