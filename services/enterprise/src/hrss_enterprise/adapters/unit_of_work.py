@@ -1,38 +1,22 @@
-"""The unit of work over the service's database; events go to the outbox on commit."""
+"""The enterprise unit of work over its database; events go to the outbox on commit."""
 
 from __future__ import annotations
 
-from typing import Any
+from sqlalchemy.orm import Session
 
 from hrss_enterprise.adapters.messages import to_envelope
 from hrss_enterprise.adapters.repository import SqlDecisionLog, SqlEnterpriseRepository, SqlSourceRepository
+from hrss_enterprise.domain.events import Event
 from hrss_enterprise.service_layer.ports import UnitOfWork
-from hrss_kit import outbox
+from hrss_kit import sql_unit_of_work
 from hrss_kit.database import UnitOfWorkDatabase
 
 
-class SqlUnitOfWork(UnitOfWork):
-    def __init__(self, db: UnitOfWorkDatabase) -> None:
-        super().__init__()
-        self.db = db
+class SqlUnitOfWork(sql_unit_of_work.SqlUnitOfWork[Event], UnitOfWork):
+    def __init__(self, db: UnitOfWorkDatabase, session: Session | None = None) -> None:
+        super().__init__(db, to_envelope, session)
 
-    def __enter__(self) -> SqlUnitOfWork:
-        self.session = self.db.session()
-        self.sources = SqlSourceRepository(self.session)
-        self.enterprises = SqlEnterpriseRepository(self.session)
-        self.decisions = SqlDecisionLog(self.session)
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        super().__exit__(*exc)
-        self.session.close()
-
-    def commit(self) -> None:
-        for event in self.events:
-            outbox.record(self.session, self.db.tables["outbox"], to_envelope(event))
-        self.events.clear()
-        self.session.commit()
-
-    def rollback(self) -> None:
-        self.events.clear()
-        self.session.rollback()
+    def bind(self, session: Session) -> None:
+        self.sources = SqlSourceRepository(session)
+        self.enterprises = SqlEnterpriseRepository(session)
+        self.decisions = SqlDecisionLog(session)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import abc
 from datetime import datetime
-from typing import Any
 
 from hrss_enterprise.domain.events import Event
 from hrss_enterprise.domain.model import Enterprise, SourceRecord
+from hrss_kit.unit_of_work import UnitOfWork as KitUnitOfWork
 
 
 class SourceRepository(abc.ABC):
@@ -45,27 +45,9 @@ class DecisionLog(abc.ABC):
     def record(self, uscc: str, outcome: str, mismatched_fields: list[str], decided_at: datetime) -> None: ...
 
 
-class UnitOfWork(abc.ABC):
+class UnitOfWork(KitUnitOfWork[Event]):
     """One transaction; events recorded in it are published if, and only if, it commits."""
 
     sources: SourceRepository
     enterprises: EnterpriseRepository
     decisions: DecisionLog
-
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-
-    def publish(self, event: Event) -> None:
-        self.events.append(event)
-
-    def __enter__(self) -> UnitOfWork:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.rollback()
-
-    @abc.abstractmethod
-    def commit(self) -> None: ...
-
-    @abc.abstractmethod
-    def rollback(self) -> None: ...

@@ -8,6 +8,7 @@ from typing import Any
 
 from hrss_identity.domain.events import Event
 from hrss_identity.domain.model import Account
+from hrss_kit.unit_of_work import UnitOfWork as KitUnitOfWork
 
 
 class AccountRepository(abc.ABC):
@@ -22,26 +23,10 @@ class AccountRepository(abc.ABC):
     def set_password_hash(self, account_id: str, password_hash: str) -> None: ...
 
 
-class UnitOfWork(abc.ABC):
+class UnitOfWork(KitUnitOfWork[Event]):
+    """One transaction; events recorded in it are published if, and only if, it commits."""
+
     accounts: AccountRepository
-
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-
-    def publish(self, event: Event) -> None:
-        self.events.append(event)
-
-    def __enter__(self) -> UnitOfWork:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.rollback()
-
-    @abc.abstractmethod
-    def commit(self) -> None: ...
-
-    @abc.abstractmethod
-    def rollback(self) -> None: ...
 
 
 class EnterpriseDirectory(abc.ABC):
