@@ -43,7 +43,11 @@ class RetryPoller(SharedExtension, ProviderCollector):  # type: ignore[misc]
 
     def start(self) -> None:
         self.poll_seconds = float(self.container.config.get("EVENT_RETRY_POLL_SECONDS", 1.0))
-        self.container.spawn_managed_thread(self._run, identifier="event-retry-poller")
+        self._poller = self.container.spawn_managed_thread(self._run, identifier="event-retry-poller")
+
+    def stop(self) -> None:
+        self._poller.kill()  # it holds nothing between polls
+        super().stop()
 
     def _database(self) -> Any:
         from hrss_kit.database import Database
