@@ -196,6 +196,12 @@ def test_the_openapi_document_describes_registration_from_the_request_schema(pla
     )
 
 
+def test_the_event_contract_is_served_as_asyncapi(platform):
+    document = platform.get("/api/v1/asyncapi.json").json()
+    assert document["asyncapi"].startswith("2.")
+    assert "enterprise.events/EnterpriseRegistered" in document["channels"]
+
+
 def test_concurrent_identical_registrations_create_one_account(platform, pension_enterprise):
     e = pension_enterprise
     body = application(e["uscc"], e["name"], e["rep"], e["rep_id"], password="pw-12345678")

@@ -76,6 +76,15 @@ def build_spec() -> dict[str, Any]:
         },
     )
     spec.path(
+        "/api/v1/asyncapi.json",
+        operations={
+            "get": {
+                "summary": "The event contract (AsyncAPI 2.6)",
+                "responses": {"200": {"description": "AsyncAPI document"}},
+            }
+        },
+    )
+    spec.path(
         "/api/v1/openapi.json",
         operations={
             "get": {

@@ -8,6 +8,7 @@ import eventlet
 from werkzeug.wrappers import Request
 
 from hrss_contracts.registration import RegistrationRequestSchema
+from hrss_gateway.asyncapi import build_asyncapi
 from hrss_gateway.http import api
 from hrss_gateway.openapi import build_spec
 from hrss_gateway.requests import load
@@ -27,6 +28,7 @@ class GatewayService:
     enterprise = ServiceRpc("enterprise", timeout=HEALTH_TIMEOUT)
     call_ids = CallIdLogging()
     _spec: dict[str, Any] | None = None
+    _asyncapi: dict[str, Any] | None = None
 
     @api("POST", "/api/v1/registrations")
     def register(self, request: Request) -> tuple[int, dict[str, Any]]:
@@ -48,6 +50,13 @@ class GatewayService:
         answers = dict(zip(SERVICES, pool.imap(lambda name: _ping(clients[name]), SERVICES), strict=False))
         healthy = all(state == "ok" for state in answers.values())
         return (200 if healthy else 503), {"status": "ok" if healthy else "unavailable", "services": answers}
+
+    @api("GET", "/api/v1/asyncapi.json")
+    def asyncapi(self, request: Request) -> dict[str, Any]:
+        """The event contract (AsyncAPI 2.6): what the agency system receives."""
+        if GatewayService._asyncapi is None:
+            GatewayService._asyncapi = build_asyncapi()
+        return GatewayService._asyncapi
 
     @api("GET", "/api/v1/openapi.json")
     def openapi(self, request: Request) -> dict[str, Any]:
