@@ -71,7 +71,7 @@ def rebuild_error(error: dict[str, Any]) -> Exception:
 
 def rpc(fn: Callable[..., Any] | None = None, **kwargs: Any) -> Any:
     """``@rpc`` for service methods; catalogue errors are expected (logged as outcomes)."""
-    from hrss_kit.rpc_server import KitRpc
+    from hrss_kit.rpc_server import KitRpc  # here, not above: rpc_server imports this module
 
     kwargs.setdefault("expected_exceptions", CatalogueError)
     if fn is None:
