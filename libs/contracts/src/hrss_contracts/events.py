@@ -16,9 +16,10 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from hrss_contracts.fields import IdNumber, InsuranceType, Uscc
+from hrss_contracts.schema import ContractSchema
 
 
-class EnvelopeSchema(Schema):
+class EnvelopeSchema(ContractSchema):
     class Meta:
         unknown = EXCLUDE
 
@@ -31,7 +32,7 @@ class EnvelopeSchema(Schema):
     data = fields.Dict(required=True)
 
 
-class _Data(Schema):
+class _Data(ContractSchema):
     class Meta:
         unknown = EXCLUDE
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, fields, validate
 
 from hrss_contracts.fields import IdNumber, Uscc
+from hrss_contracts.schema import ContractSchema
 
 PHONE_PATTERN = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$"
 
 
-class RegistrationRequestSchema(Schema):
+class RegistrationRequestSchema(ContractSchema):
     """法人注册: the enterprise's code and name, the legal representative, an optional password."""
 
     class Meta:
@@ -41,7 +42,7 @@ class RegistrationRequestSchema(Schema):
     )
 
 
-class RegistrationResultSchema(Schema):
+class RegistrationResultSchema(ContractSchema):
     uscc = fields.String(required=True)
     status = fields.String(required=True, metadata={"example": "registered"})
 

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, ValidationError, fields, validate, validates_schema
 
 from hrss_contracts.fields import IdNumber, InsuranceType, Uscc
+from hrss_contracts.schema import ContractSchema
 
 SOURCES = ("market", "enterprise-pension", "institution-pension")
 PENSION_SOURCES = ("enterprise-pension", "institution-pension")
 
 
-class SourceRelationSchema(Schema):
+class SourceRelationSchema(ContractSchema):
     class Meta:
         unknown = EXCLUDE
 
@@ -23,7 +24,7 @@ class SourceRelationSchema(Schema):
     agency = fields.String(required=True, validate=validate.Length(min=1, max=100))
 
 
-class SourceUnitSchema(Schema):
+class SourceUnitSchema(ContractSchema):
     class Meta:
         unknown = EXCLUDE
 
@@ -37,7 +38,7 @@ class SourceUnitSchema(Schema):
             raise ValidationError("同一单位编号的险种重复", "relations")
 
 
-class SourceRecordSchema(Schema):
+class SourceRecordSchema(ContractSchema):
     class Meta:
         unknown = EXCLUDE
 
@@ -56,12 +57,12 @@ class SourceRecordSchema(Schema):
             raise ValidationError("单位编号重复", "units")
 
 
-class NumberedRecordSchema(Schema):
+class NumberedRecordSchema(ContractSchema):
     line = fields.Integer(required=True)
     record = fields.Raw(required=True)
 
 
-class ImportRequestSchema(Schema):
+class ImportRequestSchema(ContractSchema):
     """RPC payload of ``enterprise.import_sources``. Each record keeps its line in the file;
     records are loaded one by one (``SourceRecordSchema``) so a bad one is refused alone."""
 
