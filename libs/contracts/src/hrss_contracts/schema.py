@@ -16,7 +16,7 @@ FIELD_MESSAGES = {
     "invalid": "格式不正确",
     "invalid_utf8": "格式不正确",
 }
-TYPE_MESSAGES: dict[type[fields.Field], str] = {
+TYPE_MESSAGES: dict[type[fields.Field[Any]], str] = {
     fields.String: "必须是文本",
     fields.Integer: "必须是整数",
     fields.Boolean: "必须是布尔值",
@@ -31,7 +31,7 @@ TYPE_MESSAGES: dict[type[fields.Field], str] = {
 class ContractSchema(Schema):
     error_messages = {"unknown": "不允许的字段", "type": "必须是 JSON 对象"}
 
-    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+    def on_bind_field(self, field_name: str, field_obj: fields.Field[Any]) -> None:
         messages: dict[str, Any] = {**field_obj.error_messages}
         for key, text in FIELD_MESSAGES.items():
             if key in messages:
