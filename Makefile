@@ -7,7 +7,7 @@ PACKAGES := libs/contracts libs/servicekit services/enterprise services/identity
 STAMP := $(VENV)/.installed
 export PYTHONWARNINGS := ignore
 
-.PHONY: run test lint unit integration e2e bench lock clean
+.PHONY: run test lint unit integration e2e bench lock clean coverage
 
 $(STAMP): requirements.lock $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ integration: $(STAMP)
 	$(BIN)/python -m pytest -m integration
 e2e: $(STAMP)
 	$(BIN)/python -m pytest -m e2e
+
+## the tests with line coverage of our packages (the services started by e2e tests are not traced)
+coverage: $(STAMP)
+	$(BIN)/python -m pytest --cov --cov-report=term
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
