@@ -9,9 +9,9 @@ export PYTHONWARNINGS := ignore
 
 .PHONY: run test lint unit integration e2e bench lock clean coverage
 
-$(STAMP): requirements.lock $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
+$(STAMP): requirements.lock requirements-dev.lock $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-virtualenv -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-virtualenv -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation $(foreach p,$(PACKAGES),-e $(p))
 	touch $(STAMP)
 
@@ -45,8 +45,7 @@ bench: $(STAMP)
 
 ## re-pin every third-party package after changing a pyproject's dependencies
 lock: $(STAMP)
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock.new
-	mv requirements.lock.new requirements.lock
+	PYTHON=$(PYTHON) tools/lock.sh
 
 clean:
 	rm -rf $(VENV) var
