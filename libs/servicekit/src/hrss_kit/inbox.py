@@ -11,6 +11,7 @@ message requeued (``requeue_on_error``), so no event is lost to an exception.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 import time
@@ -37,6 +38,8 @@ Effect = Callable[[Session, dict[str, Any]], Any]
 def handle_reliably(db: UnitOfWorkDatabase, consumer: str, body: dict[str, Any], effect: Effect) -> str:
     """Apply ``effect`` to the event once; returns ``done``, ``duplicate`` or ``failed``."""
     processed, failed = db.tables["processed_events"], db.tables["failed_events"]
+    if not isinstance(body, dict):
+        body = {"event_type": "?", "body": body}
     try:
         envelope = load_envelope(body)
     except ValidationError as exc:
@@ -63,7 +66,10 @@ def _record_failure(
 ) -> None:
     failed, policy = db.tables["failed_events"], db.retry_policy
     now = datetime.now(UTC)
-    event_id = str(body.get("event_id", "?"))
+    # A malformed event may have no id: name it by its content, so two such do not collide.
+    event_id = str(
+        body.get("event_id") or hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:36]
+    )
     try:
         with db.transaction() as session:
             row = session.execute(

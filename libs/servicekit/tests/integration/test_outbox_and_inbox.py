@@ -4,6 +4,7 @@ whatever the broker or their own failures do."""
 import contextlib
 import json
 
+import eventlet
 import kombu
 import pytest
 from kit_test_services import ATTEMPTS, BEHAVIOUR, Producer, Recorder, rejection
@@ -227,6 +228,29 @@ def test_a_malformed_event_is_parked_not_dropped(running, rpc, rabbit_config, un
         ]
     )
     assert "malformed" in parked[0]["last_error"]
+
+
+def test_events_without_an_id_or_not_even_an_object_are_each_parked(running, rpc, rabbit_config):
+    running(Recorder)
+    before = {row["event_id"] for row in rpc.service("recorder").failed_events(status="parked")}
+    for body in ([1, 2, 3], {"event_type": "RegistrationRejected", "data": {"n": 1}}, {"data": {"n": 2}}):
+        exchange = event_exchange("producer")
+        with kombu.Connection(rabbit_config["AMQP_URI"]) as connection:
+            connection.Producer().publish(
+                json.dumps(body),
+                exchange=exchange,
+                routing_key="RegistrationRejected",
+                declare=[exchange],
+                content_type="application/json",
+                content_encoding="utf-8",
+            )
+
+    def new_parked():
+        return {row["event_id"] for row in rpc.service("recorder").failed_events(status="parked")} - before
+
+    eventually(lambda: len(new_parked()) >= 3)
+    eventlet.sleep(0.3)  # room for a collision to show as a fourth row, or a missing one
+    assert len(new_parked()) == 3
 
 
 def test_outbox_record_marks_the_session_so_the_relay_is_woken(databases):
