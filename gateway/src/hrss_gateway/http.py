@@ -17,6 +17,7 @@ from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer
 from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
 from werkzeug.exceptions import NotFound
+from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Request, Response
 
 from hrss_gateway.errors import CLIENT_ERRORS, BodyTooLarge, MethodNotAllowed, RouteNotFound, as_catalogue_error
@@ -53,7 +54,7 @@ class JsonWsgiApp:
             provider, values = adapter.match()
             request.path_values = values
             response = provider.handle_request(request)
-        except NotFound:
+        except (NotFound, RequestRedirect):  # e.g. "//" in a path: not one of our routes
             response = error_response(RouteNotFound())
         except WerkzeugMethodNotAllowed:
             response = error_response(MethodNotAllowed())

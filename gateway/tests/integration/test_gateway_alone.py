@@ -66,3 +66,9 @@ def test_connections_are_kept_alive_between_requests(gateway):
         second = session.get(f"{gateway}/api/v1/openapi.json", timeout=10)
     assert first.status_code == second.status_code == 200
     assert first.headers.get("Connection", "").lower() != "close"
+
+
+def test_a_doubled_slash_is_an_unknown_route_not_a_500(gateway):
+    response = requests.post(f"{gateway}/api/v1//registrations", json={}, timeout=10, allow_redirects=False)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "NOT_FOUND"

@@ -27,6 +27,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     second transaction waits for the connection instead, cooperatively. Postgres: psycopg2,
     which eventlet's monkey patch makes cooperative, and a pool sized for the worker count.
     """
+    # Statement parameters (password hashes among them) never go into error texts and logs.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(
             url,

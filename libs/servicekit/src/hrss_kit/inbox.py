@@ -67,9 +67,9 @@ def _record_failure(
     failed, policy = db.tables["failed_events"], db.retry_policy
     now = datetime.now(UTC)
     # A malformed event may have no id: name it by its content, so two such do not collide.
-    event_id = str(
-        body.get("event_id") or hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:36]
-    )
+    event_id = str(body.get("event_id") or "")
+    if not event_id or len(event_id) > 36:
+        event_id = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:36]
     try:
         with db.transaction() as session:
             row = session.execute(

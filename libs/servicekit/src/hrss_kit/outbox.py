@@ -114,6 +114,10 @@ class OutboxRelay:
                     delivery_mode=2,
                     message_id=row.event_id,
                     retry=False,
+                    # A broker that stops confirming (a resource alarm) must not hold the relay,
+                    # and on Postgres its row locks, for ever: fail, back off, try again.
+                    timeout=10,
+                    confirm_timeout=10,
                 )
         except Exception:
             self.close()

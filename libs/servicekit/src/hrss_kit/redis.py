@@ -17,7 +17,11 @@ class Redis(DependencyProvider):  # type: ignore[misc]
     """
 
     def setup(self) -> None:
-        self.client = redis.Redis.from_url(self.container.config[REDIS_URL_KEY], decode_responses=True)
+        # Timeouts: a stalled Redis must fail a worker, not hold it (and its database
+        # connection, if it has one) indefinitely.
+        self.client = redis.Redis.from_url(
+            self.container.config[REDIS_URL_KEY], decode_responses=True, socket_timeout=5, socket_connect_timeout=5
+        )
 
     def stop(self) -> None:
         self.client.close()

@@ -57,23 +57,33 @@ class RpcTransport:
         self._connect()
 
     def _connect(self) -> None:
-        self.connection = reader_owned_connection(self.amqp_uri)
-        # py-amqp's channel directly: kombu's Producer and Consumer cost more CPU per message
-        # than the rest of the call, and nothing they add is needed here.
-        self.channel = self.connection.channel()
-        queue = f"rpc.reply-hrss-{self.reply_key}"
-        Queue(queue, exchange=RPC_EXCHANGE, routing_key=self.reply_key, auto_delete=True, exclusive=True)(
-            self.channel
-        ).declare()
-        self.channel.basic_consume(queue=queue, callback=self._on_reply, no_ack=True)
-        self.channel.events["basic_return"].add(self._on_return)
-        if self.background:
+        """Open, declare, consume; the attributes change only once all of it succeeded."""
+        connection = reader_owned_connection(self.amqp_uri)
+        try:
+            # py-amqp's channel directly: kombu's Producer and Consumer cost more CPU per
+            # message than the rest of the call, and nothing they add is needed here.
+            channel = connection.channel()
+            queue = f"rpc.reply-hrss-{self.reply_key}"
+            Queue(queue, exchange=RPC_EXCHANGE, routing_key=self.reply_key, auto_delete=True, exclusive=True)(
+                channel
+            ).declare()
+            channel.basic_consume(queue=queue, callback=self._on_reply, no_ack=True)
+            channel.events["basic_return"].add(self._on_return)
+        except Exception:
+            with contextlib.suppress(Exception):
+                connection.release()
+            raise
+        self.connection, self.channel = connection, channel
+        if self.background and not hasattr(self, "_reader"):
             self._reader = eventlet.spawn(self._read_forever)
 
     def _on_reply(self, message: amqp.Message) -> None:
         pending = self._pending.pop(message.properties.get("correlation_id"), None)
         if pending is not None:
-            pending.finish(json.loads(message.body))
+            try:
+                pending.finish(json.loads(message.body))
+            except ValueError:
+                pending.finish()  # not JSON: treated as no answer
 
     def _on_return(self, _exc: Any, _exchange: Any, _routing_key: Any, message: amqp.Message) -> None:
         # Nobody consumes that routing key: no such service is running. Fail fast.
@@ -82,24 +92,32 @@ class RpcTransport:
             pending.finish()
 
     def _read_forever(self) -> None:
-        connection = self.connection
-        while not self._stopped and connection is self.connection:
+        """The one reader of the connection (background mode), reconnecting as long as needed."""
+        while not self._stopped:
             try:
-                connection.drain_events(timeout=1)
+                self.connection.drain_events(timeout=1)
             except TimeoutError:
                 continue
             except Exception:
                 if self._stopped:
                     return
                 log.warning("RPC reply connection lost; reconnecting", exc_info=True)
-                self._fail_all()
-                try:
-                    self._connect()
-                except Exception:
-                    log.exception("RPC reconnect failed")
-                    eventlet.sleep(1.0)
-                    continue
+                self._reconnect()
+
+    def _reconnect(self) -> None:
+        self._fail_all()
+        with contextlib.suppress(Exception):
+            self.connection.release()
+        delay = 0.5
+        while not self._stopped:
+            try:
+                self._connect()
+                log.info("RPC reply connection re-established")
                 return
+            except Exception as exc:
+                log.warning("RPC reconnect failed (%s); retrying in %.1f s", exc, delay)
+                eventlet.sleep(delay)
+                delay = min(delay * 2, 10.0)
 
     def _fail_all(self) -> None:
         pending, self._pending = self._pending, {}
@@ -115,6 +133,8 @@ class RpcTransport:
         headers: dict[str, Any] | None = None,
     ) -> Any:
         if self._broken and not self.background:
+            with contextlib.suppress(Exception):
+                self.connection.release()
             self._broken = False
             self._connect()
         correlation_id = uuid.uuid4().hex
@@ -129,6 +149,9 @@ class RpcTransport:
                 reply_to=self.reply_key,
                 application_headers=headers or {},
                 delivery_mode=1,
+                # A request still queued when its caller has given up is dropped unanswered,
+                # not run late (the caller already answered 503).
+                expiration=str(int(timeout * 1000)),
             )
             with self._write_lock:
                 self.channel.basic_publish(

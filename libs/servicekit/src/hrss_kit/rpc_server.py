@@ -49,13 +49,20 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
             self._reader = self.container.spawn_managed_thread(self._read, identifier="rpc-server")
 
     def _connect(self) -> None:
-        self.connection = reader_owned_connection(self.container.config["AMQP_URI"])
-        self.channel = self.connection.channel()
-        Queue(f"rpc-{self.service}", exchange=RPC_EXCHANGE, routing_key=f"{self.service}.*", durable=True)(
-            self.channel
-        ).declare()
-        self.channel.basic_qos(0, self.container.max_workers, False)
-        self.consumer_tag = self.channel.basic_consume(queue=f"rpc-{self.service}", callback=self._on_request)
+        """Open, declare, consume; the attributes change only once all of it succeeded."""
+        connection = reader_owned_connection(self.container.config["AMQP_URI"])
+        try:
+            channel = connection.channel()
+            Queue(f"rpc-{self.service}", exchange=RPC_EXCHANGE, routing_key=f"{self.service}.*", durable=True)(
+                channel
+            ).declare()
+            channel.basic_qos(0, self.container.max_workers, False)
+            consumer_tag = channel.basic_consume(queue=f"rpc-{self.service}", callback=self._on_request)
+        except Exception:
+            with contextlib.suppress(Exception):
+                connection.release()
+            raise
+        self.connection, self.channel, self.consumer_tag = connection, channel, consumer_tag
 
     def _read(self) -> None:
         while not self._stopping:
@@ -67,15 +74,40 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
                 if self._stopping:
                     return
                 log.warning("RPC server connection lost; reconnecting", exc_info=True)
-                eventlet.sleep(1)
-                try:
-                    self._connect()
-                except Exception:
-                    log.exception("RPC server reconnect failed")
+                self._reconnect()
+
+    def _reconnect(self) -> None:
+        # Requests in hand cannot be answered on a dead channel; the broker requeues them.
+        with self._write_lock:
+            self.channel = None
+        with contextlib.suppress(Exception):
+            self.connection.release()  # type: ignore[union-attr]
+        delay = 0.5
+        while not self._stopping:
+            try:
+                self._connect()
+                log.info("RPC server reconnected")
+                return
+            except Exception as exc:
+                log.warning("RPC server reconnect failed (%s); retrying in %.1f s", exc, delay)
+                eventlet.sleep(delay)
+                delay = min(delay * 2, 10.0)
 
     def _on_request(self, message: amqp.Message) -> None:
+        # Runs inside the reader: whatever goes wrong with one request must not look like a
+        # lost connection, so nothing may escape.
+        try:
+            self._dispatch(message)
+        except Exception:
+            log.exception("RPC request could not be handled; rejected")
+            self._settle(message, requeue=False)
+
+    def _dispatch(self, message: amqp.Message) -> None:
         method = message.delivery_info["routing_key"].rsplit(".", 1)[-1]
         provider = next((p for p in self._providers if p.method_name == method), None)
+        if provider is None and not self._providers:
+            self._settle(message, requeue=True)  # stopping: another replica, or our restart, answers
+            return
         try:
             if provider is None:
                 raise MethodNotFound(method)
@@ -97,10 +129,15 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
                 handle_result=partial(self._reply, message),
             )
         except ContainerBeingKilled:
-            with self._write_lock:
-                self.channel.basic_reject(message.delivery_tag, requeue=True)
+            self._settle(message, requeue=True)
+
+    def _settle(self, message: amqp.Message, requeue: bool) -> None:
+        with self._write_lock, contextlib.suppress(Exception):
+            if message.channel is self.channel:
+                self.channel.basic_reject(message.delivery_tag, requeue=requeue)
 
     def _reply(self, message: amqp.Message, _worker_ctx: Any, result: Any, exc_info: Any) -> Any:
+        """nameko's ``handle_result``: must never raise, or nameko kills the container."""
         error = serialize(exc_info[1]) if exc_info is not None else None
         try:
             body = json.dumps({"result": result, "error": error})
@@ -112,13 +149,17 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
             content_encoding="utf-8",
             correlation_id=message.properties.get("correlation_id"),
         )
+        reply_to = message.properties.get("reply_to")
         with self._write_lock:
-            # The channel the request came on: after a reconnect the broker has requeued it.
-            if message.channel is self.channel:
-                self.channel.basic_publish(
-                    reply, exchange=RPC_EXCHANGE.name, routing_key=message.properties["reply_to"]
-                )
+            # Only on the channel the request came on: after a reconnect the broker requeued it.
+            if message.channel is not self.channel:
+                return result, exc_info
+            try:
+                if reply_to:
+                    self.channel.basic_publish(reply, exchange=RPC_EXCHANGE.name, routing_key=reply_to)
                 self.channel.basic_ack(message.delivery_tag)
+            except Exception:
+                log.warning("RPC reply not sent (connection lost); the request is requeued", exc_info=True)
         return result, exc_info
 
     def unregister_provider(self, provider: Any) -> None:
@@ -126,7 +167,7 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
         if not self._providers and self.channel is not None:
             # The last entrypoint stopped: take no more requests; the ones in hand finish.
             # (nowait: only the reader green thread may read this socket.)
-            with self._write_lock:
+            with self._write_lock, contextlib.suppress(Exception):
                 self.channel.basic_cancel(self.consumer_tag, nowait=True)
 
     def stop(self) -> None:

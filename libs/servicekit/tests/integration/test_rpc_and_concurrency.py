@@ -129,3 +129,33 @@ def test_publishing_never_reads_frames_meant_for_the_connections_reader(rabbit_c
     connection.drain_events(timeout=5)
     assert len(delivered) == 1
     connection.release()
+
+
+def test_a_request_without_reply_address_or_with_a_broken_body_does_not_stop_the_service(sleeper, rpc, rabbit_config):
+    import amqp
+    import kombu
+
+    with kombu.Connection(rabbit_config["AMQP_URI"]) as connection:
+        channel = connection.channel()
+        for body in ('{"args": [], "kwargs": {}}', "not json"):
+            channel.basic_publish(
+                amqp.Message(body, content_type="application/json"), exchange="nameko-rpc", routing_key="sleeper.quick"
+            )
+    eventlet.sleep(0.3)
+    assert rpc.service("sleeper").quick() == "quick"
+
+
+def test_database_errors_never_carry_statement_parameters(tmp_path):
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from hrss_kit.database import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'secret.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (k TEXT PRIMARY KEY)"))
+        conn.execute(text("INSERT INTO t VALUES (:k)"), {"k": "$argon2id$secret"})
+    with pytest.raises(IntegrityError) as raised, engine.begin() as conn:
+        conn.execute(text("INSERT INTO t VALUES (:k)"), {"k": "$argon2id$secret"})
+    assert "secret" not in str(raised.value)
+    engine.dispose()

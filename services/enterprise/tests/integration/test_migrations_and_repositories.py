@@ -14,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 from hrss_enterprise.adapters.orm import metadata, registration_decisions
 from hrss_enterprise.adapters.repository import SqlDecisionLog, SqlEnterpriseRepository, SqlSourceRepository
 from hrss_enterprise.adapters.unit_of_work import SqlUnitOfWork
+from hrss_enterprise.domain.errors import AlreadyRegistered
 from hrss_enterprise.domain.events import RegistrationRejected
 from hrss_enterprise.domain.model import ENTERPRISE_PENSION, MARKET, Enterprise
 from hrss_kit.database import UnitOfWorkDatabase, make_engine
@@ -304,3 +305,12 @@ def test_a_unit_of_work_left_without_commit_keeps_neither_its_changes_nor_its_ev
     assert outbox_rows(sessions, record.uscc) == []
     with sessions() as session:
         assert SqlSourceRepository(session).get(MARKET, record.uscc) is None
+
+
+def test_an_enterprise_registered_concurrently_is_already_registered_not_a_database_error(sessions):
+    enterprise = an_enterprise()
+    with sessions.begin() as session:
+        SqlEnterpriseRepository(session).add(enterprise)
+
+    with pytest.raises(AlreadyRegistered), sessions.begin() as session:
+        SqlEnterpriseRepository(session).add(enterprise)

@@ -11,7 +11,7 @@ from identity_fakes import (
 )
 
 from hrss_contracts.errors import CatalogueError
-from hrss_identity.domain.errors import AccountExists, RegistrationInProgress
+from hrss_identity.domain.errors import AccountExists, EnterpriseUnanswered, RegistrationInProgress
 from hrss_identity.domain.events import AccountCreated
 from hrss_identity.domain.model import ENTERPRISE
 from hrss_identity.service_layer import registration
@@ -168,6 +168,21 @@ def test_refused_registration_clears_its_pending_password_and_releases_its_lock(
 
     assert len(ports.pending.put_ever) == 1
     assert (ports.pending.hashes, ports.locks.held) == ({}, set())
+
+
+def test_an_unanswered_enterprise_keeps_the_pending_password_for_a_late_decision():
+    application = an_application(password=random_password())
+    ports = Ports(directory=FakeEnterpriseDirectory(error=EnterpriseUnanswered()))
+
+    with pytest.raises(EnterpriseUnanswered):
+        ports.register(application)
+
+    assert ports.pending.get(application["uscc"]) == ports.hasher.hash(application["password"])
+    assert ports.locks.held == set()
+    assert ports.account(application["uscc"]) is None
+    # The enterprise decided after all: its event's handler creates the account with it.
+    registration.ensure_account(ports.uow, application["uscc"], ports.pending)
+    assert ports.account(application["uscc"]).password_hash == ports.hasher.hash(application["password"])
 
 
 # the EnterpriseRegistered handler gets there first

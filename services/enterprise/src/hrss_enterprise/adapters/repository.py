@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hrss_enterprise.adapters.orm import (
@@ -16,6 +17,7 @@ from hrss_enterprise.adapters.orm import (
     source_units,
     units,
 )
+from hrss_enterprise.domain.errors import AlreadyRegistered
 from hrss_enterprise.domain.model import Enterprise, InsuranceRelation, SourceRecord, Unit
 from hrss_enterprise.service_layer.ports import DecisionLog, EnterpriseRepository, SourceRepository
 
@@ -90,17 +92,21 @@ class SqlEnterpriseRepository(EnterpriseRepository):
         self.session = session
 
     def add(self, enterprise: Enterprise) -> None:
-        self.session.execute(
-            insert(enterprises).values(
-                uscc=enterprise.uscc,
-                name=enterprise.name,
-                address=enterprise.address,
-                legal_rep_name=enterprise.legal_rep_name,
-                legal_rep_id=enterprise.legal_rep_id,
-                legal_rep_phone=enterprise.legal_rep_phone,
-                registered_at=enterprise.registered_at,
+        try:
+            self.session.execute(
+                insert(enterprises).values(
+                    uscc=enterprise.uscc,
+                    name=enterprise.name,
+                    address=enterprise.address,
+                    legal_rep_name=enterprise.legal_rep_name,
+                    legal_rep_id=enterprise.legal_rep_id,
+                    legal_rep_phone=enterprise.legal_rep_phone,
+                    registered_at=enterprise.registered_at,
+                )
             )
-        )
+        except IntegrityError as exc:
+            # Registered concurrently by another request (a redelivery, a late retry).
+            raise AlreadyRegistered() from exc
         if enterprise.units:
             self.session.execute(
                 insert(units), [{"unit_no": u.unit_no, "uscc": enterprise.uscc} for u in enterprise.units]

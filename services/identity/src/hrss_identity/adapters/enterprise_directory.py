@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hrss_identity.domain.errors import EnterpriseUnanswered
 from hrss_identity.service_layer.ports import EnterpriseDirectory
+from hrss_kit.rpc import RpcTimeout
 from hrss_kit.rpc_client import ServiceClient
 
 
@@ -13,5 +15,8 @@ class RpcEnterpriseDirectory(EnterpriseDirectory):
         self.client = client
 
     def register(self, application: dict[str, Any]) -> dict[str, Any]:
-        result: dict[str, Any] = self.client.register(application=application)
+        try:
+            result: dict[str, Any] = self.client.register(application=application)
+        except RpcTimeout as exc:
+            raise EnterpriseUnanswered() from exc
         return result

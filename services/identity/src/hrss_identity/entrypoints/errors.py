@@ -10,5 +10,6 @@ catalogue_errors = translate_errors(
     {
         errors.AccountExists: lambda e: CatalogueError("LEGAL_ACCOUNT_EXISTS"),
         errors.RegistrationInProgress: lambda e: CatalogueError("REGISTRATION_IN_PROGRESS"),
+        errors.EnterpriseUnanswered: lambda e: CatalogueError("SERVICE_UNAVAILABLE"),
     }
 )

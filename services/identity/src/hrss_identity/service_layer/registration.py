@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from hrss_identity.domain.errors import AccountExists, RegistrationInProgress
+from hrss_identity.domain.errors import AccountExists, EnterpriseUnanswered, RegistrationInProgress
 from hrss_identity.domain.events import AccountCreated
 from hrss_identity.domain.model import Account
 from hrss_identity.service_layer.ports import (
@@ -45,6 +45,14 @@ def register(
             pending.put(uscc, password_hash)
         try:
             enterprise = enterprises.register({k: v for k, v in application.items() if k != "password"})
+        except EnterpriseUnanswered:
+            # The enterprise may still decide (its reply may be what was lost): the pending
+            # password stays for the EnterpriseRegistered handler until its time-to-live.
+            raise
+        except Exception:
+            pending.discard(uscc)
+            raise
+        try:
             _create_account(uow, uscc, password_hash)
         finally:
             pending.discard(uscc)
