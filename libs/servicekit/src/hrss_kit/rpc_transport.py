@@ -1,0 +1,193 @@
+"""The RPC transport: one AMQP connection carrying requests out and replies back."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import threading
+import uuid
+from typing import Any
+
+import amqp
+import amqp.exceptions
+import eventlet
+import eventlet.event
+from kombu import Queue
+
+from hrss_kit.rpc import DEFAULT_TIMEOUT, RPC_EXCHANGE, RpcTimeout, reader_owned_connection, rebuild_error
+
+log = logging.getLogger(__name__)
+
+
+class _Pending:
+    """One call's reply. Inside a service the caller waits on a green event (much cheaper
+    than a monkey-patched ``threading.Event``); a standalone caller reads until ``done``."""
+
+    __slots__ = ("waiter", "body", "done")
+
+    def __init__(self, green: bool) -> None:
+        self.waiter = eventlet.event.Event() if green else None
+        self.body: dict[str, Any] | None = None
+        self.done = False
+
+    def finish(self, body: dict[str, Any] | None = None) -> None:
+        self.body, self.done = body, True
+        if self.waiter is not None and not self.waiter.ready():
+            self.waiter.send(True)
+
+
+class RpcTransport:
+    """One AMQP connection carrying requests out and replies back.
+
+    With ``background=True`` (inside a service, under eventlet) a green thread reads replies
+    and any returned (unroutable) request; callers wait on their own event. Otherwise each
+    call reads the connection itself until its reply arrives.
+    """
+
+    def __init__(self, amqp_uri: str, background: bool) -> None:
+        self.amqp_uri = amqp_uri
+        self.background = background
+        self.reply_key = uuid.uuid4().hex
+        self._pending: dict[str, _Pending] = {}
+        self._write_lock = threading.Lock()
+        self._stopped = False
+        self._broken = False
+        self._connect()
+
+    def _connect(self) -> None:
+        """Open, declare, consume; the attributes change only once all of it succeeded."""
+        connection = reader_owned_connection(self.amqp_uri)
+        try:
+            # py-amqp's channel directly: kombu's Producer and Consumer cost more CPU per
+            # message than the rest of the call, and nothing they add is needed here.
+            channel = connection.channel()
+            queue = f"rpc.reply-hrss-{self.reply_key}"
+            Queue(queue, exchange=RPC_EXCHANGE, routing_key=self.reply_key, auto_delete=True, exclusive=True)(
+                channel
+            ).declare()
+            channel.basic_consume(queue=queue, callback=self._on_reply, no_ack=True)
+            channel.events["basic_return"].add(self._on_return)
+        except Exception:
+            with contextlib.suppress(Exception):
+                connection.release()
+            raise
+        self.connection, self.channel = connection, channel
+        if self.background and not hasattr(self, "_reader"):
+            self._reader = eventlet.spawn(self._read_forever)
+
+    def _on_reply(self, message: amqp.Message) -> None:
+        pending = self._pending.pop(message.properties.get("correlation_id"), None)
+        if pending is not None:
+            try:
+                pending.finish(json.loads(message.body))
+            except ValueError:
+                pending.finish()  # not JSON: treated as no answer
+
+    def _on_return(self, _exc: Any, _exchange: Any, _routing_key: Any, message: amqp.Message) -> None:
+        # Nobody consumes that routing key: no such service is running. Fail fast.
+        pending = self._pending.pop(message.properties.get("correlation_id"), None)
+        if pending is not None:
+            pending.finish()
+
+    def _read_forever(self) -> None:
+        """The one reader of the connection (background mode), reconnecting as long as needed."""
+        while not self._stopped:
+            try:
+                self.connection.drain_events(timeout=1)
+            except TimeoutError:
+                continue
+            except Exception:
+                if self._stopped:
+                    return
+                log.warning("RPC reply connection lost; reconnecting", exc_info=True)
+                self._reconnect()
+
+    def _reconnect(self) -> None:
+        self._fail_all()
+        with contextlib.suppress(Exception):
+            self.connection.release()
+        delay = 0.5
+        while not self._stopped:
+            try:
+                self._connect()
+                log.info("RPC reply connection re-established")
+                return
+            except Exception as exc:
+                log.warning("RPC reconnect failed (%s); retrying in %.1f s", exc, delay)
+                eventlet.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
+    def _fail_all(self) -> None:
+        pending, self._pending = self._pending, {}
+        for p in pending.values():
+            p.finish()
+
+    def call(
+        self,
+        service: str,
+        method: str,
+        kwargs: dict[str, Any],
+        timeout: float = DEFAULT_TIMEOUT,
+        headers: dict[str, Any] | None = None,
+    ) -> Any:
+        if self._broken and not self.background:
+            with contextlib.suppress(Exception):
+                self.connection.release()
+            self._broken = False
+            self._connect()
+        correlation_id = uuid.uuid4().hex
+        pending = self._pending[correlation_id] = _Pending(self.background)
+        try:
+            # Not persistent: a request lost with a broker restart ends as the caller's timeout.
+            request = amqp.Message(
+                json.dumps({"args": [], "kwargs": kwargs}),
+                content_type="application/json",
+                content_encoding="utf-8",
+                correlation_id=correlation_id,
+                reply_to=self.reply_key,
+                application_headers=headers or {},
+                delivery_mode=1,
+                # A request still queued when its caller has given up is dropped unanswered,
+                # not run late (the caller already answered 503).
+                expiration=str(int(timeout * 1000)),
+            )
+            with self._write_lock:
+                self.channel.basic_publish(
+                    request, exchange=RPC_EXCHANGE.name, routing_key=f"{service}.{method}", mandatory=True
+                )
+            if self.background:
+                pending.waiter.wait(timeout)  # type: ignore[union-attr]
+            else:
+                self._read_until(pending, timeout)
+        except (OSError, amqp.exceptions.AMQPError) as exc:
+            # The broker connection failed: unavailable now, reconnected for the next call.
+            self._broken = True
+            raise RpcTimeout(service, method) from exc
+        finally:
+            self._pending.pop(correlation_id, None)
+        if pending.body is None:
+            raise RpcTimeout(service, method)
+        if pending.body.get("error"):
+            raise rebuild_error(pending.body["error"])
+        return pending.body.get("result")
+
+    def _read_until(self, pending: _Pending, timeout: float) -> None:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while not pending.done:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            try:
+                self.connection.drain_events(timeout=min(left, 1.0))
+            except TimeoutError:
+                continue
+
+    def close(self) -> None:
+        self._stopped = True
+        if self.background:
+            self._reader.kill()  # before the close handshake reads the socket itself
+        with contextlib.suppress(Exception):  # closing a broken connection
+            self.connection.release()
