@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 RPC_EXCHANGE = Exchange("nameko-rpc", type="topic", durable=True)
 DEFAULT_TIMEOUT = 5.0
+# Epoch seconds after which the caller no longer waits for the answer.
+DEADLINE_HEADER = "hrss.deadline"
 
 
 def reader_owned_connection(amqp_uri: str) -> kombu.Connection:

@@ -16,6 +16,7 @@ import contextlib
 import json
 import logging
 import threading
+import time
 from functools import partial
 from typing import Any
 
@@ -26,7 +27,7 @@ from kombu import Queue
 from nameko.exceptions import ContainerBeingKilled, MalformedRequest, MethodNotFound, serialize
 from nameko.extensions import Entrypoint, ProviderCollector, SharedExtension
 
-from hrss_kit.rpc import RPC_EXCHANGE, reader_owned_connection
+from hrss_kit.rpc import DEADLINE_HEADER, RPC_EXCHANGE, reader_owned_connection
 
 log = logging.getLogger(__name__)
 HEADER_PREFIX = "nameko."
@@ -119,6 +120,11 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
             self._reply(message, None, None, (type(exc), exc, None))
             return
         headers = message.properties.get("application_headers") or {}
+        deadline = headers.get(DEADLINE_HEADER)
+        if isinstance(deadline, (int, float)) and time.time() > deadline:
+            log.warning("RPC request %s dropped: its caller stopped waiting", message.delivery_info["routing_key"])
+            self._settle(message, requeue=False)
+            return
         context = {k[len(HEADER_PREFIX) :]: v for k, v in headers.items() if k.startswith(HEADER_PREFIX)}
         try:
             self.container.spawn_worker(

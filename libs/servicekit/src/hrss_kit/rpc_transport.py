@@ -6,6 +6,7 @@ import contextlib
 import json
 import logging
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -15,7 +16,14 @@ import eventlet
 import eventlet.event
 from kombu import Queue
 
-from hrss_kit.rpc import DEFAULT_TIMEOUT, RPC_EXCHANGE, RpcTimeout, reader_owned_connection, rebuild_error
+from hrss_kit.rpc import (
+    DEADLINE_HEADER,
+    DEFAULT_TIMEOUT,
+    RPC_EXCHANGE,
+    RpcTimeout,
+    reader_owned_connection,
+    rebuild_error,
+)
 
 log = logging.getLogger(__name__)
 
@@ -146,11 +154,11 @@ class RpcTransport:
                 content_encoding="utf-8",
                 correlation_id=correlation_id,
                 reply_to=self.reply_key,
-                application_headers=headers or {},
+                # The server drops a request still queued when its caller has given up, rather
+                # than run it late (the caller already answered 503). A header, not a message
+                # TTL: per-message TTL cost the broker 8% of the hop's throughput.
+                application_headers={**(headers or {}), DEADLINE_HEADER: time.time() + timeout},
                 delivery_mode=1,
-                # A request still queued when its caller has given up is dropped unanswered,
-                # not run late (the caller already answered 503).
-                expiration=str(int(timeout * 1000)),
             )
             with self._write_lock:
                 self.channel.basic_publish(

@@ -159,3 +159,29 @@ def test_database_errors_never_carry_statement_parameters(tmp_path):
         conn.execute(text("INSERT INTO t VALUES (:k)"), {"k": "$argon2id$secret"})
     assert "secret" not in str(raised.value)
     engine.dispose()
+
+
+def test_a_request_whose_caller_gave_up_is_not_run(container_factory, config_for, rpc, rabbit_config, tmp_path):
+    import time as clock
+
+    import amqp
+    import kombu
+    from sqlalchemy import create_engine, inspect
+
+    url = f"sqlite:///{tmp_path / 'late.db'}"
+    container_factory(Sleeper, config_for("sleeper", DATABASE_URL=url)).start()
+    with kombu.Connection(rabbit_config["AMQP_URI"]) as connection:
+        connection.channel().basic_publish(
+            amqp.Message(
+                '{"args": [], "kwargs": {}}',
+                content_type="application/json",
+                application_headers={"hrss.deadline": clock.time() - 1},
+            ),
+            exchange="nameko-rpc",
+            routing_key="sleeper.write",
+        )
+    eventlet.sleep(0.3)
+    assert rpc.service("sleeper").quick() == "quick"  # the late request went before this one
+    engine = create_engine(url)
+    assert "marks" not in inspect(engine).get_table_names()
+    engine.dispose()
