@@ -1,7 +1,6 @@
 """Event latency: from the producer's commit to the consumer's effect (issue target: p99 under
 100 ms), through the outbox relay, the broker and a reliable handler, on Postgres."""
 
-import random
 import statistics
 import tempfile
 import time
@@ -11,15 +10,10 @@ from bench_services import consumer_metadata, latencies, producer_metadata
 from procs import Databases, Service, Vhost, write_config
 from sqlalchemy import create_engine, func, select
 
-from hrss_contracts.uscc import USCC_ALPHABET, uscc_check_character
+from hrss_contracts.examples import random_uscc
 from hrss_kit.rpc_client import StandaloneRpc
 
 EVENTS = 500
-
-
-def new_uscc():
-    first = "".join(random.choice(USCC_ALPHABET) for _ in range(17))
-    return first + uscc_check_character(first)
 
 
 def percentile(values, p):
@@ -50,7 +44,7 @@ def main():
             with StandaloneRpc(vhost.uri) as rpc:
                 producer = rpc.service("benchproducer")
                 for _ in range(EVENTS):
-                    producer.emit(uscc=new_uscc())
+                    producer.emit(uscc=random_uscc())
                     time.sleep(0.005)
             deadline = time.monotonic() + 30
             with engine.connect() as conn:

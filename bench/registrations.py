@@ -16,8 +16,7 @@ from pathlib import Path
 
 from procs import BIN, ROOT, Databases, Vhost, broker_pid, cpu_seconds, wait_http, wrk
 
-from hrss_contracts.id_number import id_check_character
-from hrss_contracts.uscc import USCC_ALPHABET, uscc_check_character
+from hrss_contracts.examples import random_id_number, random_uscc
 
 PORT = 18080
 SECONDS = 10
@@ -25,14 +24,12 @@ SECONDS = 10
 
 def enterprises(n):
     for k in range(n):
-        first = "".join(random.choice(USCC_ALPHABET) for _ in range(17))
-        id_first = f"2301021980{random.randint(1, 12):02d}{random.randint(1, 28):02d}{random.randint(0, 999):03d}"
         yield {
-            "uscc": first + uscc_check_character(first),
+            "uscc": random_uscc(),
             "name": f"压测企业{k}有限公司",
             "address": "哈尔滨",
             "legal_rep_name": f"法人{k}",
-            "legal_rep_id": id_first + id_check_character(id_first),
+            "legal_rep_id": random_id_number(),
             "legal_rep_phone": "13900000000",
             "units": [
                 {

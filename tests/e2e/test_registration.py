@@ -6,26 +6,12 @@ import threading
 
 import pytest
 
-from hrss_contracts.id_number import id_check_character
-from hrss_contracts.uscc import USCC_ALPHABET, uscc_check_character
+from hrss_contracts.examples import random_id_number, random_uscc
 from hrss_kit.rpc_client import StandaloneRpc
 
 pytestmark = pytest.mark.e2e
 
 REGISTRATIONS = "/api/v1/registrations"
-
-
-def new_uscc():
-    first = "".join(random.choice(USCC_ALPHABET) for _ in range(17))
-    return first + uscc_check_character(first)
-
-
-def new_id_number():
-    first = (
-        f"{random.randint(110000, 659999)}{random.randint(1950, 2000)}0{random.randint(1, 9)}1{random.randint(0, 9)}"
-    )
-    first += f"{random.randint(0, 999):03d}"
-    return first + id_check_character(first)
 
 
 def unit_no():
@@ -59,7 +45,7 @@ def application(uscc, name, rep, rep_id, **extra):
 @pytest.fixture
 def pension_enterprise(platform, tmp_path):
     """A fresh enterprise known to the market registry and to enterprise pension (two units)."""
-    uscc, rep_id = new_uscc(), new_id_number()
+    uscc, rep_id = random_uscc(), random_id_number()
     units = [
         {
             "unit_no": unit_no(),
@@ -70,7 +56,9 @@ def pension_enterprise(platform, tmp_path):
         },
         {"unit_no": unit_no(), "relations": [{"insurance": "410", "agency": "南岗区社保局"}]},
     ]
-    import_records(platform, tmp_path, "market", source_record(uscc, "市场名称有限公司", "市场法人", new_id_number()))
+    import_records(
+        platform, tmp_path, "market", source_record(uscc, "市场名称有限公司", "市场法人", random_id_number())
+    )
     import_records(
         platform, tmp_path, "enterprise-pension", source_record(uscc, "养老名称有限公司", "养老法人", rep_id, units)
     )
@@ -120,8 +108,8 @@ def test_registering_the_same_enterprise_again_is_refused_with_the_manual_text(p
 
 
 def test_an_enterprise_no_source_knows_is_not_verified_and_a_rejection_is_published(platform):
-    uscc = new_uscc()
-    response = platform.post(REGISTRATIONS, application(uscc, "无名公司", "某人", new_id_number()))
+    uscc = random_uscc()
+    response = platform.post(REGISTRATIONS, application(uscc, "无名公司", "某人", random_id_number()))
     assert response.status_code == 422
     assert response.json()["error"] == {
         "code": "ENTERPRISE_NOT_VERIFIED",
@@ -221,10 +209,10 @@ def test_concurrent_identical_registrations_create_one_account(platform, pension
 
 
 def test_source_import_upserts_refuses_bad_records_with_their_line_and_is_idempotent(platform, tmp_path):
-    good, other = new_uscc(), new_uscc()
+    good, other = random_uscc(), random_uscc()
     records = [
-        source_record(good, "甲公司", "甲", new_id_number()),
-        source_record(other, "乙公司", "乙", new_id_number()),
+        source_record(good, "甲公司", "甲", random_id_number()),
+        source_record(other, "乙公司", "乙", random_id_number()),
     ]
     first = import_records(platform, tmp_path, "market", *records, extra_lines=['{"uscc": "bad"}', "not json"])
     assert first.splitlines()[0] == "market: 2 added, 0 updated, 0 unchanged, 2 refused"

@@ -6,8 +6,8 @@ import logging
 
 from marshmallow import ValidationError
 
-from hrss_contracts.errors import CATALOGUE, CatalogueError
-from hrss_kit.errors import field_errors
+from hrss_contracts.errors import CatalogueError
+from hrss_contracts.schema import field_errors
 from hrss_kit.rpc import RemoteError
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,3 @@ def as_catalogue_error(exc: Exception) -> CatalogueError:
             return CatalogueError(code, fields=fields)
     log.error("unexpected error in the gateway", exc_info=exc)
     return CatalogueError("INTERNAL_ERROR")
-
-
-def status_of(code: str) -> int:
-    return CATALOGUE[code].status

@@ -10,9 +10,8 @@ from marshmallow import ValidationError
 from werkzeug.wrappers import Request
 
 from hrss_contracts.errors import CATALOGUE, CatalogueError
-from hrss_contracts.id_number import id_check_character
+from hrss_contracts.examples import random_id_number, random_uscc
 from hrss_contracts.registration import RegistrationRequestSchema
-from hrss_contracts.uscc import USCC_ALPHABET, uscc_check_character
 from hrss_gateway.errors import BodyTooLarge, MalformedJson, MethodNotAllowed, RouteNotFound, as_catalogue_error
 from hrss_gateway.http import error_response
 from hrss_gateway.requests import json_body, load
@@ -21,16 +20,6 @@ from hrss_kit.rpc import RemoteError, RpcTimeout
 pytestmark = pytest.mark.unit
 
 REQUIRED = {"uscc", "name", "legal_rep_name", "legal_rep_id", "phone"}
-
-
-def random_uscc():
-    body = "".join(random.choices(USCC_ALPHABET, k=17))
-    return body + uscc_check_character(body)
-
-
-def random_id_number():
-    first17 = f"{random.randrange(10**6):06d}19{random.randrange(50, 99)}0101{random.randrange(1000):03d}"
-    return first17 + id_check_character(first17)
 
 
 def a_registration(**overrides):

@@ -45,8 +45,3 @@ class RegistrationRequestSchema(ContractSchema):
 class RegistrationResultSchema(ContractSchema):
     uscc = fields.String(required=True)
     status = fields.String(required=True, metadata={"example": "registered"})
-
-
-def strip_names(data: dict[str, object]) -> dict[str, object]:
-    """Names are compared trimmed: blanks around a name are no part of it."""
-    return {k: v.strip() if isinstance(v, str) and k != "password" else v for k, v in data.items()}

@@ -42,3 +42,23 @@ class ContractSchema(Schema):
         if isinstance(field_obj, fields.Nested):
             messages["type"] = TYPE_MESSAGES[fields.Nested]
         field_obj.error_messages = messages
+
+
+def field_errors(messages: Any) -> dict[str, list[str]]:
+    """marshmallow's messages as ``{field: [message, …]}`` (nested fields joined by dots)."""
+    flat: dict[str, list[str]] = {}
+
+    def walk(prefix: str, node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), value)
+        elif isinstance(node, list) and all(isinstance(m, str) for m in node):
+            flat.setdefault(prefix or "_schema", []).extend(node)
+        elif isinstance(node, list):
+            for item in node:
+                walk(prefix, item)
+        else:
+            flat.setdefault(prefix or "_schema", []).append(str(node))
+
+    walk("", messages)
+    return flat

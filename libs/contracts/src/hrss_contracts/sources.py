@@ -10,7 +10,7 @@ from typing import Any
 from marshmallow import EXCLUDE, ValidationError, fields, validate, validates_schema
 
 from hrss_contracts.fields import IdNumber, InsuranceType, Uscc
-from hrss_contracts.schema import ContractSchema
+from hrss_contracts.schema import ContractSchema, field_errors
 
 SOURCES = ("market", "enterprise-pension", "institution-pension")
 PENSION_SOURCES = ("enterprise-pension", "institution-pension")
@@ -71,18 +71,9 @@ class ImportRequestSchema(ContractSchema):
 
 
 def refusal_reason(messages: Any) -> str:
-    """Flatten marshmallow's nested messages into one readable line."""
-    parts: list[str] = []
-
-    def walk(prefix: str, node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                walk(f"{prefix}.{key}" if prefix else str(key), value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(prefix, item)
-        else:
-            parts.append(f"{prefix}: {node}" if prefix else str(node))
-
-    walk("", messages)
-    return "; ".join(parts)
+    """marshmallow's messages as one readable line: ``field: message; …``."""
+    return "; ".join(
+        message if field == "_schema" else f"{field}: {message}"
+        for field, texts in field_errors(messages).items()
+        for message in texts
+    )

@@ -9,28 +9,11 @@ from typing import Any
 from marshmallow import ValidationError
 
 from hrss_contracts.errors import CatalogueError
+from hrss_contracts.schema import field_errors
+
+__all__ = ["field_errors", "translate_errors", "validation_failed"]
 
 Translation = Callable[[Exception], CatalogueError]
-
-
-def field_errors(messages: Any) -> dict[str, list[str]]:
-    """marshmallow's messages as ``{field: [message, …]}`` (nested fields joined by dots)."""
-    flat: dict[str, list[str]] = {}
-
-    def walk(prefix: str, node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                walk(f"{prefix}.{key}" if prefix else str(key), value)
-        elif isinstance(node, list) and all(isinstance(m, str) for m in node):
-            flat.setdefault(prefix or "_schema", []).extend(node)
-        elif isinstance(node, list):
-            for item in node:
-                walk(prefix, item)
-        else:
-            flat.setdefault(prefix or "_schema", []).append(str(node))
-
-    walk("", messages)
-    return flat
 
 
 def validation_failed(exc: Exception) -> CatalogueError:

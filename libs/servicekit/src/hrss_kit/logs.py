@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
-import sys
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,14 +40,6 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info and not record.getMessage().startswith("(expected)"):
             entry["exception"] = mask_id_numbers_in_text(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)
-
-
-def configure_logging(service: str, level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter(service))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
 
 
 class CallIdLogging(DependencyProvider):  # type: ignore[misc]

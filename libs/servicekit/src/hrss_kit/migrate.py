@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -37,6 +38,22 @@ def main() -> None:
     if not args.url:
         parser.error("give --url or set DATABASE_URL")
     upgrade(args.package, args.url)
+
+
+def schema_drift(metadata: object, url: str) -> list[Any]:
+    """What autogenerate would still write for ``metadata`` against ``url``: [] when the
+    applied migrations match the ORM exactly (types and server defaults included)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
+            return list(compare_metadata(context, metadata))  # type: ignore[arg-type]
+    finally:
+        engine.dispose()
 
 
 def create_kit_tables(op: object) -> None:

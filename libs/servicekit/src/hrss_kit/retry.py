@@ -66,8 +66,9 @@ class RetryPoller(SharedExtension, ProviderCollector):  # type: ignore[misc]
         providers = {p.consumer_name: p for p in self._providers}
         if not providers:
             return 0
-        engine: Engine = self._database().engine
-        failed: Table = self._database().metadata.tables["failed_events"]
+        database = self._database()
+        engine: Engine = database.engine
+        failed: Table = database.metadata.tables["failed_events"]
         now = datetime.now(UTC)
         with engine.connect() as conn:
             due = conn.execute(

@@ -21,13 +21,12 @@ from functools import partial
 from typing import Any
 
 import amqp
-import eventlet
 import kombu
 from kombu import Queue
 from nameko.exceptions import ContainerBeingKilled, MalformedRequest, MethodNotFound, serialize
 from nameko.extensions import Entrypoint, ProviderCollector, SharedExtension
 
-from hrss_kit.rpc import DEADLINE_HEADER, RPC_EXCHANGE, reader_owned_connection
+from hrss_kit.rpc import DEADLINE_HEADER, RPC_EXCHANGE, open_consumer, reconnect
 
 log = logging.getLogger(__name__)
 HEADER_PREFIX = "nameko."
@@ -39,7 +38,6 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
     def setup(self) -> None:
         self.service = self.container.service_name
         self._write_lock = threading.Lock()
-        self._ready = eventlet.event.Event()
         self._stopping = False
         self.channel: Any = None
         self.connection: kombu.Connection | None = None
@@ -51,19 +49,10 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
 
     def _connect(self) -> None:
         """Open, declare, consume; the attributes change only once all of it succeeded."""
-        connection = reader_owned_connection(self.container.config["AMQP_URI"])
-        try:
-            channel = connection.channel()
-            Queue(f"rpc-{self.service}", exchange=RPC_EXCHANGE, routing_key=f"{self.service}.*", durable=True)(
-                channel
-            ).declare()
-            channel.basic_qos(0, self.container.max_workers, False)
-            consumer_tag = channel.basic_consume(queue=f"rpc-{self.service}", callback=self._on_request)
-        except Exception:
-            with contextlib.suppress(Exception):
-                connection.release()
-            raise
-        self.connection, self.channel, self.consumer_tag = connection, channel, consumer_tag
+        queue = Queue(f"rpc-{self.service}", exchange=RPC_EXCHANGE, routing_key=f"{self.service}.*", durable=True)
+        self.connection, self.channel, self.consumer_tag = open_consumer(
+            self.container.config["AMQP_URI"], queue, self._on_request, prefetch=self.container.max_workers
+        )
 
     def _read(self) -> None:
         while not self._stopping:
@@ -83,16 +72,7 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
             self.channel = None
         with contextlib.suppress(Exception):
             self.connection.release()  # type: ignore[union-attr]
-        delay = 0.5
-        while not self._stopping:
-            try:
-                self._connect()
-                log.info("RPC server reconnected")
-                return
-            except Exception as exc:
-                log.warning("RPC server reconnect failed (%s); retrying in %.1f s", exc, delay)
-                eventlet.sleep(delay)
-                delay = min(delay * 2, 10.0)
+        reconnect(self._connect, lambda: self._stopping, "RPC server")
 
     def _on_request(self, message: amqp.Message) -> None:
         # Runs inside the reader: whatever goes wrong with one request must not look like a

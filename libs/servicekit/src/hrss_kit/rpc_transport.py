@@ -21,8 +21,9 @@ from hrss_kit.rpc import (
     DEFAULT_TIMEOUT,
     RPC_EXCHANGE,
     RpcTimeout,
-    reader_owned_connection,
+    open_consumer,
     rebuild_error,
+    reconnect,
 )
 
 log = logging.getLogger(__name__)
@@ -65,21 +66,15 @@ class RpcTransport:
 
     def _connect(self) -> None:
         """Open, declare, consume; the attributes change only once all of it succeeded."""
-        connection = reader_owned_connection(self.amqp_uri)
-        try:
-            # py-amqp's channel directly: kombu's Producer and Consumer cost more CPU per
-            # message than the rest of the call, and nothing they add is needed here.
-            channel = connection.channel()
-            queue = f"rpc.reply-hrss-{self.reply_key}"
-            Queue(queue, exchange=RPC_EXCHANGE, routing_key=self.reply_key, auto_delete=True, exclusive=True)(
-                channel
-            ).declare()
-            channel.basic_consume(queue=queue, callback=self._on_reply, no_ack=True)
-            channel.events["basic_return"].add(self._on_return)
-        except Exception:
-            with contextlib.suppress(Exception):
-                connection.release()
-            raise
+        queue = Queue(
+            f"rpc.reply-hrss-{self.reply_key}",
+            exchange=RPC_EXCHANGE,
+            routing_key=self.reply_key,
+            auto_delete=True,
+            exclusive=True,
+        )
+        connection, channel, _ = open_consumer(self.amqp_uri, queue, self._on_reply, no_ack=True)
+        channel.events["basic_return"].add(self._on_return)
         self.connection, self.channel = connection, channel
         if self.background and not hasattr(self, "_reader"):
             self._reader = eventlet.spawn(self._read_forever)
@@ -115,16 +110,7 @@ class RpcTransport:
         self._fail_all()
         with contextlib.suppress(Exception):
             self.connection.release()
-        delay = 0.5
-        while not self._stopped:
-            try:
-                self._connect()
-                log.info("RPC reply connection re-established")
-                return
-            except Exception as exc:
-                log.warning("RPC reconnect failed (%s); retrying in %.1f s", exc, delay)
-                eventlet.sleep(delay)
-                delay = min(delay * 2, 10.0)
+        reconnect(self._connect, lambda: self._stopped, "RPC reply connection")
 
     def _fail_all(self) -> None:
         pending, self._pending = self._pending, {}

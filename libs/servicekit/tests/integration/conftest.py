@@ -5,7 +5,7 @@ import pytest
 from kit_test_services import producer_metadata, recorder_metadata
 from sqlalchemy import create_engine
 
-from hrss_contracts.uscc import USCC_ALPHABET, uscc_check_character
+from hrss_contracts.examples import random_uscc
 from hrss_kit.rpc_client import StandaloneRpc
 
 
@@ -18,13 +18,6 @@ def eventually(check, timeout=10.0, interval=0.02):
             assert value, "condition not met in time"
             return value
         time.sleep(interval)
-
-
-def random_uscc():
-    import random
-
-    first = "".join(random.choice(USCC_ALPHABET) for _ in range(17))
-    return first + uscc_check_character(first)
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,6 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from enterprise_builders import a_record, a_unit, random_id_number, random_name, random_unit_no, random_uscc
 from sqlalchemy import create_engine, inspect, select
 from sqlalchemy.orm import sessionmaker
@@ -18,7 +16,7 @@ from hrss_enterprise.domain.errors import AlreadyRegistered
 from hrss_enterprise.domain.events import RegistrationRejected
 from hrss_enterprise.domain.model import ENTERPRISE_PENSION, MARKET, Enterprise
 from hrss_kit.database import UnitOfWorkDatabase, make_engine
-from hrss_kit.migrate import alembic_config, upgrade
+from hrss_kit.migrate import alembic_config, schema_drift, upgrade
 from hrss_kit.retry import RetryPolicy
 
 pytestmark = pytest.mark.integration
@@ -28,14 +26,7 @@ BEIJING = timezone(timedelta(hours=8))
 
 
 def schema_diff(url):
-    """What autogenerate would still have to write for the ORM: [] when the migrations match it."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
-            return compare_metadata(context, metadata)
-    finally:
-        engine.dispose()
+    return schema_drift(metadata, url)
 
 
 def table_names(url):

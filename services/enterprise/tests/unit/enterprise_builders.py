@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
-from hrss_contracts.id_number import id_check_character
-from hrss_contracts.uscc import USCC_ALPHABET, uscc_check_character
+from hrss_contracts.examples import random_id_number, random_uscc
 from hrss_enterprise.domain.model import InsuranceRelation, RegistrationApplication, SourceRecord, Unit
 
 NOW = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
-
-
-def random_uscc() -> str:
-    body = "".join(random.choices(USCC_ALPHABET, k=17))
-    return body + uscc_check_character(body)
-
-
-def random_id_number() -> str:
-    region = "".join(random.choices("0123456789", k=6))
-    born = date(1950, 1, 1) + timedelta(days=random.randrange(20000))
-    first17 = f"{region}{born:%Y%m%d}{random.randrange(1000):03d}"
-    return first17 + id_check_character(first17)
 
 
 def random_unit_no() -> str:

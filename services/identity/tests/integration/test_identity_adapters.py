@@ -7,10 +7,8 @@ import uuid
 import eventlet
 import pytest
 import redis
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from identity_builders import an_account, random_password, random_uscc
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
 from hrss_identity.adapters.locks import RedisPendingPasswords, RedisRegistrationLocks
@@ -18,7 +16,7 @@ from hrss_identity.adapters.orm import metadata
 from hrss_identity.adapters.passwords import Argon2Hasher
 from hrss_identity.adapters.unit_of_work import SqlUnitOfWork
 from hrss_kit.database import UnitOfWorkDatabase, make_engine
-from hrss_kit.migrate import upgrade
+from hrss_kit.migrate import schema_drift, upgrade
 from hrss_kit.retry import RetryPolicy
 
 pytestmark = pytest.mark.integration
@@ -27,14 +25,7 @@ PACKAGE = "hrss_identity"
 
 
 def schema_diff(url):
-    """What autogenerate would still have to write for the ORM: [] when the migrations match it."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
-            return compare_metadata(context, metadata)
-    finally:
-        engine.dispose()
+    return schema_drift(metadata, url)
 
 
 @pytest.fixture(params=["postgres", "sqlite"])

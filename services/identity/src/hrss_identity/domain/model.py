@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-ENTERPRISE, AGENCY = "enterprise", "agency"
+ENTERPRISE = "enterprise"
 
 
 @dataclass
