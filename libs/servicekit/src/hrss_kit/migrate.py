@@ -56,25 +56,6 @@ def schema_drift(metadata: object, url: str) -> list[Any]:
         engine.dispose()
 
 
-def create_kit_tables(op: object) -> None:
-    """For a service's first migration: the kit's outbox and inbox tables."""
-    from sqlalchemy import MetaData
-
-    from hrss_kit.tables import add_kit_tables
-
-    for table in add_kit_tables(MetaData()).values():
-        table.create(op.get_bind())  # type: ignore[attr-defined]
-
-
-def drop_kit_tables(op: object) -> None:
-    from sqlalchemy import MetaData
-
-    from hrss_kit.tables import add_kit_tables
-
-    for table in reversed(list(add_kit_tables(MetaData()).values())):
-        table.drop(op.get_bind())  # type: ignore[attr-defined]
-
-
 def run_migrations(target_metadata: object) -> None:
     """The body of every service's ``migrations/env.py`` (online mode only)."""
     from alembic import context

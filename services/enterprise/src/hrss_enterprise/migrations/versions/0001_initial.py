@@ -8,8 +8,6 @@ Create Date: 2026-11-27
 import sqlalchemy as sa
 from alembic import op
 
-from hrss_kit.migrate import create_kit_tables, drop_kit_tables
-from hrss_kit.tables import Id
 
 revision = "0001"
 down_revision = None
@@ -18,7 +16,41 @@ depends_on = None
 
 
 def upgrade() -> None:
-    create_kit_tables(op)
+    # The kit's tables as they were at this revision (frozen: later kit changes are new revisions).
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("event_type", sa.String(80), nullable=False),
+        sa.Column("source", sa.String(40), nullable=False),
+        sa.Column("aggregate_id", sa.String(80), nullable=False),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+    )
+    op.create_index("ix_outbox_unpublished", "outbox", ["published_at", "id"])
+    op.create_table(
+        "processed_events",
+        sa.Column("consumer", sa.String(120), nullable=False),
+        sa.Column("event_id", sa.String(36), nullable=False),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("consumer", "event_id"),
+    )
+    op.create_table(
+        "failed_events",
+        sa.Column("consumer", sa.String(120), nullable=False),
+        sa.Column("event_id", sa.String(36), nullable=False),
+        sa.Column("event_type", sa.String(80), nullable=False),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("attempts", sa.Integer, nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text, nullable=False),
+        sa.Column("first_failed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_failed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("consumer", "event_id"),
+    )
+    op.create_index("ix_failed_due", "failed_events", ["status", "next_attempt_at"])
     op.create_table(
         "source_records",
         sa.Column("source", sa.String(32), primary_key=True),
@@ -61,7 +93,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "registration_decisions",
-        sa.Column("id", Id, primary_key=True, autoincrement=True),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True),
         sa.Column("uscc", sa.String(18), nullable=False),
         sa.Column("outcome", sa.String(16), nullable=False),
         sa.Column("mismatched_fields", sa.JSON, nullable=False),
@@ -74,4 +106,5 @@ def downgrade() -> None:
     for table in ("registration_decisions", "insurance_relations", "units", "enterprises",
                   "source_units", "source_records"):
         op.drop_table(table)
-    drop_kit_tables(op)
+    for table in ("failed_events", "processed_events", "outbox"):
+        op.drop_table(table)
