@@ -85,6 +85,14 @@ EVENT_SCHEMAS: dict[tuple[str, int], type[Schema]] = {
     ("AccountCreated", 1): AccountCreatedV1,
 }
 
+# The one service that publishes each event type, on its exchange ``<source>.events``
+# (DESIGN.md, "Services and what each owns"); consumers bind to it, AsyncAPI documents it.
+EVENT_SOURCES: dict[str, str] = {
+    "EnterpriseRegistered": "enterprise",
+    "RegistrationRejected": "enterprise",
+    "AccountCreated": "identity",
+}
+
 # marshmallow schemas are safe to share and costly to build: one instance each.
 _SCHEMA_INSTANCES: dict[tuple[str, int], Schema] = {key: cls() for key, cls in EVENT_SCHEMAS.items()}
 _ENVELOPE = EnvelopeSchema()
