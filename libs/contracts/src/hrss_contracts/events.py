@@ -1,7 +1,8 @@
 """Event envelope and one data schema per event type and version.
 
 Every event that leaves a service is ``{event_id, event_type, schema_version, source,
-occurred_at, aggregate_id, data}``. Consumers load with ``unknown=EXCLUDE`` so a producer may
+occurred_at, aggregate_id, sequence, data}`` (``sequence`` is numbered by the outbox when the
+event is recorded). Consumers load with ``unknown=EXCLUDE`` so a producer may
 add fields without breaking them; a change of shape gets a new ``schema_version`` and an
 upcaster here.
 """
@@ -29,6 +30,10 @@ class EnvelopeSchema(ContractSchema):
     source = fields.String(required=True)
     occurred_at = fields.AwareDateTime(required=True)
     aggregate_id = fields.String(required=True)
+    # The event's number within its aggregate (1, 2, …), set in the transaction that made it:
+    # a read model applies an event only if it is newer than what it holds for the aggregate.
+    # Absent only from events written before sequences existed.
+    sequence = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
     data = fields.Dict(required=True)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 from nameko.extensions import DependencyProvider
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from hrss_kit.outbox import OutboxRelay
 from hrss_kit.relay import RelayRunner
 from hrss_kit.retry import RetryPolicy
+from hrss_kit.topology import heartbeat
 
 DATABASE_URL_KEY = "DATABASE_URL"
 OUTBOX_RELAY_KEY = "OUTBOX_RELAY"
@@ -59,8 +61,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 class UnitOfWorkDatabase:
     """What a worker gets: sessions whose commits wake the outbox relay."""
 
-    def __init__(self, factory: sessionmaker[Session], metadata: MetaData, retry_policy: RetryPolicy) -> None:
+    def __init__(
+        self, factory: sessionmaker[Session], metadata: MetaData, retry_policy: RetryPolicy, amqp_uri: str = ""
+    ) -> None:
         self._factory = factory
+        self.amqp_uri = amqp_uri  # where this service's events go (replays of its log)
         self.engine: Engine = factory.kw["bind"]
         self.tables = metadata.tables
         self.retry_policy = retry_policy
@@ -109,8 +114,16 @@ class Database(DependencyProvider):
         if outbox is None or not self.container.config.get(OUTBOX_RELAY_KEY, True):
             return
         assert self.engine is not None
-        relay = OutboxRelay(self.engine, outbox, self.container.config["AMQP_URI"])
-        self.relay = RelayRunner(relay, float(self.container.config.get("OUTBOX_POLL_SECONDS", 1.0)))
+        config = self.container.config
+        days = config.get("EVENT_LOG_RETENTION_DAYS")  # the event log is kept unless this says otherwise
+        relay = OutboxRelay(
+            self.engine,
+            outbox,
+            config["AMQP_URI"],
+            heartbeat=heartbeat(config),
+            retention=timedelta(days=float(days)) if days not in (None, "") else None,
+        )
+        self.relay = RelayRunner(relay, float(config.get("OUTBOX_POLL_SECONDS", 1.0)))
         self.add_commit_listener(self.relay.wake)
         self.container.spawn_managed_thread(self.relay.run, identifier="outbox-relay")
         self.relay.wake()  # rows a previous process left behind
@@ -123,4 +136,6 @@ class Database(DependencyProvider):
 
     def get_dependency(self, worker_ctx: Any) -> UnitOfWorkDatabase:
         assert self.factory is not None
-        return UnitOfWorkDatabase(self.factory, self.metadata, self.retry_policy)
+        return UnitOfWorkDatabase(
+            self.factory, self.metadata, self.retry_policy, self.container.config.get("AMQP_URI", "")
+        )

@@ -6,6 +6,14 @@ row and changes nothing. A handler that raises has the event stored in ``failed_
 retried with exponential backoff by ``RetryPoller``; after the last attempt it is *parked*,
 listed and replayed by ``hrssctl events parked|replay``. Only if even that write fails is the
 message requeued (``requeue_on_error``), so no event is lost to an exception.
+
+A handler that maintains a read model names it (``read_model=``): an event whose ``sequence``
+is not newer than what the read model holds for its aggregate is recorded as processed and
+not applied, so a replayed or overtaken event never moves the read model backwards.
+
+Each handler's queue is declared with the kit's two bindings (``topology.consumer_queue``),
+and a service whose database has never caught up on a subscription asks the publisher to
+replay its log (``catchup``).
 """
 
 from __future__ import annotations
@@ -26,17 +34,22 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from hrss_contracts.events import load_envelope
+from hrss_kit.catchup import CatchUp
 from hrss_kit.database import UnitOfWorkDatabase
 from hrss_kit.retry import PARKED, RETRYING, RetryPoller
-from hrss_kit.sql import insert_ignore
+from hrss_kit.sql import advance_version, insert_ignore
+from hrss_kit.topology import consumer_queue
 
 log = logging.getLogger(__name__)
 
 Effect = Callable[[Session, dict[str, Any]], Any]
 
 
-def handle_reliably(db: UnitOfWorkDatabase, consumer: str, body: dict[str, Any], effect: Effect) -> str:
-    """Apply ``effect`` to the event once; returns ``done``, ``duplicate`` or ``failed``."""
+def handle_reliably(
+    db: UnitOfWorkDatabase, consumer: str, body: dict[str, Any], effect: Effect, read_model: str | None = None
+) -> str:
+    """Apply ``effect`` to the event once; returns ``done``, ``duplicate``, ``stale`` (older
+    than what ``read_model`` holds) or ``failed``."""
     processed, failed = db.tables["processed_events"], db.tables["failed_events"]
     if not isinstance(body, dict):
         body = {"event_type": "?", "body": body}
@@ -51,14 +64,22 @@ def handle_reliably(db: UnitOfWorkDatabase, consumer: str, body: dict[str, Any],
         with db.transaction() as session:
             key = {"consumer": consumer, "event_id": event_id}
             claimed = insert_ignore(session, processed, {**key, "processed_at": datetime.now(UTC)})
-            if claimed:
+            fresh = claimed and _newer(session, db, read_model, envelope)
+            if fresh:
                 effect(session, envelope)
             session.execute(delete(failed).filter_by(**key))
-        return "done" if claimed else "duplicate"
+        return "done" if fresh else "stale" if claimed else "duplicate"
     except Exception:
         log.warning("handler %s failed on event %s", consumer, event_id, exc_info=True)
         _record_failure(db, consumer, body, traceback.format_exc(limit=5))
         return "failed"
+
+
+def _newer(session: Session, db: UnitOfWorkDatabase, read_model: str | None, envelope: dict[str, Any]) -> bool:
+    sequence = envelope.get("sequence")
+    if read_model is None or sequence is None:
+        return True
+    return advance_version(session, db.tables["read_model_versions"], read_model, envelope["aggregate_id"], sequence)
 
 
 def _record_failure(
@@ -119,21 +140,30 @@ class ReliableEventHandler(EventHandler):
         return f"{self.container.service_name}.{self.method_name}"
 
     retry_poller = RetryPoller()
+    catch_up = CatchUp()
 
     def setup(self) -> None:
         super().setup()
+        # nameko's queue, with the replay binding added (same name, so the same queue).
+        self.queue = consumer_queue(self.container.service_name, self.method_name, self.source_service, self.event_type)
         self.retry_poller.register_provider(self)
+        self.catch_up.register_provider(self)
 
     def stop(self) -> None:
+        self.catch_up.unregister_provider(self)
         self.retry_poller.unregister_provider(self)
         super().stop()
 
 
-def reliable_handler(source_service: str, event_type: str, db_attr: str = "db") -> Callable[..., Any]:
+def reliable_handler(
+    source_service: str, event_type: str, db_attr: str = "db", read_model: str | None = None
+) -> Callable[..., Any]:
     """Decorate ``def on_x(self, session, envelope)``: idempotent, retried, never dropped.
 
     The service must have a ``Database`` dependency named ``db_attr``. The effect runs inside
-    the transaction that records the event as processed; it must not commit itself.
+    the transaction that records the event as processed; it must not commit itself. Give
+    ``read_model`` (a name shared by every handler feeding the same read model) to apply only
+    events newer than the read model's version of their aggregate.
     """
 
     def decorator(fn: Callable[..., Any]) -> Any:
@@ -141,7 +171,11 @@ def reliable_handler(source_service: str, event_type: str, db_attr: str = "db") 
         def handler(self: Any, body: dict[str, Any]) -> str:
             consumer = f"{self.name}.{fn.__name__}"
             return handle_reliably(
-                getattr(self, db_attr), consumer, body, lambda session, envelope: fn(self, session, envelope)
+                getattr(self, db_attr),
+                consumer,
+                body,
+                lambda session, envelope: fn(self, session, envelope),
+                read_model,
             )
 
         return ReliableEventHandler.decorator(source_service, event_type)(handler)

@@ -1,41 +1,48 @@
-"""Transactional outbox: events are rows written in the state change's own transaction.
+"""Transactional outbox, kept as the service's event log.
 
-``record`` adds the row; ``OutboxRelay`` publishes unpublished rows in id order to the source
-service's nameko event exchange (``<source>.events``, routing key = event type) with
-publisher confirms, then marks them published. A relay killed between publish and mark
-publishes the row again on restart: consumers are idempotent (``inbox``), so the effect
-happens once. Nothing is published for a transaction that rolled back, since its row never
-existed.
+``record`` adds the row in the state change's own transaction and numbers the event within
+its aggregate (``sequence``). ``OutboxRelay`` publishes unpublished rows in id order to
+``<source>.events`` (routing key = event type), ``mandatory`` and confirmed, then marks them
+published. A relay killed between publish and mark publishes the row again on restart:
+consumers are idempotent (``inbox``), so the effect happens once. Nothing is published for a
+transaction that rolled back, since its row never existed. An event no queue is bound for
+stays unpublished and is tried again later (``retry_at``), logged as an error that names it.
+
+Published rows stay: the log is what a late consumer catches up from (``replay``), and is
+trimmed only by a configured retention (``EVENT_LOG_RETENTION_DAYS``; none by default).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import kombu
-from kombu import Exchange
-from sqlalchemy import Engine, Table, insert, select, update
+from sqlalchemy import Engine, Table, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from hrss_kit.publisher import ConfirmedPublisher, Unroutable
+from hrss_kit.sql import next_sequence
+from hrss_kit.topology import DEFAULT_HEARTBEAT, event_exchange
+
+__all__ = ["OutboxRelay", "event_exchange", "record"]
+
 log = logging.getLogger(__name__)
-
-
-def event_exchange(source: str) -> Exchange:
-    """The exchange nameko's ``event_handler`` binds to; declared exactly as nameko does."""
-    return Exchange(f"{source}.events", type="topic", durable=True, delivery_mode=2, auto_delete=None)
+MAX_UNROUTABLE_BACKOFF = timedelta(minutes=5)
 
 
 def record(session: Session, outbox: Table, envelope: dict[str, Any]) -> None:
-    """Write ``envelope`` to the outbox in ``session``'s transaction."""
+    """Write ``envelope`` to the outbox in ``session``'s transaction, with its ``sequence``."""
+    sequences = outbox.metadata.tables["aggregate_sequences"]
+    envelope["sequence"] = next_sequence(session, sequences, envelope["aggregate_id"])
     session.execute(
         insert(outbox).values(
             event_id=envelope["event_id"],
             event_type=envelope["event_type"],
             source=envelope["source"],
             aggregate_id=envelope["aggregate_id"],
+            sequence=envelope["sequence"],
             body=json.dumps(envelope, ensure_ascii=False),
             created_at=datetime.now(UTC),
         )
@@ -46,87 +53,95 @@ def record(session: Session, outbox: Table, envelope: dict[str, Any]) -> None:
 class OutboxRelay:
     """Publishes the outbox. One per service process; several processes may share a database."""
 
-    def __init__(self, engine: Engine, outbox: Table, amqp_uri: str, batch_size: int = 200) -> None:
-        self.engine = engine
-        self.outbox = outbox
-        self.amqp_uri = amqp_uri
-        self.batch_size = batch_size
-        self._connection: kombu.Connection | None = None
-        self._producer: kombu.Producer | None = None
+    def __init__(
+        self,
+        engine: Engine,
+        outbox: Table,
+        amqp_uri: str,
+        batch_size: int = 200,
+        heartbeat: float = DEFAULT_HEARTBEAT,
+        retention: timedelta | None = None,
+    ) -> None:
+        self.engine, self.outbox, self.batch_size, self.retention = engine, outbox, batch_size, retention
+        self.publisher = ConfirmedPublisher(amqp_uri, heartbeat)
         # Postgres lets replicas share the work: each locks its batch and skips the others'.
         self._lock_rows = engine.dialect.name == "postgresql"
 
-    def _ensure_producer(self) -> kombu.Producer:
-        if self._producer is None:
-            self._connection = kombu.Connection(self.amqp_uri, transport_options={"confirm_publish": True}, heartbeat=0)
-            self._producer = kombu.Producer(self._connection.channel())
-        return self._producer
-
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.release()
-        self._connection = self._producer = None
+        self.publisher.close()
+
+    def keep_alive(self) -> None:
+        self.publisher.keep_alive()
 
     def publish_pending(self) -> int:
-        """Publish one batch; returns how many rows were published."""
+        """Publish one batch; returns how many rows were taken (published or put off)."""
+        c = self.outbox.c
+        now = datetime.now(UTC)
         query = (
-            select(
-                self.outbox.c.id,
-                self.outbox.c.event_id,
-                self.outbox.c.event_type,
-                self.outbox.c.source,
-                self.outbox.c.body,
-            )
-            .where(self.outbox.c.published_at.is_(None))
-            .order_by(self.outbox.c.id)
+            select(c.id, c.event_id, c.event_type, c.source, c.body, c.publish_attempts)
+            .where(c.published_at.is_(None), or_(c.retry_at.is_(None), c.retry_at <= now))
+            .order_by(c.id)
             .limit(self.batch_size)
         )
         if self._lock_rows:
             with self.engine.begin() as conn:
                 rows = conn.execute(query.with_for_update(skip_locked=True)).all()
-                self._publish(rows)
-                self._mark(conn, rows)
+                self._settle(conn, rows, self._publish(rows))
             return len(rows)
         # SQLite: no transaction may stay open across network I/O, or a writer in another
         # green thread would wait on the database lock while holding the eventlet hub.
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        self._publish(rows)
+        outcome = self._publish(rows)
         with self.engine.begin() as conn:
-            self._mark(conn, rows)
+            self._settle(conn, rows, outcome)
         return len(rows)
 
-    def _publish(self, rows: list[Any]) -> None:
-        if not rows:
-            return
-        producer = self._ensure_producer()
-        try:
-            for row in rows:
-                exchange = event_exchange(row.source)
-                # Confirmed publish: returns once the broker has taken the message.
-                producer.publish(
-                    row.body,
-                    exchange=exchange,
-                    routing_key=row.event_type,
-                    declare=[exchange],
-                    content_type="application/json",
-                    content_encoding="utf-8",
-                    delivery_mode=2,
-                    message_id=row.event_id,
-                    retry=False,
-                    # A broker that stops confirming (a resource alarm) must not hold the relay,
-                    # and on Postgres its row locks, for ever: fail, back off, try again.
-                    timeout=10,
-                    confirm_timeout=10,
+    def _publish(self, rows: list[Any]) -> dict[int, bool]:
+        """Row id → published (True) or returned unroutable (False). A broker failure stops
+        the batch: what was confirmed before it is still marked."""
+        outcome: dict[int, bool] = {}
+        for row in rows:
+            try:
+                self.publisher.publish(row.body, event_exchange(row.source), row.event_type, row.event_id)
+                outcome[row.id] = True
+            except Unroutable:
+                log.error(
+                    "event %s %s has no queue to go to (no consumer declared); kept unpublished, retried later",
+                    row.event_type,
+                    row.event_id,
                 )
-        except Exception:
-            self.close()
-            raise
+                outcome[row.id] = False
+            except Exception:
+                if not outcome:
+                    raise
+                log.warning("publishing stopped after %d events", len(outcome), exc_info=True)
+                break
+        return outcome
 
-    def _mark(self, conn: Any, rows: list[Any]) -> None:
-        if rows:
-            conn.execute(
-                update(self.outbox)
-                .where(self.outbox.c.id.in_([r.id for r in rows]))
-                .values(published_at=datetime.now(UTC))
+    def _settle(self, conn: Any, rows: list[Any], outcome: dict[int, bool]) -> None:
+        c = self.outbox.c
+        now = datetime.now(UTC)
+        published = [row_id for row_id, ok in outcome.items() if ok]
+        if published:
+            conn.execute(update(self.outbox).where(c.id.in_(published)).values(published_at=now))
+        for row in rows:
+            if outcome.get(row.id) is False:
+                attempts = row.publish_attempts + 1
+                backoff = min(timedelta(seconds=2**attempts), MAX_UNROUTABLE_BACKOFF)
+                conn.execute(
+                    update(self.outbox).where(c.id == row.id).values(publish_attempts=attempts, retry_at=now + backoff)
+                )
+
+    def trim(self) -> int:
+        """Delete published events older than the retention; none when there is no retention."""
+        if self.retention is None:
+            return 0
+        c = self.outbox.c
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                delete(self.outbox).where(
+                    c.published_at.is_not(None), c.published_at < datetime.now(UTC) - self.retention
+                )
             )
+        return int(result.rowcount)

@@ -4,19 +4,53 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Connection, Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 
-def insert_ignore(session: Session, table: Table, values: dict[str, Any]) -> bool:
+def insert_ignore(session: Session | Connection, table: Table, values: dict[str, Any]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when the row was inserted.
 
     On Postgres a concurrent insert of the same key waits for the other transaction and then
     does nothing, which is what makes (consumer, event id) a lock as well as a record.
     """
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = _insert_for(session)
     result = session.execute(insert(table).values(**values).on_conflict_do_nothing())
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def next_sequence(session: Session, sequences: Table, aggregate_id: str) -> int:
+    """The aggregate's next event number (1, 2, …), taken in ``session``'s transaction.
+
+    One upsert: the row lock it takes makes concurrent transactions on the same aggregate
+    number their events one after the other, in commit order.
+    """
+    insert = _insert_for(session)
+    statement = (
+        insert(sequences)
+        .values(aggregate_id=aggregate_id, sequence=1)
+        .on_conflict_do_update(index_elements=["aggregate_id"], set_={"sequence": sequences.c.sequence + 1})
+        .returning(sequences.c.sequence)
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def advance_version(session: Session, versions: Table, read_model: str, aggregate_id: str, sequence: int) -> bool:
+    """Record that ``read_model`` holds ``aggregate_id`` at ``sequence``; False (and nothing
+    written) when it already holds that or a newer one: the event is old news."""
+    insert = _insert_for(session)
+    statement = insert(versions).values(read_model=read_model, aggregate_id=aggregate_id, sequence=sequence)
+    statement = statement.on_conflict_do_update(
+        index_elements=["read_model", "aggregate_id"],
+        set_={"sequence": statement.excluded.sequence},
+        where=versions.c.sequence < statement.excluded.sequence,
+    )
+    return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def _insert_for(executor: Session | Connection) -> Any:
+    """The dialect's ``insert`` (both have ON CONFLICT) for a session or a connection."""
+    dialect = executor.dialect if isinstance(executor, Connection) else executor.get_bind().dialect
+    return pg_insert if dialect.name == "postgresql" else sqlite_insert

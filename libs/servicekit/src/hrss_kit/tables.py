@@ -20,7 +20,13 @@ Id = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def add_kit_tables(metadata: MetaData) -> dict[str, Table]:
-    """Declare ``outbox``, ``processed_events`` and ``failed_events`` on ``metadata``."""
+    """Declare the kit's tables on ``metadata``.
+
+    ``outbox`` is the service's event log (kept after publishing); ``aggregate_sequences``
+    numbers each aggregate's events; ``processed_events``, ``failed_events``,
+    ``read_model_versions`` and ``catch_ups`` serve the consuming side; ``rpc_requests``
+    remembers the answers of idempotent RPCs.
+    """
     outbox = Table(
         "outbox",
         metadata,
@@ -32,7 +38,19 @@ def add_kit_tables(metadata: MetaData) -> dict[str, Table]:
         Column("body", Text, nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False),
         Column("published_at", DateTime(timezone=True), nullable=True),
+        # Per aggregate, from 1; null only for rows written before sequences existed.
+        Column("sequence", BigInteger, nullable=True),
+        # A returned (unroutable) event waits ``retry_at`` before the relay tries it again.
+        Column("publish_attempts", Integer, nullable=False, server_default="0"),
+        Column("retry_at", DateTime(timezone=True), nullable=True),
         Index("ix_outbox_unpublished", "published_at", "id"),
+        Index("ix_outbox_type", "event_type", "id"),
+    )
+    sequences = Table(
+        "aggregate_sequences",
+        metadata,
+        Column("aggregate_id", String(80), primary_key=True),
+        Column("sequence", BigInteger, nullable=False),
     )
     processed = Table(
         "processed_events",
@@ -58,4 +76,41 @@ def add_kit_tables(metadata: MetaData) -> dict[str, Table]:
         PrimaryKeyConstraint("consumer", "event_id"),
         Index("ix_failed_due", "status", "next_attempt_at"),
     )
-    return {"outbox": outbox, "processed_events": processed, "failed_events": failed}
+    versions = Table(
+        "read_model_versions",
+        metadata,
+        Column("read_model", String(120), nullable=False),
+        Column("aggregate_id", String(80), nullable=False),
+        Column("sequence", BigInteger, nullable=False),
+        PrimaryKeyConstraint("read_model", "aggregate_id"),
+    )
+    catch_ups = Table(
+        "catch_ups",
+        metadata,
+        Column("source", String(40), nullable=False),
+        Column("event_type", String(80), nullable=False),
+        Column("completed_at", DateTime(timezone=True), nullable=False),
+        Column("events", Integer, nullable=False),
+        PrimaryKeyConstraint("source", "event_type"),
+    )
+    rpc_requests = Table(
+        "rpc_requests",
+        metadata,
+        Column("method", String(120), nullable=False),
+        Column("key_hash", String(64), nullable=False),  # sha256 of the caller's idempotency key
+        Column("status", String(16), nullable=False),  # running | done
+        Column("answer", Text, nullable=True),
+        Column("lease_until", DateTime(timezone=True), nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        PrimaryKeyConstraint("method", "key_hash"),
+        Index("ix_rpc_requests_created", "created_at"),
+    )
+    return {
+        "outbox": outbox,
+        "aggregate_sequences": sequences,
+        "processed_events": processed,
+        "failed_events": failed,
+        "read_model_versions": versions,
+        "catch_ups": catch_ups,
+        "rpc_requests": rpc_requests,
+    }

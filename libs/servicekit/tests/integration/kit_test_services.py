@@ -48,7 +48,7 @@ def rejection(uscc: str) -> dict:
     )
 
 
-class Producer:
+class Producer(OperationsMixin):
     name = "producer"
     db = Database(producer_metadata)
 

@@ -1,0 +1,93 @@
+"""A consumer that joins late catches up by itself.
+
+When a service starts, each ``(source, event type)`` its reliable handlers consume that its
+database has no ``catch_ups`` row for is new to it: it asks the publisher, over RPC, to replay
+that part of its event log to this service's queues (``OperationsMixin.replay_log``), then
+records the catch-up. Events published meanwhile arrive live as well; the handlers are
+idempotent and read models keep the newest sequence, so the overlap is harmless. A publisher
+that is not up yet is asked again, backing off, until it answers or the service stops.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import eventlet
+from nameko.extensions import ProviderCollector, SharedExtension
+from sqlalchemy import select
+
+from hrss_kit.sql import insert_ignore
+
+log = logging.getLogger(__name__)
+CATCH_UP_KEY = "EVENT_CATCH_UP"  # false: a service that must not replay anything (some tests)
+REPLAY_TIMEOUT = 600.0
+
+
+class CatchUp(SharedExtension, ProviderCollector):  # type: ignore[misc]
+    def start(self) -> None:
+        self._thread = None
+        if self._providers and self.container.config.get(CATCH_UP_KEY, True):
+            self._thread = self.container.spawn_managed_thread(self._run, identifier="event-catch-up")
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._thread.kill()  # nothing is half-written: each catch-up is recorded after it ends
+        super().stop()
+
+    def _database(self) -> Any:
+        from hrss_kit.database import Database
+
+        return next(d for d in self.container.dependencies if isinstance(d, Database))
+
+    def subscriptions(self) -> set[tuple[str, str]]:
+        return {(p.source_service, p.event_type) for p in self._providers}
+
+    def pending(self) -> list[tuple[str, str]]:
+        """Subscriptions this service's database has never caught up on."""
+        database = self._database()
+        catch_ups = database.metadata.tables["catch_ups"]
+        with database.engine.connect() as conn:
+            done = {(r.source, r.event_type) for r in conn.execute(select(catch_ups.c.source, catch_ups.c.event_type))}
+        return sorted(self.subscriptions() - done)
+
+    def _run(self) -> None:
+        delay = 1.0
+        while True:
+            try:
+                pending = self.pending()
+                if not pending:
+                    return
+                self._catch_up(pending)
+                return
+            except Exception as exc:
+                log.warning("event catch-up not done yet (%s); asking again in %.0f s", exc, delay)
+                eventlet.sleep(delay)
+                delay = min(delay * 2, 60.0)
+
+    def _catch_up(self, pending: list[tuple[str, str]]) -> None:
+        from hrss_kit.rpc_transport import RpcTransport
+
+        service = self.container.service_name
+        database = self._database()
+        transport = RpcTransport(self.container.config["AMQP_URI"], background=True)
+        try:
+            for source, event_type in pending:
+                counts = transport.call(
+                    source, "replay_log", {"to": service, "event_type": event_type}, timeout=REPLAY_TIMEOUT
+                )
+                with database.engine.begin() as conn:
+                    insert_ignore(
+                        conn,
+                        database.metadata.tables["catch_ups"],
+                        {
+                            "source": source,
+                            "event_type": event_type,
+                            "completed_at": datetime.now(UTC),
+                            "events": int(counts.get("sent", 0)),
+                        },
+                    )
+                log.info("caught up on %s %s: %s", source, event_type, counts)
+        finally:
+            transport.close()
