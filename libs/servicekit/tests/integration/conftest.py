@@ -60,3 +60,15 @@ def uscc():
 @pytest.fixture
 def unique():
     return uuid.uuid4().hex
+
+
+@pytest.fixture
+def running(container_factory, config_for):
+    """``running(ServiceClass, **config)``: a started container of the kit's test services."""
+
+    def start(service_cls, **extra):
+        container = container_factory(service_cls, config_for(service_cls.name, **extra))
+        container.start()
+        return container
+
+    return start

@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime
 
 import eventlet
-from sqlalchemy import Column, DateTime, MetaData, String, Table, func, insert, select, text
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, func, insert, select, text, update
 
 from hrss_contracts.errors import CatalogueError
 from hrss_contracts.events import new_envelope
@@ -39,12 +39,12 @@ BEHAVIOUR: dict[str, int] = {}
 ATTEMPTS: collections.Counter = collections.Counter()
 
 
-def rejection(uscc: str) -> dict:
+def rejection(uscc: str, reason: str = "not_verified") -> dict:
     return new_envelope(
         "RegistrationRejected",
         "producer",
         uscc,
-        {"uscc": uscc, "reason": "not_verified", "mismatched_fields": [], "decided_at": datetime.now(UTC).isoformat()},
+        {"uscc": uscc, "reason": reason, "mismatched_fields": [], "decided_at": datetime.now(UTC).isoformat()},
     )
 
 
@@ -53,8 +53,8 @@ class Producer(OperationsMixin):
     db = Database(producer_metadata)
 
     @rpc
-    def emit(self, uscc: str, then_fail: bool = False) -> str:
-        envelope = rejection(uscc)
+    def emit(self, uscc: str, then_fail: bool = False, reason: str = "not_verified") -> str:
+        envelope = rejection(uscc, reason)
         with self.db.transaction() as session:
             outbox.record(session, self.db.tables["outbox"], envelope)
             if then_fail:
@@ -80,6 +80,39 @@ class Recorder(OperationsMixin):
     def effects_of(self, uscc: str) -> int:
         with self.db.transaction() as session:
             return session.execute(select(func.count()).select_from(effects).where(effects.c.uscc == uscc)).scalar()
+
+
+projection_metadata = MetaData()
+add_kit_tables(projection_metadata)
+rejections = Table(
+    "rejections",
+    projection_metadata,
+    Column("uscc", String(18), primary_key=True),
+    Column("reason", String(20), nullable=False),
+    Column("sequence", Integer, nullable=False),
+)
+
+
+def projector(name: str) -> type:
+    """A read model of the producer's rejections: the latest reason of each code."""
+
+    class Projector(OperationsMixin):
+        db = Database(projection_metadata)
+
+        @reliable_handler("producer", "RegistrationRejected", read_model="rejections")
+        def on_rejection(self, session, envelope):
+            row = {"reason": envelope["data"]["reason"], "sequence": envelope["sequence"]}
+            uscc = envelope["data"]["uscc"]
+            if session.execute(update(rejections).filter_by(uscc=uscc).values(**row)).rowcount == 0:
+                session.execute(insert(rejections).values(uscc=uscc, **row))
+
+        @rpc
+        def read_model(self) -> dict:
+            with self.db.transaction() as session:
+                return {r.uscc: [r.reason, r.sequence] for r in session.execute(select(rejections))}
+
+    Projector.name = name
+    return Projector
 
 
 class Sleeper:

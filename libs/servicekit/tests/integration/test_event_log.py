@@ -1,0 +1,159 @@
+"""The outbox as an event log: no event is lost for want of a queue, each is numbered within
+its aggregate, and a consumer that joins late catches up to the same state as one that was
+there all along."""
+
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import kombu
+import pytest
+from kit_test_services import Producer, Recorder, projection_metadata, projector, rejection
+from sqlalchemy import create_engine, select, update
+
+from conftest import eventually, random_uscc
+from hrss_contracts.errors import CatalogueError
+from hrss_kit.topology import REPLAY_EXCHANGE, declare_consumer_queues, event_exchange
+
+pytestmark = pytest.mark.integration
+
+OUTBOX = Producer.db.metadata.tables["outbox"]
+
+
+@pytest.fixture(scope="module")
+def projections(make_database):
+    urls = {}
+    for name in ("live", "late"):
+        urls[name] = make_database(f"projection_{name}")
+        engine = create_engine(urls[name])
+        projection_metadata.create_all(engine)
+        engine.dispose()
+    return urls
+
+
+def outbox_rows(url, **where):
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(select(OUTBOX).filter_by(**where).order_by(OUTBOX.c.id)).all()
+    engine.dispose()
+    return rows
+
+
+def retry_now(url, event_id):
+    """Skip the backoff of an unroutable event (its schedule is tested on its own)."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(update(OUTBOX).filter_by(event_id=event_id).values(retry_at=datetime.now(UTC)))
+    engine.dispose()
+
+
+def publish_raw(amqp_uri, envelope):
+    with kombu.Connection(amqp_uri) as connection:
+        exchange = event_exchange("producer")
+        kombu.Producer(connection.channel()).publish(
+            envelope, exchange=exchange, routing_key=envelope["event_type"], declare=[exchange], serializer="json"
+        )
+
+
+def test_an_event_nobody_consumes_yet_stays_unpublished_and_reaches_the_queue_declared_later(
+    running, rpc, uscc, databases, rabbit_config, caplog
+):
+    running(Producer)
+    event_id = rpc.service("producer").emit(uscc=uscc)
+    row = eventually(lambda: [r for r in outbox_rows(databases["producer"], event_id=event_id) if r.retry_at])[0]
+    assert row.published_at is None and row.publish_attempts == 1
+    assert any(
+        r.levelname == "ERROR" and "RegistrationRejected" in r.getMessage() and event_id in r.getMessage()
+        for r in caplog.records
+    )
+    # Deployed before it starts: the consumer's queue exists, so the next try routes the event.
+    declare_consumer_queues(Recorder, rabbit_config["AMQP_URI"])
+    retry_now(databases["producer"], event_id)
+    eventually(lambda: outbox_rows(databases["producer"], event_id=event_id)[0].published_at)
+    running(Recorder, EVENT_CATCH_UP=False)
+    assert eventually(lambda: rpc.service("recorder").effects_of(uscc=uscc)) == 1
+
+
+def test_an_unroutable_event_is_tried_again_later_not_in_a_hot_loop(running, rpc, uscc, databases):
+    running(Producer)
+    event_id = rpc.service("producer").emit(uscc=uscc)
+    row = eventually(lambda: [r for r in outbox_rows(databases["producer"], event_id=event_id) if r.retry_at])[0]
+    assert row.retry_at - row.created_at >= timedelta(seconds=1.5)
+
+
+def test_events_are_numbered_within_their_aggregate(running, rpc, uscc, databases):
+    running(Producer)
+    other = random_uscc()
+    for code in (uscc, other, uscc, uscc):
+        rpc.service("producer").emit(uscc=code)
+    mine = outbox_rows(databases["producer"], aggregate_id=uscc)
+    assert [r.sequence for r in mine] == [1, 2, 3]
+    assert [json.loads(r.body)["sequence"] for r in mine] == [1, 2, 3]
+    assert [r.sequence for r in outbox_rows(databases["producer"], aggregate_id=other)] == [1]
+
+
+def test_a_read_model_never_applies_an_older_event_over_a_newer_one(running, rpc, uscc, rabbit_config, projections):
+    running(projector("projector_live"), DATABASE_URL=projections["live"], EVENT_CATCH_UP=False)
+    newer, older = rejection(uscc, "mismatch"), rejection(uscc, "not_verified")
+    newer["sequence"], older["sequence"] = 2, 1
+    publish_raw(rabbit_config["AMQP_URI"], newer)
+    eventually(lambda: uscc in rpc.service("projector_live").read_model())
+    publish_raw(rabbit_config["AMQP_URI"], older)  # overtaken, or replayed
+    control = random_uscc()
+    publish_raw(rabbit_config["AMQP_URI"], {**rejection(control), "sequence": 1})
+    eventually(lambda: control in rpc.service("projector_live").read_model())
+    assert rpc.service("projector_live").read_model()[uscc] == ["mismatch", 2]
+
+
+def test_a_consumer_that_starts_late_catches_up_to_the_same_read_model_as_a_live_one(running, rpc, projections):
+    running(Producer)
+    running(projector("projector_live"), DATABASE_URL=projections["live"])
+    codes = [random_uscc() for _ in range(4)]
+    for round_ in range(3):
+        for code in codes:
+            rpc.service("producer").emit(uscc=code, reason=["not_verified", "mismatch"][(round_ + len(code)) % 2])
+    live = eventually(
+        lambda: (lambda m: m if all(m.get(c, [0, 0])[1] == 3 for c in codes) else None)(
+            rpc.service("projector_live").read_model()
+        )
+    )
+    running(projector("projector_late"), DATABASE_URL=projections["late"])
+    late = eventually(
+        lambda: (lambda m: m if all(c in m and m[c][1] == 3 for c in codes) else None)(
+            rpc.service("projector_late").read_model()
+        )
+    )
+    assert {c: late[c] for c in codes} == {c: live[c] for c in codes}
+
+
+def test_replaying_the_log_reaches_one_consumer_only(running, rpc, uscc, rabbit_config, projections):
+    running(Producer)
+    running(projector("projector_live"), DATABASE_URL=projections["live"], EVENT_CATCH_UP=False)
+    running(Recorder, EVENT_CATCH_UP=False)
+    for _ in range(3):
+        rpc.service("producer").emit(uscc=uscc)
+    with kombu.Connection(rabbit_config["AMQP_URI"]) as connection:
+        probe = kombu.Queue(f"probe-{uuid.uuid4().hex[:6]}", REPLAY_EXCHANGE, routing_key="#", exclusive=True)
+        probe(connection.channel()).declare()
+        counts = rpc.service("producer").replay_log(to="projector_live")
+        assert counts["sent"] >= 3 and counts["not_consumed"] == 0
+        keys = []
+        channel = connection.channel()
+        while (message := channel.basic_get(probe.name, no_ack=True)) is not None:
+            keys.append(message.delivery_info["routing_key"])
+    assert len(keys) == counts["sent"]
+    assert set(keys) == {"projector_live.producer.RegistrationRejected"}
+    assert rpc.service("producer").replay_log(to="nobody") == {"sent": 0, "not_consumed": counts["sent"]}
+
+
+def test_a_replay_can_be_limited_by_type_and_time(running, rpc, uscc, rabbit_config):
+    running(Producer)
+    declare_consumer_queues(Recorder, rabbit_config["AMQP_URI"])
+    rpc.service("producer").emit(uscc=uscc)
+    later = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    assert rpc.service("producer").replay_log(to="recorder", since=later)["sent"] == 0
+    assert rpc.service("producer").replay_log(to="recorder", event_type="AccountCreated")["sent"] == 0
+    assert rpc.service("producer").replay_log(to="recorder", event_type="RegistrationRejected")["sent"] >= 1
+    with pytest.raises(CatalogueError) as refused:
+        rpc.service("producer").replay_log(to="recorder", since="yesterday")
+    assert refused.value.code == "VALIDATION_FAILED" and "since" in refused.value.fields
