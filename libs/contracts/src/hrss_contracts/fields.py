@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from marshmallow import ValidationError, fields
 
 from hrss_contracts.id_number import is_valid_id_number
-from hrss_contracts.uscc import is_valid_uscc
+from hrss_contracts.names import has_control_characters, normalise_name
+from hrss_contracts.uscc import uscc_problem
 
 INSURANCE_TYPES: dict[str, str] = {
     "110": "企业职工基本养老保险",
@@ -18,38 +20,51 @@ INSURANCE_TYPES: dict[str, str] = {
 
 
 class _Checked(fields.String):
-    """A string field checked by a predicate after stripping surrounding blanks."""
+    """A code checked by a predicate, after folding full-width characters (a Chinese input
+    method types ９１１１…) and stripping surrounding blanks."""
 
     message = ""
+    upper = False
 
     def check(self, value: str) -> bool:
         raise NotImplementedError
 
+    def error_for(self, value: str) -> str | None:
+        """The field message for ``value``, or ``None`` when it is good."""
+        return None if self.check(value) else self.message
+
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if not self.check(text):
-            raise ValidationError(self.message)
+        text = unicodedata.normalize("NFKC", super()._deserialize(value, attr, data, **kwargs)).strip()
+        if self.upper:
+            text = text.upper()
+        error = self.error_for(text)
+        if error is not None:
+            raise ValidationError(error)
         return text
 
 
 class Uscc(_Checked):
-    """统一社会信用代码 (GB 32100-2015)."""
+    """统一社会信用代码 (GB 32100-2015); lower-case letters are read as upper-case."""
 
+    upper = True
     message = "统一社会信用代码格式不正确"
+    division_message = "统一社会信用代码第3至8位(登记管理机关行政区划码)应为数字"
+
+    def error_for(self, value: str) -> str | None:
+        problem = uscc_problem(value)
+        if problem is None:
+            return None
+        return self.division_message if problem == "division" else self.message
 
     def check(self, value: str) -> bool:
-        return is_valid_uscc(value)
+        return uscc_problem(value) is None
 
 
 class IdNumber(_Checked):
     """公民身份号码 (GB 11643-1999); a lower-case x is read as X."""
 
+    upper = True
     message = "身份证号码格式不正确"
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        if isinstance(value, str):
-            value = value.upper()
-        return super()._deserialize(value, attr, data, **kwargs)
 
     def check(self, value: str) -> bool:
         return is_valid_id_number(value)
@@ -62,3 +77,16 @@ class InsuranceType(_Checked):
 
     def check(self, value: str) -> bool:
         return value in INSURANCE_TYPES
+
+
+class Name(fields.String):
+    """A name as people type it (单位名称, 法人姓名), loaded in its one spelling
+    (:func:`hrss_contracts.names.normalise_name`); validators see the normalised text."""
+
+    control_message = "不能包含控制字符"
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = normalise_name(super()._deserialize(value, attr, data, **kwargs))
+        if has_control_characters(text):
+            raise ValidationError(self.control_message)
+        return text

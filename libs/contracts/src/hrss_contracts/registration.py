@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, fields, validate
 
-from hrss_contracts.fields import IdNumber, Uscc
+from hrss_contracts.fields import IdNumber, Name, Uscc
 from hrss_contracts.schema import ContractSchema
 
 PHONE_PATTERN = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$"
@@ -17,12 +17,13 @@ class RegistrationRequestSchema(ContractSchema):
         unknown = RAISE
 
     uscc = Uscc(required=True, metadata={"description": "统一社会信用代码", "example": "91110000600037341L"})
-    name = fields.String(
+    # Names are compared with the sources' in their one spelling (hrss_contracts.names).
+    name = Name(
         required=True,
         validate=validate.Length(min=1, max=200, error="单位名称不能为空且不超过200字"),
-        metadata={"description": "单位名称"},
+        metadata={"description": "单位名称 (全角括号、空格按半角比对)"},
     )
-    legal_rep_name = fields.String(
+    legal_rep_name = Name(
         required=True,
         validate=validate.Length(min=1, max=50, error="法人姓名不能为空且不超过50字"),
         metadata={"description": "法人姓名"},

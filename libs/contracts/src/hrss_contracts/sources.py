@@ -9,11 +9,17 @@ from typing import Any
 
 from marshmallow import EXCLUDE, ValidationError, fields, validate, validates_schema
 
-from hrss_contracts.fields import IdNumber, InsuranceType, Uscc
+from hrss_contracts.fields import IdNumber, InsuranceType, Name, Uscc
 from hrss_contracts.schema import ContractSchema, field_errors
 
-SOURCES = ("market", "enterprise-pension", "institution-pension")
-PENSION_SOURCES = ("enterprise-pension", "institution-pension")
+# The three verification sources' names, here once: the import RPC, hrssctl's --source and
+# the demo files (demo/<name>.jsonl) use them. The enterprise service's domain keeps its own
+# copy (domain/ imports only the standard library); a unit test there holds the two equal.
+MARKET = "market"  # 营商 market registry
+ENTERPRISE_PENSION = "enterprise-pension"  # 企业养老
+INSTITUTION_PENSION = "institution-pension"  # 机关事业养老
+SOURCES = (MARKET, ENTERPRISE_PENSION, INSTITUTION_PENSION)
+PENSION_SOURCES = (ENTERPRISE_PENSION, INSTITUTION_PENSION)
 
 
 class SourceRelationSchema(ContractSchema):
@@ -43,9 +49,10 @@ class SourceRecordSchema(ContractSchema):
         unknown = EXCLUDE
 
     uscc = Uscc(required=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    # Normalised as at registration (hrss_contracts.names), so the two compare as typed.
+    name = Name(required=True, validate=validate.Length(min=1, max=200))
     address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
-    legal_rep_name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    legal_rep_name = Name(required=True, validate=validate.Length(min=1, max=50))
     legal_rep_id = IdNumber(required=True)
     legal_rep_phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
     units = fields.List(fields.Nested(SourceUnitSchema), load_default=list)

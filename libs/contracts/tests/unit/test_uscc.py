@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hrss_contracts.uscc import USCC_ALPHABET, is_valid_uscc, uscc_check_character
+from hrss_contracts.examples import random_uscc
+from hrss_contracts.uscc import USCC_ALPHABET, is_valid_uscc, uscc_check_character, uscc_problem
 
 pytestmark = pytest.mark.unit
 
@@ -21,9 +22,21 @@ VALID_CODES = [
 ]
 
 
+DIGITS = "0123456789"
+LETTERS = "".join(c for c in USCC_ALPHABET if c not in DIGITS)
+
+
 @st.composite
 def valid_codes(draw: st.DrawFn) -> str:
-    first17 = draw(st.text(alphabet=USCC_ALPHABET, min_size=17, max_size=17))
+    first17 = (
+        draw(st.text(alphabet=USCC_ALPHABET, min_size=2, max_size=2))
+        + draw(st.text(alphabet=DIGITS, min_size=6, max_size=6))  # the division code
+        + draw(st.text(alphabet=USCC_ALPHABET, min_size=9, max_size=9))
+    )
+    return first17 + uscc_check_character(first17)
+
+
+def with_check_character(first17: str) -> str:
     return first17 + uscc_check_character(first17)
 
 
@@ -112,6 +125,38 @@ def test_check_character_of_malformed_input_raises_value_error(first17: str) -> 
 @given(valid_codes())
 def test_generated_code_with_computed_check_character_is_valid(code: str) -> None:
     assert is_valid_uscc(code)
+
+
+def test_every_code_of_the_real_corpus_has_a_numeric_division_code() -> None:
+    assert [code for code in real_codes() if not code[2:8].isdigit()] == []
+
+
+@pytest.mark.parametrize("position", range(3, 9))
+def test_a_letter_in_the_division_code_is_invalid_even_with_a_matching_check_character(position: int) -> None:
+    first17 = "91110000600037341"
+    body = first17[: position - 1] + "A" + first17[position:]
+    code = with_check_character(body)
+    assert uscc_problem(code) == "division"
+    assert not is_valid_uscc(code)
+
+
+@pytest.mark.parametrize("position", [1, 2, 9, 17])
+def test_a_letter_outside_the_division_code_is_allowed(position: int) -> None:
+    first17 = "91110000600037341"
+    assert is_valid_uscc(with_check_character(first17[: position - 1] + "A" + first17[position:]))
+
+
+def test_each_problem_is_named_format_first_then_division_then_check() -> None:
+    assert uscc_problem("91110000600037341L") is None
+    assert uscc_problem("9111000060003734") == "format"
+    assert uscc_problem("91AB0000600037341I") == "format"  # I is outside the alphabet
+    assert uscc_problem("91AB0000600037341L") == "division"  # and its check is wrong too
+    assert uscc_problem("91110000600037341N") == "check"
+
+
+def test_generated_example_codes_are_valid() -> None:
+    codes = [random_uscc() for _ in range(2000)]
+    assert [code for code in codes if not is_valid_uscc(code)] == []
 
 
 @given(valid_codes())

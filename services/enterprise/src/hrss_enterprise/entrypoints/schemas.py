@@ -1,4 +1,9 @@
-"""RPC payloads of the enterprise service, loaded into domain objects at the edge."""
+"""RPC payloads of the enterprise service, loaded into domain objects at the edge.
+
+Names arrive in their one spelling (the contracts' ``Name`` field normalises them, NFKC and
+white space), from a registration and from an import alike, so the decision compares like
+with like. Records imported before that normalisation are normalised by a re-import.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +23,8 @@ def load_application(payload: dict[str, Any]) -> RegistrationApplication:
     data = _registration.load(payload)
     return RegistrationApplication(
         uscc=data["uscc"],
-        name=data["name"].strip(),
-        legal_rep_name=data["legal_rep_name"].strip(),
+        name=data["name"],
+        legal_rep_name=data["legal_rep_name"],
         legal_rep_id=data["legal_rep_id"],
         phone=data["phone"],
     )
@@ -36,9 +41,9 @@ def load_record(source: str, raw: Any) -> SourceRecord:
     return SourceRecord(
         source=source,
         uscc=data["uscc"],
-        name=data["name"].strip(),
+        name=data["name"],
         address=data["address"],
-        legal_rep_name=data["legal_rep_name"].strip(),
+        legal_rep_name=data["legal_rep_name"],
         legal_rep_id=data["legal_rep_id"],
         legal_rep_phone=data["legal_rep_phone"],
         units=tuple(
