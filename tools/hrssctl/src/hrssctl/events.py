@@ -55,17 +55,22 @@ def tail(
     return seen
 
 
+def format_failed(row: dict[str, Any]) -> str:
+    """One line per failed event, ID numbers masked wherever they are: the error text of a
+    handler often quotes the event's data, and an id field may hold anything."""
+    return mask_id_numbers_in_text(
+        f"{row['last_failed_at']} {row['service']} {row['status']} {row['event_type']} {row['event_id']} "
+        f"consumer={row['consumer']} attempts={row['attempts']} error={row['last_error']}"
+    )
+
+
 def failed(amqp_uri: str, services: tuple[str, ...], status: str, out: TextIO = sys.stdout) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     with StandaloneRpc(amqp_uri) as rpc:
         for service in services:
             rows += rpc.service(service).failed_events(status=status)
     for row in rows:
-        print(
-            f"{row['last_failed_at']} {row['service']} {row['status']} {row['event_type']} {row['event_id']} "
-            f"consumer={row['consumer']} attempts={row['attempts']} error={row['last_error']}",
-            file=out,
-        )
+        print(format_failed(row), file=out)
     if not rows:
         print(f"no {status} events", file=out)
     return rows
