@@ -8,10 +8,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from hrss_contracts.events import EVENT_SCHEMAS, LATEST_VERSION, EnvelopeSchema
-
-# Which service publishes which event (DESIGN.md, "Services and what each owns").
-SOURCES = {"EnterpriseRegistered": "enterprise", "RegistrationRejected": "enterprise", "AccountCreated": "identity"}
+from hrss_contracts.events import EVENT_SCHEMAS, EVENT_SOURCES, LATEST_VERSION, EnvelopeSchema
 
 
 def build_asyncapi() -> dict[str, Any]:
@@ -42,8 +39,9 @@ def build_asyncapi() -> dict[str, Any]:
             },
         }
         if version == LATEST_VERSION[event_type]:
-            channels[f"{SOURCES[event_type]}.events/{event_type}"] = {
-                "description": f"Exchange `{SOURCES[event_type]}.events` (topic), routing key `{event_type}`.",
+            source = EVENT_SOURCES[event_type]
+            channels[f"{source}.events/{event_type}"] = {
+                "description": f"Exchange `{source}.events` (topic), routing key `{event_type}`.",
                 "subscribe": {"message": {"$ref": f"#/components/messages/{name}"}},
             }
     return {

@@ -2,8 +2,8 @@
 
 import pytest
 
-from hrss_contracts.events import EVENT_SCHEMAS, LATEST_VERSION
-from hrss_gateway.asyncapi import SOURCES, build_asyncapi
+from hrss_contracts.events import EVENT_SCHEMAS, EVENT_SOURCES, LATEST_VERSION
+from hrss_gateway.asyncapi import build_asyncapi
 
 pytestmark = pytest.mark.unit
 
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.unit
 def test_every_event_type_has_a_source_and_a_channel_with_its_latest_version():
     document = build_asyncapi()
     for event_type, version in LATEST_VERSION.items():
-        channel = document["channels"][f"{SOURCES[event_type]}.events/{event_type}"]
+        channel = document["channels"][f"{EVENT_SOURCES[event_type]}.events/{event_type}"]
         assert channel["subscribe"]["message"]["$ref"] == f"#/components/messages/{event_type}V{version}"
 
 

@@ -12,6 +12,7 @@ import amqp.exceptions
 import kombu.exceptions
 
 from hrss_contracts.errors import CatalogueError
+from hrss_contracts.sources import SOURCES
 from hrssctl import events, settings
 
 
@@ -22,7 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     sources = commands.add_parser("sources", help="verification sources (单位数据同步)")
     sources_cmd = sources.add_subparsers(dest="command", required=True)
     imp = sources_cmd.add_parser("import", help="import a JSON Lines file of one source")
-    imp.add_argument("--source", required=True, choices=["market", "enterprise-pension", "institution-pension"])
+    imp.add_argument("--source", required=True, choices=SOURCES)
     imp.add_argument("file", type=Path)
 
     ev = commands.add_parser("events", help="the event bus")
