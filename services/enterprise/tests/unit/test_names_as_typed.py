@@ -1,12 +1,16 @@
 """A registration typed with full-width brackets and spaces matches a record imported with
 half-width ones (issue 5, deliverable 5), and the source names agree with the contracts."""
 
+from dataclasses import replace
+
 import pytest
 from enterprise_builders import NOW
+from enterprise_fakes import FakeUnitOfWork
 
 from hrss_contracts import sources as contract_sources
 from hrss_enterprise.domain import model, registration
 from hrss_enterprise.entrypoints.schemas import load_application, load_record
+from hrss_enterprise.service_layer.sources import ImportReport, import_records
 
 pytestmark = pytest.mark.unit
 
@@ -52,6 +56,17 @@ def test_a_different_name_still_mismatches_after_normalisation():
     record = imported("冰城机械有限公司(黑龙江)", "王建国")
 
     assert registration.mismatched_fields(typed("冰城机械有限公司(吉林)", "王建国"), record) == ["name"]
+
+
+def test_a_record_stored_before_normalisation_is_normalised_by_importing_it_again():
+    record = imported("冰城机械有限公司(黑龙江)", "王建国")
+    legacy = replace(record, name="冰城机械有限公司（黑龙江）", legal_rep_name="王建国\u3000")
+    uow = FakeUnitOfWork(records=[legacy])
+
+    report = import_records([(1, imported("冰城机械有限公司（黑龙江） ", "王建国\u3000"))], ImportReport(), uow)
+
+    assert (report.added, report.updated, report.unchanged) == (0, 1, 0)
+    assert uow.sources.get(record.source, USCC) == record
 
 
 def test_the_domain_names_the_three_sources_as_the_contracts_do():
