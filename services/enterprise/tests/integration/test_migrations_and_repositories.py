@@ -1,12 +1,13 @@
 """The enterprise service's migrations, repositories and unit of work on a real database."""
 
 import json
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from alembic import command
 from enterprise_builders import a_record, a_unit, random_id_number, random_name, random_unit_no, random_uscc
-from sqlalchemy import create_engine, inspect, select
+from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.orm import sessionmaker
 
 from hrss_enterprise.adapters.orm import metadata, registration_decisions
@@ -102,7 +103,7 @@ def test_migrations_downgrade_to_base_and_upgrade_again(empty_database):
 
 
 def test_a_saved_source_record_reads_back_equal(sessions):
-    record = a_record(ENTERPRISE_PENSION, units=(a_unit(i110="甲局", i210="乙局"), a_unit(i310="丙局")))
+    record = a_record(ENTERPRISE_PENSION, units=(a_unit(i110="甲局", i210="乙局"), a_unit(i410="丙局")))
 
     with sessions.begin() as session:
         SqlSourceRepository(session).save(record, is_new=True)
@@ -159,7 +160,7 @@ def test_saving_a_source_record_again_replaces_its_fields_and_units(sessions):
 
 
 def test_an_added_enterprise_reads_back_equal_with_its_units_and_relations(sessions):
-    enterprise = an_enterprise(units=[a_unit(i110="甲局", i210="乙局"), a_unit(i310="丙局"), a_unit()])
+    enterprise = an_enterprise(units=[a_unit(i110="甲局", i210="乙局"), a_unit(i410="丙局"), a_unit()])
 
     with sessions.begin() as session:
         SqlEnterpriseRepository(session).add(enterprise)
@@ -299,9 +300,32 @@ def test_a_unit_of_work_left_without_commit_keeps_neither_its_changes_nor_its_ev
 
 
 def test_an_enterprise_registered_concurrently_is_already_registered_not_a_database_error(sessions):
-    enterprise = an_enterprise()
-    with sessions.begin() as session:
-        SqlEnterpriseRepository(session).add(enterprise)
+    # Two transactions at once, as two registration workers run them: both look the code up
+    # and find nothing before either inserts, so only the unique key can tell them apart.
+    # Green threads (the test suite runs monkey-patched; psycopg2 yields while it waits on
+    # Postgres's lock): the second INSERT waits for the first transaction, then fails.
+    enterprise = an_enterprise(units=[a_unit(i110="甲局")])
+    both_looked = threading.Barrier(2, timeout=10)
+    outcomes = []
 
-    with pytest.raises(AlreadyRegistered), sessions.begin() as session:
-        SqlEnterpriseRepository(session).add(enterprise)
+    def register():
+        try:
+            with sessions.begin() as session:
+                session.execute(text("SET LOCAL lock_timeout = '10s'"))  # a hang becomes an error
+                repository = SqlEnterpriseRepository(session)
+                assert repository.get(enterprise.uscc) is None
+                both_looked.wait()
+                repository.add(enterprise)
+            outcomes.append("added")
+        except AlreadyRegistered:
+            outcomes.append("already registered")
+
+    workers = [threading.Thread(target=register) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=30)
+
+    assert sorted(outcomes) == ["added", "already registered"]
+    with sessions() as session:
+        assert SqlEnterpriseRepository(session).get(enterprise.uscc) == enterprise

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from hrss_contracts.examples import random_id_number, random_uscc
+from hrss_contracts.fields import INSURANCE_TYPES
 from hrss_enterprise.domain.model import InsuranceRelation, RegistrationApplication, SourceRecord, Unit
 
 NOW = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
@@ -21,7 +22,11 @@ def random_name(prefix: str = "企业") -> str:
 
 
 def a_unit(unit_no: str | None = None, **agencies: str) -> Unit:
-    """A unit with one relation per ``insurance=agency`` keyword, e.g. ``a_unit(i110="甲")``."""
+    """A unit with one relation per ``insurance=agency`` keyword, e.g. ``a_unit(i110="甲")``;
+    only the platform's insurance types (110, 120, 210, 410) are accepted."""
+    unknown = [k for k in agencies if k.removeprefix("i") not in INSURANCE_TYPES]
+    if unknown:
+        raise ValueError(f"not an insurance type: {unknown}")
     unit_no = unit_no or random_unit_no()
     return Unit(unit_no, tuple(InsuranceRelation(unit_no, k.removeprefix("i"), v) for k, v in agencies.items()))
 
