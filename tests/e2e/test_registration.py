@@ -190,7 +190,7 @@ def test_the_event_contract_is_served_as_asyncapi(platform):
     assert "enterprise.events/EnterpriseRegistered" in document["channels"]
 
 
-def test_concurrent_identical_registrations_create_one_account(platform, pension_enterprise):
+def test_concurrent_identical_registrations_create_one_account(platform, pension_enterprise, tmp_path):
     e = pension_enterprise
     body = application(e["uscc"], e["name"], e["rep"], e["rep_id"], password="pw-12345678")
     statuses = []
@@ -204,8 +204,16 @@ def test_concurrent_identical_registrations_create_one_account(platform, pension
     for t in threads:
         t.join()
     assert sorted(statuses) == [201, 409, 409, 409, 409]
-    created = [line for line in platform.events if " AccountCreated " in line and e["uscc"] in line]
-    assert len(created) <= 1
+    # A registration begun after all five answered is the marker: each service's relay
+    # publishes its outbox in order, so once the marker's events are in the tail, every event
+    # the five attempts committed is there too. Exactly one of each, not "at most one".
+    marker, marker_rep_id = random_uscc(), random_id_number()
+    import_records(platform, tmp_path, "market", source_record(marker, "标记公司", "标记法人", marker_rep_id))
+    assert platform.post(REGISTRATIONS, application(marker, "标记公司", "标记法人", marker_rep_id)).status_code == 201
+    for event_type in ("EnterpriseRegistered", "AccountCreated"):
+        assert platform.wait_for_event(lambda line, kind=event_type: f" {kind} " in line and marker in line), event_type
+        about_ours = [line for line in platform.events if f" {event_type} " in line and e["uscc"] in line]
+        assert len(about_ours) == 1, about_ours
 
 
 def test_source_import_upserts_refuses_bad_records_with_their_line_and_is_idempotent(platform, tmp_path):
@@ -234,3 +242,18 @@ def test_the_demo_data_registers_as_the_readme_shows(platform):
         "phone": "13904510002",
     }
     assert platform.post(REGISTRATIONS, demo).status_code == 201
+
+
+def test_a_name_typed_with_full_width_brackets_matches_the_demo_record(platform):
+    demo = {
+        "uscc": "91310116052958608G",
+        "name": "哈尔滨示范物流有限公司（黑龙江）",  # the market registry has (黑龙江)
+        "legal_rep_name": "\u3000周海 ",
+        "legal_rep_id": "230102198506151234",
+        "phone": "13904510005",
+    }
+    response = platform.post(REGISTRATIONS, demo)
+    assert response.status_code == 201, response.text
+    registered = platform.events_about(demo["uscc"], "EnterpriseRegistered")
+    assert registered and '"name": "哈尔滨示范物流有限公司(黑龙江)"' in registered[0]
+    assert '"legal_rep_name": "周海"' in registered[0]
