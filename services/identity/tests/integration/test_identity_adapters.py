@@ -2,18 +2,16 @@
 
 import contextlib
 import time
-import uuid
 
 import eventlet
 import pytest
 import redis
-from identity_builders import an_account, random_password, random_uscc
+from identity_builders import an_account, random_uscc
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
-from hrss_identity.adapters.locks import RedisPendingPasswords, RedisRegistrationLocks
+from hrss_identity.adapters.locks import RedisRegistrationLocks
 from hrss_identity.adapters.orm import metadata
-from hrss_identity.adapters.passwords import Argon2Hasher
 from hrss_identity.adapters.unit_of_work import SqlUnitOfWork
 from hrss_kit.database import UnitOfWorkDatabase, make_engine
 from hrss_kit.migrate import schema_drift, upgrade
@@ -180,61 +178,3 @@ def test_an_expired_lock_taken_again_is_not_released_by_its_old_holder(redis_cli
 
     with long.hold(uscc) as after_release:
         assert after_release is True
-
-
-# Pending passwords
-
-
-def test_a_pending_password_is_kept_until_discarded(redis_client):
-    pending, uscc, password_hash = RedisPendingPasswords(redis_client), random_uscc(), f"$argon2id${uuid.uuid4().hex}"
-
-    assert pending.get(uscc) is None
-    pending.put(uscc, password_hash)
-    assert pending.get(uscc) == password_hash
-
-    pending.discard(uscc)
-    assert pending.get(uscc) is None
-
-
-def test_a_pending_password_expires_after_its_ttl(redis_client):
-    pending, uscc = RedisPendingPasswords(redis_client, ttl_s=1), random_uscc()
-
-    pending.put(uscc, f"$argon2id${uuid.uuid4().hex}")
-    time.sleep(1.2)
-
-    assert pending.get(uscc) is None
-
-
-# Password hashes
-
-
-@pytest.fixture(scope="module")
-def hasher():
-    return Argon2Hasher()
-
-
-def test_a_password_hashes_to_a_salted_argon2id_string(hasher):
-    password = random_password()
-
-    password_hash = hasher.hash(password)
-
-    assert password_hash.startswith("$argon2id$")
-    assert password not in password_hash
-    assert hasher.hash(password) != password_hash
-
-
-def test_a_hash_verifies_its_password(hasher):
-    password = random_password()
-
-    assert hasher.verify(hasher.hash(password), password) is True
-
-
-def test_a_hash_refuses_a_wrong_password(hasher):
-    password_hash = hasher.hash(random_password())
-
-    assert hasher.verify(password_hash, random_password()) is False
-
-
-@pytest.mark.parametrize("malformed", ["", "not-a-hash", "$argon2id$v=19$m=65536,t=3,p=4$garbage", "$2b$12$bcrypt"])
-def test_a_malformed_hash_refuses_every_password(hasher, malformed):
-    assert hasher.verify(malformed, random_password()) is False

@@ -1,89 +1,176 @@
-"""In-memory implementations of the identity service layer's ports, for unit tests (no mocks)."""
+"""In-memory implementations of the identity service layer's ports, for unit tests (no mocks).
+
+The fake unit of work is transactional, as the database is: a transaction works on copies of
+what is committed, ``commit`` writes them back, ``rollback`` (and leaving ``with`` without a
+commit) throws them away. Code that relies on a write it never committed fails its test.
+"""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
+from hrss_identity.domain.commands import RegisterEnterprise
+from hrss_identity.domain.errors import EnterpriseUnanswered
 from hrss_identity.domain.events import Event
-from hrss_identity.domain.model import Account
+from hrss_identity.domain.model import Account, PendingRegistration
 from hrss_identity.service_layer.ports import (
     AccountRepository,
     EnterpriseDirectory,
     PasswordHasher,
-    PendingPasswords,
+    PendingRegistrationRepository,
     RegistrationLocks,
     UnitOfWork,
 )
 
 
+@dataclass
+class FakeDatabase:
+    """What is committed: accounts by login name, pending registrations by code, published events."""
+
+    accounts: dict[str, Account] = field(default_factory=dict)
+    pending: dict[str, PendingRegistration] = field(default_factory=dict)
+    published: list[Event] = field(default_factory=list)
+    commits: int = 0
+
+
 class FakeAccountRepository(AccountRepository):
     """Hands out copies, as a database would, so a test sees only what was written back."""
 
-    def __init__(self, accounts: list[Account] | None = None) -> None:
-        self.accounts: dict[str, Account] = {a.login_name: a for a in accounts or []}
+    def __init__(self, rows: dict[str, Account]) -> None:
+        self.rows = {name: replace(account) for name, account in rows.items()}
 
     def by_login_name(self, login_name: str) -> Account | None:
-        account = self.accounts.get(login_name)
+        account = self.rows.get(login_name)
         return replace(account) if account is not None else None
 
     def add_if_absent(self, account: Account) -> bool:
-        if account.login_name in self.accounts:
+        if account.login_name in self.rows:
             return False
-        self.accounts[account.login_name] = replace(account)
+        self.rows[account.login_name] = replace(account)
         return True
 
     def set_password_hash(self, account_id: str, password_hash: str) -> None:
-        [account] = [a for a in self.accounts.values() if a.account_id == account_id]
+        [account] = [a for a in self.rows.values() if a.account_id == account_id]
         account.password_hash = password_hash
 
 
-class FakeUnitOfWork(UnitOfWork):
-    """Events move to ``published`` only on commit, as the outbox would publish them."""
+class FakePendingRegistrations(PendingRegistrationRepository):
+    def __init__(self, rows: dict[str, PendingRegistration]) -> None:
+        self.rows = {uscc: replace(row) for uscc, row in rows.items()}
 
-    def __init__(self, accounts: list[Account] | None = None) -> None:
+    def lock(self, uscc: str) -> PendingRegistration | None:
+        row = self.rows.get(uscc)
+        return replace(row) if row is not None else None
+
+    def add(self, pending: PendingRegistration) -> bool:
+        if pending.uscc in self.rows:
+            return False
+        self.rows[pending.uscc] = replace(pending)
+        return True
+
+    def save(self, pending: PendingRegistration) -> None:
+        assert pending.uscc in self.rows, "saved a row that is not there"
+        self.rows[pending.uscc] = replace(pending)
+
+    def remove(self, uscc: str) -> None:
+        self.rows.pop(uscc, None)
+
+    def last_touched_before(self, cutoff: datetime, limit: int) -> list[PendingRegistration]:
+        stale = sorted((r for r in self.rows.values() if r.updated_at < cutoff), key=lambda r: r.updated_at)
+        return [replace(r) for r in stale[:limit]]
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """Events reach ``database.published`` only on commit, as the outbox would publish them."""
+
+    def __init__(self, accounts: list[Account] | None = None, database: FakeDatabase | None = None) -> None:
         super().__init__()
-        self.accounts = FakeAccountRepository(accounts)
-        self.commits = 0
-        self.published: list[Event] = []
+        self.database = database or FakeDatabase()
+        for account in accounts or []:
+            self.database.accounts[account.login_name] = replace(account)
+        self._begin()
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self._begin()
+        return self
+
+    def _begin(self) -> None:
+        self.accounts = FakeAccountRepository(self.database.accounts)
+        self.pending = FakePendingRegistrations(self.database.pending)
 
     def commit(self) -> None:
-        self.commits += 1
-        self.published.extend(self.events)
+        self.database.accounts = {n: replace(a) for n, a in self.accounts.rows.items()}
+        self.database.pending = {u: replace(p) for u, p in self.pending.rows.items()}
+        self.database.published.extend(self.events)
+        self.database.commits += 1
         self.events.clear()
 
     def rollback(self) -> None:
         self.events.clear()
+        self._begin()
+
+    @property
+    def published(self) -> list[Event]:
+        return self.database.published
+
+    def committed_account(self, login_name: str) -> Account | None:
+        account = self.database.accounts.get(login_name)
+        return replace(account) if account is not None else None
+
+    def committed_pending(self, uscc: str) -> PendingRegistration | None:
+        row = self.database.pending.get(uscc)
+        return replace(row) if row is not None else None
 
 
 class FakeEnterpriseDirectory(EnterpriseDirectory):
-    """Registers every application, or refuses it with ``error``; records what it was sent.
+    """Registers every application, or raises ``error``; records what it was sent.
 
-    ``before_return`` runs just before a successful answer, with the application: the moment
-    the enterprise service has committed and its ``EnterpriseRegistered`` handler may race us.
+    ``before_return`` runs at the moment the enterprise service has decided (before it answers
+    or, with ``error``, before the caller sees the error), with the command: where its
+    ``EnterpriseRegistered`` handler may race the caller. ``registered`` are the codes it holds
+    (``register_despite_error``: it registered the code though the caller saw ``error``, as when
+    the answer was lost); ``unreachable`` makes ``is_registered`` go unanswered too.
     """
 
     def __init__(
         self,
         enterprise: dict[str, Any] | None = None,
         error: Exception | None = None,
-        before_return: Callable[[dict[str, Any]], None] | None = None,
+        before_return: Callable[[RegisterEnterprise], None] | None = None,
+        register_despite_error: bool = False,
+        registered: set[str] | None = None,
     ) -> None:
         self.enterprise, self.error, self.before_return = enterprise, error, before_return
+        self.register_despite_error = register_despite_error
+        self.registered: set[str] = set(registered or ())
+        self.unreachable = False
         self.applications: list[dict[str, Any]] = []
+        self.lookups: list[str] = []
 
-    def register(self, application: dict[str, Any]) -> dict[str, Any]:
-        self.applications.append(dict(application))
+    def register(self, command: RegisterEnterprise) -> dict[str, Any]:
+        self.applications.append(command.application())
+        if self.error is None or self.register_despite_error:
+            self.registered.add(command.uscc)
+        if self.before_return is not None:
+            self.before_return(command)
         if self.error is not None:
             raise self.error
-        if self.before_return is not None:
-            self.before_return(application)
-        return self.enterprise or {"uscc": application["uscc"], "name": application["name"]}
+        return self.enterprise or {"uscc": command.uscc, "name": command.name}
+
+    def is_registered(self, uscc: str) -> bool:
+        self.lookups.append(uscc)
+        if self.unreachable:
+            raise EnterpriseUnanswered()
+        return uscc in self.registered
 
 
 class FakePasswordHasher(PasswordHasher):
+    """``hashed:<password>``; a hash ``old:<password>`` stands for one with outdated parameters."""
+
     def __init__(self) -> None:
         self.hashed: list[str] = []
 
@@ -92,7 +179,12 @@ class FakePasswordHasher(PasswordHasher):
         return "hashed:" + password
 
     def verify(self, password_hash: str, password: str) -> bool:
-        return password_hash == "hashed:" + password
+        return password_hash in ("hashed:" + password, "old:" + password)
+
+    def verify_and_update(self, password_hash: str, password: str) -> tuple[bool, str | None]:
+        if not self.verify(password_hash, password):
+            return False, None
+        return True, (self.hash(password) if password_hash.startswith("old:") else None)
 
 
 class FakeRegistrationLocks(RegistrationLocks):
@@ -111,19 +203,3 @@ class FakeRegistrationLocks(RegistrationLocks):
             yield True
         finally:
             self.held.discard(uscc)
-
-
-class FakePendingPasswords(PendingPasswords):
-    def __init__(self, hashes: dict[str, str] | None = None) -> None:
-        self.hashes: dict[str, str] = dict(hashes or {})
-        self.put_ever: list[tuple[str, str]] = []
-
-    def put(self, uscc: str, password_hash: str) -> None:
-        self.put_ever.append((uscc, password_hash))
-        self.hashes[uscc] = password_hash
-
-    def get(self, uscc: str) -> str | None:
-        return self.hashes.get(uscc)
-
-    def discard(self, uscc: str) -> None:
-        self.hashes.pop(uscc, None)

@@ -1,48 +1,17 @@
-"""Use case 法人注册 (manual 5.1, DESIGN flow 1) in the identity service, over in-memory ports."""
+"""Use case 法人注册 (manual 5.1, DESIGN flow 1) in the identity service, over in-memory ports:
+the enterprise answers in time."""
 
 import pytest
-from identity_builders import an_account, an_application, random_password, random_uscc
-from identity_fakes import (
-    FakeEnterpriseDirectory,
-    FakePasswordHasher,
-    FakePendingPasswords,
-    FakeRegistrationLocks,
-    FakeUnitOfWork,
-)
+from identity_builders import a_registration, an_account, random_password
+from identity_fakes import FakeEnterpriseDirectory
+from identity_ports import Ports
 
 from hrss_contracts.errors import CatalogueError
-from hrss_identity.domain.errors import AccountExists, EnterpriseUnanswered, RegistrationInProgress
+from hrss_identity.domain.errors import AccountExists, RegistrationInProgress
 from hrss_identity.domain.events import AccountCreated
 from hrss_identity.domain.model import ENTERPRISE
-from hrss_identity.service_layer import registration
 
 pytestmark = pytest.mark.unit
-
-
-class Ports:
-    """The fakes one identity replica registers against."""
-
-    def __init__(self, accounts=(), held=(), directory=None):
-        self.uow = FakeUnitOfWork(list(accounts))
-        self.directory = directory or FakeEnterpriseDirectory()
-        self.hasher = FakePasswordHasher()
-        self.locks = FakeRegistrationLocks(set(held))
-        self.pending = FakePendingPasswords()
-
-    def register(self, application):
-        return registration.register(application, self.uow, self.directory, self.hasher, self.locks, self.pending)
-
-    def account(self, uscc):
-        return self.uow.accounts.by_login_name(uscc)
-
-
-def handler_racing(ports, pending=None):
-    """A directory whose ``EnterpriseRegistered`` handler creates the account before the reply."""
-
-    def handle(application):
-        registration.ensure_account(ports.uow, application["uscc"], pending or ports.pending)
-
-    return FakeEnterpriseDirectory(before_return=handle)
 
 
 # refusals before the enterprise service is asked
@@ -53,208 +22,206 @@ def test_code_with_an_account_is_refused_without_asking_the_enterprise_service()
     ports = Ports(accounts=[existing])
 
     with pytest.raises(AccountExists):
-        ports.register(an_application(existing.login_name, random_password()))
+        ports.register(a_registration(existing.login_name, random_password()))
 
     assert ports.directory.applications == []
-    assert (ports.hasher.hashed, ports.pending.put_ever, ports.uow.published) == ([], [], [])
+    assert (ports.hasher.hashed, ports.published) == ([], [])
+    assert ports.pending(existing.login_name) is None
 
 
 def test_code_another_registration_is_deciding_is_refused_as_in_progress():
-    application = an_application(password=random_password())
-    ports = Ports(held={application["uscc"]})
+    command = a_registration(password=random_password())
+    ports = Ports(held={command.uscc})
 
     with pytest.raises(RegistrationInProgress):
-        ports.register(application)
+        ports.register(command)
 
     assert ports.directory.applications == []
-    assert ports.account(application["uscc"]) is None
-    assert ports.locks.held == {application["uscc"]}, "the other registration's lock was released"
+    assert (ports.account(command.uscc), ports.pending(command.uscc)) == (None, None)
+    assert ports.locks.held == {command.uscc}, "the other registration's lock was released"
 
 
 # a successful registration
 
 
 def test_registration_creates_an_enterprise_account_whose_login_name_is_the_uscc():
-    application = an_application()
+    command = a_registration()
     ports = Ports()
 
-    ports.register(application)
+    ports.register(command)
 
-    account = ports.account(application["uscc"])
-    assert (account.login_name, account.kind, account.uscc) == (application["uscc"], ENTERPRISE, application["uscc"])
+    account = ports.account(command.uscc)
+    assert (account.login_name, account.kind, account.uscc) == (command.uscc, ENTERPRISE, command.uscc)
 
 
-def test_registration_with_a_password_stores_its_hash():
-    password = random_password()
-    application = an_application(password=password)
+def test_registration_with_a_password_stores_its_hash_computed_once():
+    command = a_registration(password=random_password())
     ports = Ports()
 
-    ports.register(application)
+    ports.register(command)
 
-    assert ports.account(application["uscc"]).password_hash == "hashed:" + password
-    assert ports.hasher.hashed == [password]
+    assert ports.account(command.uscc).password_hash == "hashed:" + command.password
+    assert ports.hasher.hashed == [command.password]
 
 
-def test_registration_without_a_password_creates_an_account_without_one():
-    application = an_application(password=None)
+def test_registration_without_a_password_creates_an_account_without_one_and_hashes_nothing():
+    command = a_registration(password=None)
     ports = Ports()
 
-    ports.register(application)
+    ports.register(command)
 
-    account = ports.account(application["uscc"])
+    account = ports.account(command.uscc)
     assert (account.password_hash, account.has_password) == (None, False)
-    assert (ports.hasher.hashed, ports.pending.put_ever) == ([], [])
+    assert ports.hasher.hashed == []
 
 
 def test_registration_publishes_account_created_for_the_new_account():
-    application = an_application(password=random_password())
+    command = a_registration(password=random_password())
     ports = Ports()
 
-    ports.register(application)
+    ports.register(command)
 
-    assert ports.uow.published == [AccountCreated(ports.account(application["uscc"]))]
+    assert ports.published == [AccountCreated(ports.account(command.uscc))]
 
 
 def test_enterprise_service_receives_the_application_without_the_password():
-    application = an_application(password=random_password())
+    command = a_registration(password=random_password())
     ports = Ports()
 
-    ports.register(application)
+    ports.register(command)
 
-    without_password = {k: v for k, v in application.items() if k != "password"}
-    assert ports.directory.applications == [without_password]
+    [sent] = ports.directory.applications
+    assert "password" not in sent
+    assert command.password not in sent.values()
+    assert sent["uscc"] == command.uscc
+
+
+def test_the_command_does_not_show_its_password_when_printed():
+    command = a_registration(password=random_password())
+
+    assert command.password not in repr(command)
 
 
 def test_registration_returns_the_enterprise_the_enterprise_service_registered():
-    application = an_application()
-    enterprise = {"uscc": application["uscc"], "name": application["name"], "units": []}
+    command = a_registration()
+    enterprise = {"uscc": command.uscc, "name": command.name, "units": []}
     ports = Ports(directory=FakeEnterpriseDirectory(enterprise=enterprise))
 
-    assert ports.register(application) == enterprise
+    assert ports.register(command) == enterprise
 
 
-def test_registration_leaves_neither_its_lock_nor_its_pending_password_behind():
-    application = an_application(password=random_password())
+def test_registration_leaves_neither_its_lock_nor_a_pending_row_behind():
+    command = a_registration(password=random_password())
     ports = Ports()
 
-    ports.register(application)
+    ports.register(command)
 
-    assert ports.pending.put_ever == [(application["uscc"], "hashed:" + application["password"])]
-    assert (ports.locks.held, ports.pending.hashes) == (set(), {})
+    assert (ports.locks.held, ports.database.pending) == (set(), {})
+
+
+def test_while_the_enterprise_decides_a_pending_row_without_any_secret_exists():
+    command = a_registration(password=random_password())
+    seen = []
+    ports = Ports()
+    ports.directory = FakeEnterpriseDirectory(before_return=lambda c: seen.append(ports.pending(c.uscc)))
+
+    ports.register(command)
+
+    [row] = seen
+    assert (row.deciding, row.with_password, row.password_hash, row.accepted) == (True, True, None, False)
+    assert ports.hasher.hashed == [command.password], "hashed before the enterprise accepted"
+
+
+# the EnterpriseRegistered handler runs before the reply (the usual order: the hash is slow)
+
+
+def test_handler_that_runs_first_leaves_the_account_to_the_registration_which_sets_the_password():
+    command = a_registration(password=random_password())
+    ports = Ports()
+    ports.directory = FakeEnterpriseDirectory(before_return=lambda c: ports.enterprise_registered(c.uscc))
+
+    ports.register(command)
+
+    account = ports.account(command.uscc)
+    assert account.password_hash == "hashed:" + command.password
+    assert ports.published == [AccountCreated(account)], "one AccountCreated, with the password"
+    assert ports.published[0].account.has_password
+    assert ports.database.pending == {}
+
+
+def test_handler_that_runs_first_creates_a_passwordless_registration_account_at_once():
+    command = a_registration(password=None)
+    created_by_handler = []
+    ports = Ports()
+
+    def handler_first(c):
+        ports.enterprise_registered(c.uscc)
+        created_by_handler.append(ports.account(c.uscc))
+
+    ports.directory = FakeEnterpriseDirectory(before_return=handler_first)
+
+    ports.register(command)
+
+    [account] = created_by_handler
+    assert ports.account(command.uscc) == account
+    assert ports.published == [AccountCreated(account)]
+    assert ports.database.pending == {}
+
+
+def test_a_later_delivery_of_the_event_changes_nothing():
+    command = a_registration(password=random_password())
+    ports = Ports()
+    ports.register(command)
+    before = ports.account(command.uscc)
+
+    ports.enterprise_registered(command.uscc)
+
+    assert ports.account(command.uscc) == before
+    assert len(ports.published) == 1
 
 
 # the enterprise service refuses
 
 
-def test_refused_registration_creates_no_account_and_publishes_nothing():
+@pytest.mark.parametrize("code", ["ENTERPRISE_NOT_VERIFIED", "REGISTRATION_MISMATCH", "LEGAL_ACCOUNT_EXISTS"])
+def test_refused_registration_never_hashes_the_password(code):
+    command = a_registration(password=random_password())
+    ports = Ports(directory=FakeEnterpriseDirectory(error=CatalogueError(code)))
+
+    with pytest.raises(CatalogueError):
+        ports.register(command)
+
+    assert ports.hasher.hashed == []
+
+
+def test_refused_registration_creates_no_account_publishes_nothing_and_leaves_no_row():
     refusal = CatalogueError("ENTERPRISE_NOT_VERIFIED")
-    application = an_application(password=random_password())
+    command = a_registration(password=random_password())
     ports = Ports(directory=FakeEnterpriseDirectory(error=refusal))
 
     with pytest.raises(CatalogueError) as raised:
-        ports.register(application)
+        ports.register(command)
 
     assert raised.value is refusal
-    assert ports.account(application["uscc"]) is None
-    assert (ports.uow.events, ports.uow.published) == ([], [])
-
-
-def test_refused_registration_clears_its_pending_password_and_releases_its_lock():
-    application = an_application(password=random_password())
-    ports = Ports(directory=FakeEnterpriseDirectory(error=CatalogueError("REGISTRATION_MISMATCH")))
-
-    with pytest.raises(CatalogueError):
-        ports.register(application)
-
-    assert len(ports.pending.put_ever) == 1
-    assert (ports.pending.hashes, ports.locks.held) == ({}, set())
-
-
-def test_an_unanswered_enterprise_keeps_the_pending_password_for_a_late_decision():
-    application = an_application(password=random_password())
-    ports = Ports(directory=FakeEnterpriseDirectory(error=EnterpriseUnanswered()))
-
-    with pytest.raises(EnterpriseUnanswered):
-        ports.register(application)
-
-    assert ports.pending.get(application["uscc"]) == ports.hasher.hash(application["password"])
-    assert ports.locks.held == set()
-    assert ports.account(application["uscc"]) is None
-    # The enterprise decided after all: its event's handler creates the account with it.
-    registration.ensure_account(ports.uow, application["uscc"], ports.pending)
-    assert ports.account(application["uscc"]).password_hash == ports.hasher.hash(application["password"])
-
-
-# the EnterpriseRegistered handler gets there first
-
-
-def test_account_the_handler_created_first_is_not_created_again_and_keeps_the_password():
-    application = an_application(password=random_password())
-    ports = Ports()
-    ports.directory = handler_racing(ports)
-
-    ports.register(application)
-
-    account = ports.account(application["uscc"])
-    assert len(ports.uow.accounts.accounts) == 1
-    assert account.password_hash == "hashed:" + application["password"]
-    assert [e.account.account_id for e in ports.uow.published] == [account.account_id]
-
-
-def test_handler_that_saw_no_pending_password_has_it_set_by_the_registration():
-    application = an_application(password=random_password())
-    ports = Ports()
-    ports.directory = handler_racing(ports, pending=FakePendingPasswords())
-
-    ports.register(application)
-
-    account = ports.account(application["uscc"])
-    assert account.password_hash == "hashed:" + application["password"]
-    assert [e.account.account_id for e in ports.uow.published] == [account.account_id]
+    assert (ports.account(command.uscc), ports.pending(command.uscc)) == (None, None)
+    assert (ports.published, ports.locks.held) == ([], set())
 
 
 def test_registration_never_replaces_a_different_password_the_account_already_has():
-    application = an_application(password=random_password())
+    command = a_registration(password=random_password())
+    other = an_account(command.uscc, "hashed:" + random_password())
     ports = Ports()
-    other = an_account(application["uscc"], "hashed:" + random_password())
-    ports.directory = FakeEnterpriseDirectory(before_return=lambda _: ports.uow.accounts.add_if_absent(other))
+
+    def account_appears(_):
+        with ports.uow as uow:
+            uow.accounts.add_if_absent(other)
+            uow.commit()
+
+    ports.directory = FakeEnterpriseDirectory(before_return=account_appears)
 
     with pytest.raises(AccountExists):
-        ports.register(application)
+        ports.register(command)
 
-    assert ports.account(application["uscc"]).password_hash == other.password_hash
-    assert ports.uow.published == []
-
-
-# ensure_account, the handler's path
-
-
-def test_ensure_account_creates_the_missing_account_with_the_pending_password():
-    uscc, password_hash = random_uscc(), "hashed:" + random_password()
-    uow = FakeUnitOfWork()
-
-    registration.ensure_account(uow, uscc, FakePendingPasswords({uscc: password_hash}))
-
-    account = uow.accounts.by_login_name(uscc)
-    assert (account.kind, account.password_hash) == (ENTERPRISE, password_hash)
-    assert uow.published == [AccountCreated(account)]
-
-
-def test_ensure_account_without_a_pending_password_creates_an_account_without_one():
-    uscc = random_uscc()
-    uow = FakeUnitOfWork()
-
-    registration.ensure_account(uow, uscc, FakePendingPasswords())
-
-    assert uow.accounts.by_login_name(uscc).password_hash is None
-    assert len(uow.published) == 1
-
-
-def test_ensure_account_on_an_existing_account_publishes_nothing_and_changes_nothing():
-    existing = an_account(password_hash="hashed:" + random_password())
-    uow = FakeUnitOfWork(accounts=[existing])
-
-    registration.ensure_account(uow, existing.login_name, FakePendingPasswords({existing.login_name: "hashed:new"}))
-
-    assert uow.accounts.by_login_name(existing.login_name) == existing
-    assert (uow.events, uow.published) == ([], [])
+    assert ports.account(command.uscc).password_hash == other.password_hash
+    assert ports.published == []
+    assert ports.pending(command.uscc) is None

@@ -1,4 +1,4 @@
-"""Registration state in Redis: one registration per code at a time, and its pending password."""
+"""One registration per code at a time, across replicas: a lock in Redis with a time-to-live."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import redis
 
-from hrss_identity.service_layer.ports import PendingPasswords, RegistrationLocks
+from hrss_identity.service_layer.ports import RegistrationLocks
 
 # Delete the key only if it still holds our token (it may have expired and been re-taken).
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
@@ -27,24 +27,3 @@ class RedisRegistrationLocks(RegistrationLocks):
         finally:
             if held:
                 self.client.eval(_RELEASE, 1, key, token)
-
-
-class RedisPendingPasswords(PendingPasswords):
-    """Kept for the length of one registration at most (a crashed one leaves it ``ttl_s``)."""
-
-    def __init__(self, client: redis.Redis, ttl_s: int = 300) -> None:
-        self.client, self.ttl_s = client, ttl_s
-
-    def put(self, uscc: str, password_hash: str) -> None:
-        self.client.set(self._key(uscc), password_hash, ex=self.ttl_s)
-
-    def get(self, uscc: str) -> str | None:
-        value = self.client.get(self._key(uscc))
-        return str(value) if value is not None else None
-
-    def discard(self, uscc: str) -> None:
-        self.client.delete(self._key(uscc))
-
-    @staticmethod
-    def _key(uscc: str) -> str:
-        return f"identity:pending-password:{uscc}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from hrss_identity.adapters.messages import to_envelope
+from hrss_identity.adapters.pending import SqlPendingRegistrations
 from hrss_identity.adapters.repository import SqlAccountRepository
 from hrss_identity.domain.events import Event
 from hrss_identity.service_layer.ports import UnitOfWork
@@ -18,3 +19,4 @@ class SqlUnitOfWork(sql_unit_of_work.SqlUnitOfWork[Event], UnitOfWork):
 
     def bind(self, session: Session) -> None:
         self.accounts = SqlAccountRepository(session)
+        self.pending = SqlPendingRegistrations(session)

@@ -1,4 +1,4 @@
-"""Accounts: who may log in, and how."""
+"""Accounts: who may log in, and how; and registrations whose outcome identity awaits."""
 
 from __future__ import annotations
 
@@ -31,3 +31,53 @@ class Account:
     @property
     def has_password(self) -> bool:
         return self.password_hash is not None
+
+
+DECIDING, UNANSWERED = "deciding", "unanswered"
+
+
+@dataclass
+class PendingRegistration:
+    """A registration of ``uscc`` whose account is not created yet (one row per code).
+
+    ``DECIDING``: attempt ``attempt`` is waiting for the enterprise service. If it carries a
+    password (``with_password``), the password is in that worker's memory only, so nobody else
+    may create the account; ``accepted`` records that the enterprise's ``EnterpriseRegistered``
+    arrived meanwhile, and the worker creates the account once it has the hash.
+
+    ``UNANSWERED``: the enterprise gave no decision in time; ``password_hash`` (None: no
+    password) is what the account gets if the enterprise's acceptance arrives later.
+    """
+
+    uscc: str
+    attempt: str
+    state: str
+    with_password: bool
+    password_hash: str | None
+    accepted: bool
+    updated_at: datetime
+
+    @classmethod
+    def begin(cls, uscc: str, with_password: bool, now: datetime) -> PendingRegistration:
+        return cls(uscc, str(uuid.uuid4()), DECIDING, with_password, None, False, now)
+
+    @property
+    def deciding(self) -> bool:
+        return self.state == DECIDING
+
+    @property
+    def awaits_password(self) -> bool:
+        """Only the deciding worker knows the password the account must get."""
+        return self.deciding and self.with_password
+
+    def restart(self, with_password: bool, now: datetime) -> None:
+        """A new attempt takes the code over from an earlier one whose worker is gone."""
+        fresh = PendingRegistration.begin(self.uscc, with_password, now)
+        self.attempt, self.state, self.with_password = fresh.attempt, fresh.state, fresh.with_password
+        self.password_hash, self.accepted, self.updated_at = None, False, now
+
+    def settle_unanswered(self, password_hash: str | None, now: datetime) -> None:
+        self.state, self.password_hash, self.updated_at = UNANSWERED, password_hash, now
+
+    def mark_accepted(self, now: datetime) -> None:
+        self.accepted, self.updated_at = True, now

@@ -1,19 +1,19 @@
-"""The identity service's nameko entrypoints: load, call the service layer, dump."""
+"""The identity service's nameko entrypoints: load, build the command, call the service layer
+through ``bootstrap``, dump."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from nameko.dependency_providers import Config
+from nameko.timer import timer
 from sqlalchemy.orm import Session
 
 from hrss_contracts.registration import RegistrationRequestSchema
-from hrss_identity.adapters.enterprise_directory import RpcEnterpriseDirectory
-from hrss_identity.adapters.locks import RedisPendingPasswords, RedisRegistrationLocks
 from hrss_identity.adapters.orm import metadata
-from hrss_identity.adapters.passwords import Argon2Hasher
-from hrss_identity.adapters.unit_of_work import SqlUnitOfWork
+from hrss_identity.bootstrap import Identity, PasswordHashing, bootstrap, stale_cutoff
+from hrss_identity.domain import commands
 from hrss_identity.entrypoints.errors import catalogue_errors
-from hrss_identity.service_layer import registration
 from hrss_kit.database import Database
 from hrss_kit.inbox import reliable_handler
 from hrss_kit.logs import CallIdLogging
@@ -22,8 +22,8 @@ from hrss_kit.redis import Redis
 from hrss_kit.rpc import rpc
 from hrss_kit.rpc_client import ServiceRpc
 
-HASHER = Argon2Hasher()
 REGISTRATION = RegistrationRequestSchema()
+RESOLVE_INTERVAL_SECONDS = 300
 
 
 class IdentityService(OperationsMixin):
@@ -32,21 +32,20 @@ class IdentityService(OperationsMixin):
     db = Database(metadata)
     redis = Redis()
     enterprise = ServiceRpc("enterprise", timeout=10)
+    hasher = PasswordHashing()
+    config = Config()
     call_ids = CallIdLogging()
+
+    @property
+    def identity(self) -> Identity:
+        return bootstrap(self.db, self.enterprise, self.redis, self.hasher)
 
     @rpc
     @catalogue_errors
     def register(self, application: dict[str, Any]) -> dict[str, Any]:
         """法人注册: refuse an existing account, have the enterprise verified, create the account."""
-        loaded = REGISTRATION.load(application)
-        enterprise = registration.register(
-            loaded,
-            SqlUnitOfWork(self.db),
-            RpcEnterpriseDirectory(self.enterprise),
-            HASHER,
-            RedisRegistrationLocks(self.redis),
-            RedisPendingPasswords(self.redis),
-        )
+        command = commands.RegisterEnterprise(**REGISTRATION.load(application))
+        enterprise = self.identity.register(command)
         return {"uscc": enterprise["uscc"], "status": "registered"}
 
     @rpc
@@ -57,6 +56,11 @@ class IdentityService(OperationsMixin):
 
     @reliable_handler("enterprise", "EnterpriseRegistered")
     def on_enterprise_registered(self, session: Session, envelope: dict[str, Any]) -> None:
-        """Every registered enterprise has an account, even if ``register`` died half-way."""
-        with SqlUnitOfWork(self.db, session) as uow:
-            registration.ensure_account(uow, envelope["data"]["uscc"], RedisPendingPasswords(self.redis))
+        """Every registered enterprise gets its account, with the password its registration left."""
+        command = commands.CreateAccountOfRegisteredEnterprise(envelope["data"]["uscc"])
+        self.identity.on_enterprise_registered(command, session)
+
+    @timer(interval=RESOLVE_INTERVAL_SECONDS, eager=False)
+    def resolve_pending_registrations(self) -> None:
+        """Settle registrations left pending (unanswered, or their worker died) with the enterprise."""
+        self.identity.resolve_stale(commands.ResolvePendingRegistrations(stale_cutoff(self.config)))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import abc
 import contextlib
+from datetime import datetime
 from typing import Any
 
+from hrss_identity.domain.commands import RegisterEnterprise
 from hrss_identity.domain.events import Event
-from hrss_identity.domain.model import Account
+from hrss_identity.domain.model import Account, PendingRegistration
 from hrss_kit.unit_of_work import UnitOfWork as KitUnitOfWork
 
 
@@ -23,18 +25,55 @@ class AccountRepository(abc.ABC):
     def set_password_hash(self, account_id: str, password_hash: str) -> None: ...
 
 
+class PendingRegistrationRepository(abc.ABC):
+    """At most one pending registration per code, in identity's database.
+
+    Every path that may create an enterprise account ``lock``s the code's row first, then
+    looks at the account: the row lock orders them, so no two decide on stale reads.
+    """
+
+    @abc.abstractmethod
+    def lock(self, uscc: str) -> PendingRegistration | None:
+        """The code's row, locked until the transaction ends (SELECT … FOR UPDATE)."""
+
+    @abc.abstractmethod
+    def add(self, pending: PendingRegistration) -> bool:
+        """Insert; False when a concurrent transaction inserted the code's row first."""
+
+    @abc.abstractmethod
+    def save(self, pending: PendingRegistration) -> None: ...
+
+    @abc.abstractmethod
+    def remove(self, uscc: str) -> None: ...
+
+    @abc.abstractmethod
+    def last_touched_before(self, cutoff: datetime, limit: int) -> list[PendingRegistration]:
+        """The oldest rows not changed since ``cutoff``."""
+
+
 class UnitOfWork(KitUnitOfWork[Event]):
     """One transaction; events recorded in it are published if, and only if, it commits."""
 
     accounts: AccountRepository
+    pending: PendingRegistrationRepository
 
 
 class EnterpriseDirectory(abc.ABC):
     """The enterprise service, which decides registrations (over RPC in production)."""
 
     @abc.abstractmethod
-    def register(self, application: dict[str, Any]) -> dict[str, Any]:
-        """The registered enterprise, or the catalogue error that refused it."""
+    def register(self, command: RegisterEnterprise) -> dict[str, Any]:
+        """The registered enterprise (the password is not sent).
+
+        Raises ``EnterpriseUnanswered`` when the outcome is unknown (no answer in time, the
+        service unavailable, the connection lost): the enterprise may have registered it.
+        Any other error is the enterprise's refusal (a catalogue error, 4xx).
+        """
+
+    @abc.abstractmethod
+    def is_registered(self, uscc: str) -> bool:
+        """Whether the enterprise service holds ``uscc`` as registered; ``EnterpriseUnanswered``
+        when it cannot say."""
 
 
 class PasswordHasher(abc.ABC):
@@ -44,18 +83,10 @@ class PasswordHasher(abc.ABC):
     @abc.abstractmethod
     def verify(self, password_hash: str, password: str) -> bool: ...
 
-
-class PendingPasswords(abc.ABC):
-    """The password hash of a registration in flight, for whichever path creates the account."""
-
     @abc.abstractmethod
-    def put(self, uscc: str, password_hash: str) -> None: ...
-
-    @abc.abstractmethod
-    def get(self, uscc: str) -> str | None: ...
-
-    @abc.abstractmethod
-    def discard(self, uscc: str) -> None: ...
+    def verify_and_update(self, password_hash: str, password: str) -> tuple[bool, str | None]:
+        """``(matches, new_hash)``: ``new_hash`` is the password hashed with today's parameters
+        when it matches a hash made with older ones (store it), else None."""
 
 
 class RegistrationLocks(abc.ABC):

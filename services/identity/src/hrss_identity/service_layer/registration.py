@@ -1,10 +1,30 @@
 """Use case: register an enterprise and create its account (DESIGN flow 1).
 
-Identity leads: it refuses a code whose account exists, asks the enterprise service to
-decide, then creates the account. The ``EnterpriseRegistered`` handler creates it too
-(``ensure_account``), so an account exists even if identity dies between the enterprise's
-commit and its own; whichever path comes first creates it, with the password hash the
-registration left pending, and the other finds it done.
+Identity leads the saga: it refuses a code whose account exists, asks the enterprise service
+to decide (RPC, which may time out), then creates the account. Where the password is while the
+enterprise decides, and why (choice (b) of issue 5, with a row that orders the racers):
+
+- The plain password stays in this worker's memory only. It is hashed (argon2id, the
+  expensive step) once the enterprise has accepted, or once it failed to answer; never for a
+  refusal (422, 409), so an unknown code with a password costs no hash.
+- Before asking, the attempt writes a ``pending_registrations`` row (``DECIDING``, no secret):
+  it tells the ``EnterpriseRegistered`` handler, which usually runs before the hash is done,
+  not to create the account without the password, only to mark the row ``accepted``.
+- Accepted: the worker hashes, creates the account and removes the row, in one transaction.
+- Unanswered: the worker hashes and stores the hash in the row (``UNANSWERED``) before
+  answering 503; whenever the enterprise's ``EnterpriseRegistered`` arrives, however late and
+  after however long an identity outage, the handler creates the account with that hash. If
+  the handler came first (``accepted``), the worker creates the account itself.
+- Refused: the row is removed; nothing was hashed.
+- The next attempt on a code with a row left behind, and the periodic resolver
+  (``pending.resolve_stale``), ask the enterprise whether it registered the code and settle the
+  row: account from the stored hash, or row removed (``pending.py``).
+
+Every path locks the code's row before looking at the account, so they take turns. The
+password is lost only if the worker dies between the enterprise's acceptance and its own
+commit; then no account is created (never one without the password given) and the
+legal representative's next registration, which the enterprise answers as the same one,
+creates it.
 """
 
 from __future__ import annotations
@@ -12,76 +32,103 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from hrss_identity.domain.commands import RegisterEnterprise
 from hrss_identity.domain.errors import AccountExists, EnterpriseUnanswered, RegistrationInProgress
-from hrss_identity.domain.events import AccountCreated
-from hrss_identity.domain.model import Account
-from hrss_identity.service_layer.ports import (
-    EnterpriseDirectory,
-    PasswordHasher,
-    PendingPasswords,
-    RegistrationLocks,
-    UnitOfWork,
-)
+from hrss_identity.domain.model import PendingRegistration
+from hrss_identity.service_layer import pending
+from hrss_identity.service_layer.accounts import add_enterprise_account
+from hrss_identity.service_layer.ports import EnterpriseDirectory, PasswordHasher, RegistrationLocks, UnitOfWork
 
 
 def register(
-    application: dict[str, Any],
+    command: RegisterEnterprise,
     uow: UnitOfWork,
     enterprises: EnterpriseDirectory,
     hasher: PasswordHasher,
     locks: RegistrationLocks,
-    pending: PendingPasswords,
 ) -> dict[str, Any]:
-    uscc = application["uscc"]
-    password = application.get("password")
+    uscc, with_password = command.uscc, command.password is not None
     with locks.hold(uscc) as held:
         if not held:
             raise RegistrationInProgress()
-        with uow:
-            if uow.accounts.by_login_name(uscc) is not None:
-                raise AccountExists()
-        password_hash = hasher.hash(password) if password else None
-        if password_hash:
-            pending.put(uscc, password_hash)
+        attempt = _open(uow, uscc, with_password, take_over=False)
+        if attempt is None:  # an earlier attempt left its row: settle it first
+            pending.resolve(uow, enterprises, uscc)
+            attempt = _open(uow, uscc, with_password, take_over=True)
+            assert attempt is not None
         try:
-            enterprise = enterprises.register({k: v for k, v in application.items() if k != "password"})
+            enterprise = enterprises.register(command)
         except EnterpriseUnanswered:
-            # The enterprise may still decide (its reply may be what was lost): the pending
-            # password stays for the EnterpriseRegistered handler until its time-to-live.
+            _unanswered(uow, uscc, attempt, _hash(hasher, command.password))
             raise
         except Exception:
-            pending.discard(uscc)
+            _refused(uow, uscc, attempt)
             raise
-        try:
-            _create_account(uow, uscc, password_hash)
-        finally:
-            pending.discard(uscc)
+        _accepted(uow, uscc, attempt, _hash(hasher, command.password))
     return enterprise
 
 
-def ensure_account(uow: UnitOfWork, uscc: str, pending: PendingPasswords) -> None:
-    """The account of a registered enterprise exists, with the pending password if any.
-
-    Runs inside the event handler's transaction (``uow`` joins it).
-    """
-    account = Account.for_enterprise(uscc, pending.get(uscc), datetime.now(UTC))
-    if uow.accounts.add_if_absent(account):
-        uow.publish(AccountCreated(account))
-    uow.commit()
+def _hash(hasher: PasswordHasher, password: str | None) -> str | None:
+    return hasher.hash(password) if password is not None else None
 
 
-def _create_account(uow: UnitOfWork, uscc: str, password_hash: str | None) -> None:
+def _open(uow: UnitOfWork, uscc: str, with_password: bool, take_over: bool) -> str | None:
+    """This attempt's row, written before the enterprise is asked; None if an earlier one's is there."""
     with uow:
-        account = Account.for_enterprise(uscc, password_hash, datetime.now(UTC))
-        if uow.accounts.add_if_absent(account):
-            uow.publish(AccountCreated(account))
+        row = uow.pending.lock(uscc)
+        if uow.accounts.by_login_name(uscc) is not None:
+            raise AccountExists()
+        now = datetime.now(UTC)
+        if row is None:
+            row = PendingRegistration.begin(uscc, with_password, now)
+            if not uow.pending.add(row):  # another replica's attempt inserted it first
+                raise RegistrationInProgress()
+        elif take_over:
+            row.restart(with_password, now)  # what is left is a dead worker's deciding row
+            uow.pending.save(row)
         else:
-            # The EnterpriseRegistered handler was quicker. It used the pending hash, unless
-            # it read it before we wrote it; then the account still lacks the password.
-            existing = uow.accounts.by_login_name(uscc)
-            assert existing is not None
-            if password_hash and existing.password_hash != password_hash:
-                if existing.has_password:
-                    raise AccountExists()
-                uow.accounts.set_password_hash(existing.account_id, password_hash)
+            return None
+        uow.commit()
+        return row.attempt
+
+
+def _accepted(uow: UnitOfWork, uscc: str, attempt: str, password_hash: str | None) -> None:
+    with uow:
+        row = uow.pending.lock(uscc)
+        if row is None or row.attempt != attempt:
+            # We outlived our lock and a newer attempt took the code over: its password wins.
+            raise RegistrationInProgress()
+        uow.pending.remove(uscc)
+        try:
+            add_enterprise_account(uow, uscc, password_hash)
+        except AccountExists:
+            uow.commit()  # the row goes all the same: the code has its account
+            raise
+        uow.commit()
+
+
+def _unanswered(uow: UnitOfWork, uscc: str, attempt: str, password_hash: str | None) -> None:
+    with uow:
+        row = uow.pending.lock(uscc)
+        if row is None or row.attempt != attempt:
+            return
+        if uow.accounts.by_login_name(uscc) is not None:
+            uow.pending.remove(uscc)
+        elif row.accepted:  # EnterpriseRegistered came while we waited: the account is ours to make
+            add_enterprise_account(uow, uscc, password_hash)
+            uow.pending.remove(uscc)
+        else:
+            row.settle_unanswered(password_hash, datetime.now(UTC))
+            uow.pending.save(row)
+        uow.commit()
+
+
+def _refused(uow: UnitOfWork, uscc: str, attempt: str) -> None:
+    with uow:
+        row = uow.pending.lock(uscc)
+        if row is None or row.attempt != attempt:
+            return
+        if row.accepted and uow.accounts.by_login_name(uscc) is None:
+            pending.log_lost_password(uscc, "a refused attempt saw an earlier one accepted")
+        uow.pending.remove(uscc)
         uow.commit()
