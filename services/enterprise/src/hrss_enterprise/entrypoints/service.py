@@ -1,4 +1,5 @@
-"""The enterprise service's nameko entrypoints: load, call the service layer, dump."""
+"""The enterprise service's nameko entrypoints: load, call the service layer through
+``bootstrap``, dump."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from typing import Any
 from hrss_contracts.sources import ImportRequestSchema
 from hrss_enterprise.adapters.messages import enterprise_data
 from hrss_enterprise.adapters.orm import metadata
-from hrss_enterprise.adapters.unit_of_work import SqlUnitOfWork
+from hrss_enterprise.bootstrap import Enterprise, bootstrap
 from hrss_enterprise.entrypoints.errors import catalogue_errors
 from hrss_enterprise.entrypoints.schemas import load_application, load_record
-from hrss_enterprise.service_layer import lookup, registration, sources
+from hrss_enterprise.service_layer import sources
 from hrss_kit.database import Database
 from hrss_kit.logs import CallIdLogging
 from hrss_kit.ops import OperationsMixin
@@ -25,11 +26,15 @@ class EnterpriseService(OperationsMixin):
     db = Database(metadata)
     call_ids = CallIdLogging()
 
+    @property
+    def service_layer(self) -> Enterprise:
+        return bootstrap(self.db)
+
     @rpc
     @catalogue_errors
     def register(self, application: dict[str, Any]) -> dict[str, Any]:
         """Verify a registration against the three sources and register the enterprise."""
-        enterprise = registration.register(load_application(application), SqlUnitOfWork(self.db))
+        enterprise = self.service_layer.register(load_application(application))
         return enterprise_data(enterprise)
 
     @rpc
@@ -45,10 +50,10 @@ class EnterpriseService(OperationsMixin):
                 loaded.append((line, load_record(request["source"], raw)))
             except ValueError as refusal:
                 report.refuse(line, raw.get("uscc") if isinstance(raw, dict) else None, str(refusal))
-        return sources.import_records(loaded, report, SqlUnitOfWork(self.db)).as_dict()
+        return self.service_layer.import_records(loaded, report).as_dict()
 
     @rpc
     @catalogue_errors
     def find_enterprise(self, uscc: str | None = None, unit_no: str | None = None) -> dict[str, Any]:
         """An enterprise with its units and relations, by code or by any of its unit numbers."""
-        return enterprise_data(lookup.find_enterprise(SqlUnitOfWork(self.db), uscc=uscc, unit_no=unit_no))
+        return enterprise_data(self.service_layer.find_enterprise(uscc=uscc, unit_no=unit_no))
