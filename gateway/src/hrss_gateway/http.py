@@ -2,17 +2,23 @@
 
 - every error, including unknown routes and methods, is ``{"error": {code, message, fields}}``;
 - a body over ``MAX_BODY_BYTES`` is refused with 413 before anything reads it;
-- connections are kept alive (nameko's server closes each after one request).
+- connections are kept alive (nameko's server closes each after one request), idle ones are
+  closed after ``HTTP_IDLE_TIMEOUT`` s, slow requests cut off after ``HTTP_REQUEST_TIMEOUT`` s
+  (``connections``), and at most ``HTTP_MAX_CONNECTIONS`` are served at once;
+- every 503 carries ``Retry-After: RETRY_AFTER_SECONDS``, every 429 its own wait;
+- POSTs to endpoints not declared ``authenticated`` count against the client address's
+  rate limit (``limits``) before they get a worker.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from functools import partial
 from typing import Any
 
-from eventlet import wsgi
-from eventlet.wsgi import HttpProtocol
+import eventlet
+from eventlet.semaphore import Semaphore
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer
 from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
@@ -20,9 +26,13 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Request, Response
 
+from hrss_contracts.errors import CatalogueError
+from hrss_gateway.connections import GatewayWsgiServer
 from hrss_gateway.errors import CLIENT_ERRORS, BodyTooLarge, MethodNotAllowed, RouteNotFound, as_catalogue_error
+from hrss_gateway.limits import RateLimiter
 
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
+DEFAULT_RETRY_AFTER_SECONDS = 5
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -34,15 +44,21 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     )
 
 
-def error_response(exc: Exception) -> Response:
+def error_response(exc: Exception, unavailable_retry_after: int = DEFAULT_RETRY_AFTER_SECONDS) -> Response:
+    """The JSON error body; ``Retry-After`` on a 429 (its own wait) and on every 503."""
     error = as_catalogue_error(exc)
-    return json_response(error.to_body(), error.status)
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is None and error.code == "SERVICE_UNAVAILABLE":
+        retry_after = unavailable_retry_after
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return json_response(error.to_body(), error.status, headers)
 
 
 class JsonWsgiApp:
     def __init__(self, server: JsonWebServer) -> None:
         self.url_map = server.make_url_map()
         self.max_body = int(server.container.config.get("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES))
+        self.retry_after = server.retry_after
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ, shallow=True)
@@ -59,22 +75,55 @@ class JsonWsgiApp:
         except WerkzeugMethodNotAllowed:
             response = error_response(MethodNotAllowed())
         except Exception as exc:
-            response = error_response(exc)
+            response = error_response(exc, self.retry_after)
         return response(environ, start_response)
 
 
 class JsonWebServer(WebServer):  # type: ignore[misc]
+    def setup(self) -> None:
+        config = self.container.config
+        self.retry_after = int(config.get("RETRY_AFTER_SECONDS", DEFAULT_RETRY_AFTER_SECONDS))
+        self.idle_timeout = float(config.get("HTTP_IDLE_TIMEOUT", 60))
+        self.request_timeout = float(config.get("HTTP_REQUEST_TIMEOUT", 30))
+        self.max_connections = int(config.get("HTTP_MAX_CONNECTIONS", 10_000))
+
     def get_wsgi_app(self) -> JsonWsgiApp:
         return JsonWsgiApp(self)
 
-    def get_wsgi_server(self, sock: Any, wsgi_app: Any, protocol: Any = HttpProtocol, debug: bool = False) -> Any:
-        # eventlet's own protocol keeps connections alive; its access log is off unless asked
-        # for (ACCESS_LOG), since a line per request costs more CPU than the request.
-        return wsgi.Server(
+    def start(self) -> None:
+        # nameko's, with a listen backlog that absorbs a burst of connections (eventlet's
+        # default of 50 drops SYNs while the accept loop catches up).
+        if not self._starting:
+            self._starting = True
+            self._sock = eventlet.listen(self.bind_addr, backlog=min(self.max_connections, 4096))
+            self._sock.settimeout(None)
+            self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
+            self._gt = self.container.spawn_managed_thread(self.run)
+
+    def run(self) -> None:
+        """nameko's accept loop, serving at most ``max_connections`` at once: beyond, new
+        connections wait in the listen backlog (idle ones are closed after ``idle_timeout``)."""
+        slots = Semaphore(self.max_connections)
+        while self._is_accepting:
+            slots.acquire()
+            try:
+                sock, address = self._sock.accept()
+            except BaseException:
+                slots.release()
+                raise
+            sock.settimeout(self._serv.socket_timeout)
+            thread = self.container.spawn_managed_thread(partial(self.process_request, sock, address))
+            thread.link(lambda _thread: slots.release())
+
+    def get_wsgi_server(self, sock: Any, wsgi_app: Any, debug: bool = False, **_: Any) -> Any:
+        # eventlet's access log is off unless asked for (ACCESS_LOG), since a line per request
+        # costs more CPU than the request.
+        return GatewayWsgiServer(
             sock,
             sock.getsockname(),
             wsgi_app,
-            protocol=protocol,
+            idle_timeout=self.idle_timeout,
+            request_timeout=self.request_timeout,
             debug=debug,
             log=logging.getLogger(__name__),
             log_output=bool(self.container.config.get("ACCESS_LOG", False)),
@@ -85,6 +134,19 @@ class JsonHttpEndpoint(HttpRequestHandler):  # type: ignore[misc]
     """``@api("POST", "/api/v1/…")``: the method returns ``(status, body)`` or ``body``."""
 
     server = JsonWebServer()
+    limiter = RateLimiter()
+
+    def __init__(self, method: str, url: str, authenticated: bool = False, **kwargs: Any) -> None:
+        super().__init__(method, url, **kwargs)
+        self.address_limited = "POST" in method.upper().split(",") and not authenticated
+
+    def handle_request(self, request: Request) -> Response:
+        if self.address_limited:
+            try:
+                self.limiter.limits.check_client(request.environ)
+            except CatalogueError as exc:
+                return self.response_from_exception(exc)
+        return super().handle_request(request)
 
     def response_from_result(self, result: Any) -> Response:
         if isinstance(result, Response):
@@ -93,11 +155,12 @@ class JsonHttpEndpoint(HttpRequestHandler):  # type: ignore[misc]
         return json_response(body, status)
 
     def response_from_exception(self, exc: Exception) -> Response:
-        return error_response(exc)
+        return error_response(exc, self.server.retry_after)
 
 
 def api(method: str, url: str, **kwargs: Any) -> Any:
     """``@api("POST", "/api/v1/…")``; refusals the caller is told of are expected outcomes
-    (logged as such), anything else is logged as an error."""
+    (logged as such), anything else is logged as an error. A POST counts against the client
+    address's rate limit unless declared ``authenticated=True`` (it then needs a token)."""
     kwargs.setdefault("expected_exceptions", CLIENT_ERRORS)
     return JsonHttpEndpoint.decorator(method, url, **kwargs)

@@ -27,9 +27,27 @@ ERROR_SCHEMA = {
 }
 
 
-def _error(*codes: str) -> dict[str, Any]:
-    listed = "; ".join(f"`{c}`: {CATALOGUE[c].message}" for c in codes)
-    return {"description": listed, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+RETRY_AFTER = {
+    "description": "Seconds to wait before trying again.",
+    "schema": {"type": "integer", "minimum": 1},
+}
+
+# What each 429 means, beside its catalogue text (the limits are configuration).
+LIMITS = {
+    "TOO_MANY_REQUESTS": "too many POSTs from one client address (default 300 a minute)",
+    "REGISTRATION_ATTEMPTS_EXCEEDED": "too many attempts for one code answered 422 (default 5 an hour)",
+}
+
+
+def _error(*codes: str, retry_after: bool = False) -> dict[str, Any]:
+    listed = "; ".join(f"`{c}`: {CATALOGUE[c].message}" + (f" ({LIMITS[c]})" if c in LIMITS else "") for c in codes)
+    response: dict[str, Any] = {
+        "description": listed,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    if retry_after:
+        response["headers"] = {"Retry-After": RETRY_AFTER}
+    return response
 
 
 def build_spec() -> dict[str, Any]:
@@ -55,10 +73,12 @@ def build_spec() -> dict[str, Any]:
                         "content": {"application/json": {"schema": "RegistrationResult"}},
                     },
                     "400": _error("VALIDATION_FAILED", "MALFORMED_REQUEST"),
+                    "408": _error("REQUEST_TIMEOUT"),
                     "409": _error("LEGAL_ACCOUNT_EXISTS", "REGISTRATION_IN_PROGRESS"),
                     "413": _error("PAYLOAD_TOO_LARGE"),
                     "422": _error("ENTERPRISE_NOT_VERIFIED", "REGISTRATION_MISMATCH"),
-                    "503": _error("SERVICE_UNAVAILABLE"),
+                    "429": _error("TOO_MANY_REQUESTS", "REGISTRATION_ATTEMPTS_EXCEEDED", retry_after=True),
+                    "503": _error("SERVICE_UNAVAILABLE", retry_after=True),
                 },
             }
         },
@@ -70,7 +90,7 @@ def build_spec() -> dict[str, Any]:
                 "summary": "Each service pinged over RPC",
                 "responses": {
                     "200": {"description": "all services answer"},
-                    "503": {"description": "a service does not answer"},
+                    "503": {"description": "a service does not answer within 2 s"},
                 },
             }
         },

@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import Schema
 from werkzeug.wrappers import Request
 
-from hrss_gateway.errors import BodyTooLarge, MalformedJson
+from hrss_gateway.errors import BodyNotReceived, BodyTooLarge, MalformedJson
 
 DEFAULT_LIMIT = 64 * 1024
 
@@ -18,10 +18,16 @@ def json_body(request: Request) -> dict[str, Any]:
 
     werkzeug hands over an empty body for a chunked request under eventlet's server, and cuts
     an over-long one short; reading the server's own (de-chunking, length-bounded) input with a
-    limit of our own gives the whole body, or 413.
+    limit of our own gives the whole body, or 413; a body that trickles in past the request's
+    deadline is 408.
     """
     limit = request.max_content_length or DEFAULT_LIMIT
-    raw = request.environ["wsgi.input"].read(limit + 1)
+    try:
+        raw = request.environ["wsgi.input"].read(limit + 1)
+    except OSError as exc:  # past the request's deadline (connections.py), or the client left
+        raise BodyNotReceived() from exc
+    except ValueError as exc:  # broken chunked encoding
+        raise MalformedJson() from exc
     if len(raw) > limit:
         raise BodyTooLarge()
     try:

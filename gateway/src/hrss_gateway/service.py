@@ -7,17 +7,20 @@ from typing import Any
 import eventlet
 from werkzeug.wrappers import Request
 
+from hrss_contracts.errors import CatalogueError
 from hrss_contracts.registration import RegistrationRequestSchema
 from hrss_gateway.asyncapi import build_asyncapi
 from hrss_gateway.http import api
+from hrss_gateway.limits import RegistrationAttempts
 from hrss_gateway.openapi import build_spec
 from hrss_gateway.requests import load
 from hrss_kit.logs import CallIdLogging
-from hrss_kit.rpc import RemoteError, RpcTimeout
+from hrss_kit.rpc import RemoteError
 from hrss_kit.rpc_client import ServiceRpc
 
 SERVICES = ("enterprise", "identity")
 REGISTRATION = RegistrationRequestSchema()
+# A service that does not answer a ping within this is down, whatever its calls' timeouts.
 HEALTH_TIMEOUT = 2.0
 
 
@@ -25,7 +28,10 @@ class GatewayService:
     name = "gateway"
 
     identity = ServiceRpc("identity", timeout=15)
-    enterprise = ServiceRpc("enterprise", timeout=HEALTH_TIMEOUT)
+    # Health checks have clients of their own: a hung service answers /healthz 503 in 2 s.
+    enterprise_health = ServiceRpc("enterprise", timeout=HEALTH_TIMEOUT)
+    identity_health = ServiceRpc("identity", timeout=HEALTH_TIMEOUT)
+    attempts = RegistrationAttempts()
     call_ids = CallIdLogging()
     _spec: dict[str, Any] | None = None
     _asyncapi: dict[str, Any] | None = None
@@ -37,15 +43,17 @@ class GatewayService:
         Request: ``{"uscc": "91110000600037341L", "name": "…", "legal_rep_name": "张三",
         "legal_rep_id": "360426199101010071", "phone": "13800138000", "password": "optional"}``.
         Response 201: ``{"uscc": "91110000600037341L", "status": "registered"}``; errors as in
-        API.md (400 with ``fields``, 409, 413, 422, 503).
+        API.md (400 with ``fields``, 408, 409, 413, 422, 503), and 429 for too many POSTs
+        from one address or too many 422s for one code (``limits``).
         """
         application = load(request, REGISTRATION)
-        return 201, self.identity.register(application=application)
+        with self.attempts(application["uscc"]):
+            return 201, self.identity.register(application=application)
 
     @api("GET", "/healthz")
     def healthz(self, request: Request) -> tuple[int, dict[str, Any]]:
         """Each service pinged over RPC at once: 200 ``{"status": "ok", "services": {…}}``, or 503."""
-        clients = {"enterprise": self.enterprise, "identity": self.identity}
+        clients = {"enterprise": self.enterprise_health, "identity": self.identity_health}
         pool = eventlet.GreenPool(len(SERVICES))
         answers = dict(zip(SERVICES, pool.imap(lambda name: _ping(clients[name]), SERVICES), strict=False))
         healthy = all(state == "ok" for state in answers.values())
@@ -69,5 +77,5 @@ class GatewayService:
 def _ping(client: Any) -> str:
     try:
         return "ok" if client.ping() == "ok" else "unavailable"
-    except (RpcTimeout, RemoteError):  # no answer, or its database or Redis is down
+    except (CatalogueError, RemoteError):  # no answer in time, or its database or Redis is down
         return "unavailable"

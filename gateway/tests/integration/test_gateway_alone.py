@@ -1,27 +1,14 @@
 """The gateway on its own (no service running behind it): it answers at once, in JSON."""
 
-import socket
-
 import pytest
 import requests
-
-from hrss_gateway.service import GatewayService
 
 pytestmark = pytest.mark.integration
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
-def gateway(container_factory, rabbit_config):
-    port = free_port()
-    config = {**rabbit_config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "MAX_BODY_BYTES": 2048}
-    container_factory(GatewayService, config).start()
-    return f"http://127.0.0.1:{port}"
+def gateway(start_gateway):
+    return start_gateway(MAX_BODY_BYTES=2048)
 
 
 def test_health_is_503_naming_each_service_that_does_not_answer(gateway):
@@ -44,6 +31,7 @@ def test_a_registration_with_no_identity_service_is_503_at_once_not_a_hang(gatew
     response = requests.post(f"{gateway}/api/v1/registrations", json=body, timeout=10)  # the RPC timeout is 15 s
     assert response.status_code == 503
     assert response.json()["error"] == {"code": "SERVICE_UNAVAILABLE", "message": "服务暂时不可用,请稍后再试!"}
+    assert response.headers["Retry-After"] == "5"
 
 
 def test_a_chunked_body_is_read_whole_and_an_oversized_one_refused(gateway):

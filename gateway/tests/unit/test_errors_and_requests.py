@@ -6,13 +6,23 @@ import random
 import uuid
 
 import pytest
+import redis
+from eventlet.wsgi import ChunkReadError
 from marshmallow import ValidationError
 from werkzeug.wrappers import Request
 
 from hrss_contracts.errors import CATALOGUE, CatalogueError
 from hrss_contracts.examples import random_id_number, random_uscc
 from hrss_contracts.registration import RegistrationRequestSchema
-from hrss_gateway.errors import BodyTooLarge, MalformedJson, MethodNotAllowed, RouteNotFound, as_catalogue_error
+from hrss_gateway.errors import (
+    BodyNotReceived,
+    BodyTooLarge,
+    MalformedJson,
+    MethodNotAllowed,
+    RateLimited,
+    RouteNotFound,
+    as_catalogue_error,
+)
 from hrss_gateway.http import error_response
 from hrss_gateway.requests import json_body, load
 from hrss_kit.rpc import RemoteError, RpcTimeout
@@ -69,6 +79,7 @@ def test_validation_error_is_validation_failed_naming_each_field():
     [
         (MalformedJson(), "MALFORMED_REQUEST", 400),
         (BodyTooLarge(), "PAYLOAD_TOO_LARGE", 413),
+        (BodyNotReceived(), "REQUEST_TIMEOUT", 408),
         (RouteNotFound(), "NOT_FOUND", 404),
         (MethodNotAllowed(), "METHOD_NOT_ALLOWED", 405),
     ],
@@ -90,6 +101,29 @@ def test_unexpected_error_is_internal_error_revealing_nothing_of_its_text(kind):
     assert secret not in error.message
     assert response.status_code == 500
     assert body_of(response) == {"error": {"code": "INTERNAL_ERROR", "message": CATALOGUE["INTERNAL_ERROR"].message}}
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [redis.exceptions.ConnectionError("refused"), redis.exceptions.TimeoutError("timed out")],
+    ids=["refused", "timeout"],
+)
+def test_a_redis_failure_in_the_gateway_is_service_unavailable_not_internal_error(exc):
+    error = as_catalogue_error(exc)
+
+    assert (error.code, error.status) == ("SERVICE_UNAVAILABLE", 503)
+
+
+def test_a_body_not_received_in_time_is_a_timeout_though_a_socket_timeout_caused_it():
+    try:
+        try:
+            raise TimeoutError("timed out")
+        except TimeoutError as timeout:
+            raise BodyNotReceived() from timeout
+    except BodyNotReceived as exc:
+        error = as_catalogue_error(exc)
+
+    assert (error.code, error.status) == ("REQUEST_TIMEOUT", 408)
 
 
 # json_body and load
@@ -120,6 +154,31 @@ def test_chunked_body_larger_than_the_limit_is_too_large():
     request.max_content_length = 100
 
     with pytest.raises(BodyTooLarge):
+        json_body(request)
+
+
+class FailingInput:
+    def __init__(self, exc):
+        self.exc = exc
+
+    def read(self, _size=-1):
+        raise self.exc
+
+
+@pytest.mark.parametrize("exc", [TimeoutError("timed out"), ConnectionResetError()], ids=["deadline", "reset"])
+def test_a_body_cut_off_by_its_deadline_or_its_client_is_not_received(exc):
+    request = json_request(b"{}")
+    request.environ["wsgi.input"] = FailingInput(exc)
+
+    with pytest.raises(BodyNotReceived):
+        json_body(request)
+
+
+def test_a_broken_chunked_body_is_malformed():
+    request = json_request(b"{}")
+    request.environ["wsgi.input"] = FailingInput(ChunkReadError("invalid chunk length"))
+
+    with pytest.raises(MalformedJson):
         json_body(request)
 
 
@@ -201,3 +260,43 @@ def test_rpc_timeout_body_is_service_unavailable_without_naming_the_service():
         "message": CATALOGUE["SERVICE_UNAVAILABLE"].message,
     }
     assert service not in response.get_data(as_text=True)
+
+
+# Retry-After
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [RpcTimeout("identity", "register"), CatalogueError("SERVICE_UNAVAILABLE"), redis.exceptions.ConnectionError()],
+    ids=["rpc-timeout", "from-a-service", "redis-in-the-gateway"],
+)
+def test_every_service_unavailable_answer_says_when_to_retry(exc):
+    response = error_response(exc, unavailable_retry_after=9)
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "9"
+
+
+def test_a_rate_limited_answer_says_its_own_wait():
+    response = error_response(
+        RateLimited("REGISTRATION_ATTEMPTS_EXCEEDED", retry_after=1234), unavailable_retry_after=9
+    )
+
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "1234"
+    assert body_of(response)["error"] == {
+        "code": "REGISTRATION_ATTEMPTS_EXCEEDED",
+        "message": "该统一社会信用代码注册尝试次数过多,请稍后再试!",
+    }
+
+
+@pytest.mark.parametrize("wait", [0, -3, 0.2])
+def test_a_rate_limited_wait_is_at_least_one_second(wait):
+    assert RateLimited("TOO_MANY_REQUESTS", retry_after=wait).retry_after == 1
+
+
+@pytest.mark.parametrize(
+    "code", ["VALIDATION_FAILED", "REGISTRATION_MISMATCH", "LEGAL_ACCOUNT_EXISTS", "INTERNAL_ERROR"]
+)
+def test_other_errors_carry_no_retry_after(code):
+    assert "Retry-After" not in error_response(CatalogueError(code)).headers

@@ -87,7 +87,7 @@ def test_registered_answer_is_the_registration_result_schema(spec):
     assert resolve(spec, created["$ref"]) is spec["components"]["schemas"]["RegistrationResult"]
 
 
-@pytest.mark.parametrize("status", ["400", "409", "413", "422", "503"])
+@pytest.mark.parametrize("status", ["400", "408", "409", "413", "422", "429", "503"])
 def test_registration_documents_error_response_with_the_error_schema(spec, status):
     response = registration_responses(spec)[status]
 
@@ -111,3 +111,16 @@ def test_every_error_code_in_the_error_schema_is_in_the_catalogue(spec):
 
     assert codes and set(codes) <= set(CATALOGUE)
     assert sorted(error["required"]) == ["code", "message"]
+
+
+@pytest.mark.parametrize("status", ["429", "503"])
+def test_registration_answers_that_ask_to_wait_document_retry_after(spec, status):
+    header = registration_responses(spec)[status]["headers"]["Retry-After"]
+
+    assert header["schema"] == {"type": "integer", "minimum": 1}
+
+
+def test_both_rate_limits_are_documented_as_429s(spec):
+    description = registration_responses(spec)["429"]["description"]
+
+    assert "`TOO_MANY_REQUESTS`" in description and "`REGISTRATION_ATTEMPTS_EXCEEDED`" in description

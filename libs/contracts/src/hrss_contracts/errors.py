@@ -52,6 +52,9 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
     ("METHOD_NOT_ALLOWED", 405, "不支持该请求方法!"),
     ("ENTERPRISE_NOT_FOUND", 404, "未找到该单位信息!"),
     ("SERVICE_UNAVAILABLE", 503, "服务暂时不可用,请稍后再试!"),
+    ("TOO_MANY_REQUESTS", 429, "请求过于频繁,请稍后再试!"),
+    ("REGISTRATION_ATTEMPTS_EXCEEDED", 429, "该统一社会信用代码注册尝试次数过多,请稍后再试!"),
+    ("REQUEST_TIMEOUT", 408, "请求超时,请重新提交!"),
     ("INTERNAL_ERROR", 500, "系统内部错误,请稍后再试!"),
 )
 
