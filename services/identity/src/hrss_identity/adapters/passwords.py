@@ -3,9 +3,9 @@
 Parameters: m = 19 MiB, t = 2, p = 1, OWASP's minimum for argon2id (its configurations are
 rated equally strong; this one costs least per hash), stated and overridable in config
 (``ARGON2_MEMORY_KIB``, ``ARGON2_TIME_COST``, ``ARGON2_PARALLELISM``). Measured by
-``bench/argon2_params.py`` on the project's 2-core machine, shared with other work: about 35
-hashes/s per core (28 ms a hash), against 7 hashes/s (139 ms) for argon2-cffi's defaults
-(m = 64 MiB, t = 3, p = 4), which the service used before. A hash made with other parameters
+``bench/argon2_params.py`` on the project's 2-core machine, shared with other work: 35–39
+hashes/s on one thread (26–28 ms a hash), against 5–7 hashes/s (139–185 ms) for argon2-cffi's
+defaults (m = 64 MiB, t = 3, p = 4), which the service used before. A hash made with other parameters
 is rehashed at the next successful login (``verify_and_update``).
 
 A hash still takes tens of milliseconds of CPU; inline, it would stall every worker of the
