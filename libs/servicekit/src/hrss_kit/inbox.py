@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from hrss_contracts.events import load_envelope
 from hrss_kit.catchup import CatchUp
 from hrss_kit.database import UnitOfWorkDatabase
+from hrss_kit.queue_consumer import QueueConsumer
 from hrss_kit.retry import PARKED, RETRYING, RetryPoller
 from hrss_kit.sql import advance_version, insert_ignore
 from hrss_kit.topology import consumer_queue
@@ -139,6 +140,7 @@ class ReliableEventHandler(EventHandler):
     def consumer_name(self) -> str:
         return f"{self.container.service_name}.{self.method_name}"
 
+    queue_consumer = QueueConsumer()  # stops cleanly during start-up
     retry_poller = RetryPoller()
     catch_up = CatchUp()
 
