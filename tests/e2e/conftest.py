@@ -118,3 +118,30 @@ def platform(request, make_database, tmp_path_factory):
     except subprocess.TimeoutExpired:
         process.kill()
     rabbit_api("DELETE", f"/vhosts/{vhost}")
+
+
+@pytest.fixture(scope="module")
+def runner_env():
+    """``runner_env()`` → environment for one `hrssctl platform run` of a test's own: a vhost
+    (removed at the end), a free gateway port, SQLite (the runner's default)."""
+    vhosts = []
+
+    def make():
+        vhost = f"hrss_e2e_{uuid.uuid4().hex[:8]}"
+        rabbit_api("PUT", f"/vhosts/{vhost}", {})
+        rabbit_api("PUT", f"/permissions/{vhost}/guest", {"configure": ".*", "write": ".*", "read": ".*"})
+        vhosts.append(vhost)
+        env = {
+            **os.environ,
+            "AMQP_URI": f"{AMQP_BASE}/{vhost}",
+            "GATEWAY_PORT": str(free_port()),
+            "REDIS_URL": "redis://127.0.0.1:6379/14",
+            "PYTHONWARNINGS": "ignore",
+        }
+        env.pop("ENTERPRISE_DATABASE_URL", None)
+        env.pop("IDENTITY_DATABASE_URL", None)
+        return env
+
+    yield make
+    for vhost in vhosts:
+        rabbit_api("DELETE", f"/vhosts/{vhost}")

@@ -14,6 +14,7 @@ import kombu.exceptions
 from hrss_contracts.errors import CatalogueError
 from hrss_contracts.sources import SOURCES
 from hrssctl import events, settings
+from hrssctl.replicas import parse_replicas
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,6 +42,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--root", type=Path, default=Path.cwd(), help="the repository (default: here)")
     run.add_argument("--no-demo", action="store_true", help="do not load the demo data")
     run.add_argument("--var", type=Path, help="SQLite files and logs (default: ROOT/var)")
+    run.add_argument(
+        "--replicas",
+        type=parse_replicas,
+        default={},
+        metavar="SERVICE=N[,...]",
+        help="processes of each (enterprise, identity, gateway); default 1 each; gateways share the port",
+    )
     return parser
 
 
@@ -89,7 +97,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     from hrssctl.platform import run as run_platform
 
     root = args.root.resolve()
-    return run_platform(root, None if args.no_demo else root / "demo", args.var.resolve() if args.var else None)
+    var = args.var.resolve() if args.var else None
+    return run_platform(root, None if args.no_demo else root / "demo", var, args.replicas)
 
 
 if __name__ == "__main__":

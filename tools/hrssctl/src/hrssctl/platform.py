@@ -1,24 +1,30 @@
 """``hrssctl platform run``: the whole platform on this machine, in the foreground.
 
-Applies each service's migrations, starts every service and the gateway as separate
-processes (as deployed), waits until the gateway's health check passes, loads the demo data
-through the same import the operators use, and stops everything on Ctrl-C.
+Refuses at once if a platform already runs here (``guard``); applies each service's
+migrations; starts every service and the gateway as separate processes (as deployed, with
+``--replicas`` as many of each as asked) under a supervisor that restarts one that dies;
+waits until the gateway's health check passes; loads the demo data through the same import
+the operators use. Ctrl-C or SIGTERM, at any moment, stops every process within 10 s.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 import urllib.request
+from functools import partial
 from pathlib import Path
 
 from hrss_kit.migrate import upgrade
 from hrss_kit.rpc_client import StandaloneRpc
+from hrssctl.guard import AlreadyRunning, RunLock, check_port_free
+from hrssctl.processes import spawn
+from hrssctl.replicas import PROCESSES
+from hrssctl.signals import StopSignals
 from hrssctl.sources import import_file
+from hrssctl.supervisor import Child, Supervisor, describe_exit
 
 # service → (package, nameko service class, database variable)
 SERVICES = {
@@ -31,6 +37,12 @@ SERVICES = {
 }
 GATEWAY = "hrss_gateway.service:GatewayService"
 DEMO_SOURCES = ("market", "enterprise-pension", "institution-pension")
+STOP_GRACE = 8.0  # seconds between SIGTERM and SIGKILL: the whole stop stays under 10 s
+TICK = 0.2
+
+
+class StartupFailed(Exception):
+    pass
 
 
 def database_urls(var: Path) -> dict[str, str]:
@@ -41,85 +53,105 @@ def database_urls(var: Path) -> dict[str, str]:
     }
 
 
-def start(root: Path, env: dict[str, str], logs: Path) -> list[subprocess.Popen[bytes]]:
+def children(root: Path, logs: Path, replicas: dict[str, int]) -> list[Child]:
+    """Every process to run; replicas are named ``identity.1``, ``identity.2``, …"""
     nameko = str(Path(sys.executable).with_name("nameko"))
-    processes = []
-    for name, (_, target, _) in SERVICES.items():
-        config = root / "services" / name / "config.yml"
-        processes.append(_spawn([nameko, "run", "--config", str(config), target], env, logs / f"{name}.log"))
-    processes.append(
-        _spawn([nameko, "run", "--config", str(root / "gateway" / "config.yml"), GATEWAY], env, logs / "gateway.log")
-    )
-    return processes
+    result = []
+    for name in PROCESSES:
+        target = GATEWAY if name == "gateway" else SERVICES[name][1]
+        config = root / ("gateway" if name == "gateway" else f"services/{name}") / "config.yml"
+        count = replicas.get(name, 1)
+        for index in range(1, count + 1):
+            label = name if count == 1 else f"{name}.{index}"
+            result.append(Child(label, (nameko, "run", "--config", str(config), target), logs / f"{label}.log"))
+    return result
 
 
-def _spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    handle = log.open("ab")
-    # A session of its own: Ctrl-C reaches only us, and each service gets one SIGTERM from us
-    # (two stop signals at once make nameko stop twice over, slowly).
-    return subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+def say(message: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} hrssctl: {message}", file=sys.stderr, flush=True)
 
 
-def wait_healthy(base_url: str, processes: list[subprocess.Popen[bytes]], timeout: float = 60) -> None:
+def wait_healthy(base_url: str, supervisor: Supervisor, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if any(p.poll() is not None for p in processes):
-            raise SystemExit("a service exited during start-up; see its log")
+        for child, code in supervisor.exited():
+            tail = child.log.read_text(errors="replace").splitlines()[-15:] if child.log.exists() else []
+            raise StartupFailed(
+                f"{child.name} {describe_exit(code)} during start-up; its log, {child.log}, ends:\n  "
+                + "\n  ".join(tail)
+            )
         try:
             with urllib.request.urlopen(f"{base_url}/healthz", timeout=3) as response:
                 if json.load(response)["status"] == "ok":
                     return
-        except OSError:
+        except (OSError, ValueError):
             pass
         time.sleep(0.5)
-    raise SystemExit(f"the platform did not become healthy within {timeout:.0f} s; see the logs")
+    raise StartupFailed(f"the platform did not become healthy within {timeout:.0f} s; see the logs")
 
 
-def _interrupt(*_: object) -> None:
-    raise KeyboardInterrupt
-
-
-def run(root: Path, demo: Path | None, var: Path | None = None) -> int:
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    var = var or root / "var"
+def migrate(var: Path, env: dict[str, str]) -> None:
+    """Each service's migrations; ``env`` gets the database URLs the services will read."""
     urls = database_urls(var)
     for name, (package, _, var_name) in SERVICES.items():
         upgrade(package, urls[name])
         env[var_name] = urls[name]
-        print(f"migrated {name}: {urls[name]}")
-    logs = var / "log"
-    logs.mkdir(parents=True, exist_ok=True)
-    port = env.get("GATEWAY_PORT", "8000")
-    base_url = f"http://127.0.0.1:{port}"
-    # Ctrl-C and SIGTERM both stop the platform, even when started in the background.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _interrupt)
-    processes = start(root, env, logs)
+        print(f"migrated {name}: {urls[name]}", flush=True)
+
+
+def load_demo(env: dict[str, str], demo: Path) -> None:
+    with StandaloneRpc(env.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")) as rpc:
+        for source in DEMO_SOURCES:
+            import_file(rpc, source, demo / f"{source}.jsonl")
+
+
+def run(root: Path, demo: Path | None, var: Path | None = None, replicas: dict[str, int] | None = None) -> int:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    var = var or root / "var"
+    host, port = env.get("GATEWAY_HOST", "127.0.0.1"), int(env.get("GATEWAY_PORT", "8000"))
+    base_url, logs = f"http://{host}:{port}", var / "log"
+    lock = RunLock(var / "run.lock")
     try:
-        wait_healthy(base_url, processes)
-        if demo is not None:
-            with StandaloneRpc(env.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")) as rpc:
-                for source in DEMO_SOURCES:
-                    import_file(rpc, source, demo / f"{source}.jsonl")
-        print(
-            f"\nhrss-platform is up: gateway {base_url}, logs in {logs}. Ctrl-C stops it.\n"
-            f"  curl {base_url}/healthz\n  .venv/bin/hrssctl events tail\n"
-            f"  README.md walks through a registration with the demo data.",
-            flush=True,
-        )
-        while all(p.poll() is None for p in processes):
-            time.sleep(0.5)
-        print("a service exited; stopping the platform", file=sys.stderr)
+        # Before anything else, so that a second run touches nothing of the first.
+        lock.acquire(port)
+        check_port_free(host, port)
+    except AlreadyRunning as refusal:
+        lock.release()
+        print(f"hrssctl: {refusal}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("\nstopping…")
-        return 0
-    finally:
-        for p in processes:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in processes:
+    signals = StopSignals()
+    supervisor: Supervisor | None = None
+    try:
+        with signals.installed():
             try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+                migrate(var, env)
+                supervisor = Supervisor(children(root, logs, replicas or {}), partial(spawn, env=env), say)
+                with signals.deferred():  # a child is either started and known, or not started
+                    supervisor.start()
+                wait_healthy(base_url, supervisor)
+                if demo is not None:
+                    load_demo(env, demo)
+                print(
+                    f"\nhrss-platform is up: gateway {base_url}, logs in {logs}. Ctrl-C stops it.\n"
+                    f"  curl {base_url}/healthz\n  .venv/bin/hrssctl events tail\n"
+                    f"  README.md walks through a registration with the demo data.",
+                    flush=True,
+                )
+                while True:
+                    with signals.deferred():
+                        supervisor.tick()
+                    time.sleep(TICK)
+            except KeyboardInterrupt:
+                print("\nstopping…", flush=True)
+                return 0
+            except StartupFailed as failure:
+                say(str(failure))
+                return 1
+            finally:
+                signals.stopping = True  # from here on a signal only hurries the stop
+                if supervisor is not None:
+                    began = time.monotonic()
+                    supervisor.stop(STOP_GRACE, hurry=lambda: signals.hurry)
+                    say(f"every process stopped ({time.monotonic() - began:.1f} s)")
+    finally:
+        lock.release()
