@@ -18,6 +18,7 @@ import eventlet
 from nameko.extensions import ProviderCollector, SharedExtension
 from sqlalchemy import select
 
+from hrss_kit.database import Database
 from hrss_kit.sql import insert_ignore
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,6 @@ class CatchUp(SharedExtension, ProviderCollector):  # type: ignore[misc]
         super().stop()
 
     def _database(self) -> Any:
-        from hrss_kit.database import Database
-
         return next(d for d in self.container.dependencies if isinstance(d, Database))
 
     def subscriptions(self) -> set[tuple[str, str]]:

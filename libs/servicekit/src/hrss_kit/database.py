@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hrss_kit.outbox import OutboxRelay
 from hrss_kit.relay import RelayRunner
-from hrss_kit.retry import RetryPolicy
+from hrss_kit.retry_policy import RetryPolicy
 from hrss_kit.topology import heartbeat
 
 DATABASE_URL_KEY = "DATABASE_URL"

@@ -1,7 +1,9 @@
-"""Apply a service's Alembic migrations: ``hrss-migrate hrss_enterprise [--url URL]``.
+"""Deploy a service's storage: ``hrss-migrate hrss_enterprise [--url URL] [--amqp-uri URI]``.
 
-Each service keeps its migrations in ``<package>/migrations``; the database URL comes from
-``--url`` or ``DATABASE_URL``. A SQLite file's folder is created when missing.
+Applies the Alembic migrations in ``<package>/migrations`` (URL from ``--url`` or
+``DATABASE_URL``; a SQLite file's folder is created when missing), then, given a broker
+(``--amqp-uri`` or ``AMQP_URI``), declares the queues of the events the service consumes, so
+they exist before any producer publishes (``hrss_kit.deploy``).
 """
 
 from __future__ import annotations
@@ -34,10 +36,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("package", help="the service package, e.g. hrss_enterprise")
     parser.add_argument("--url", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument("--amqp-uri", default=os.environ.get("AMQP_URI"), help="declare the consumed queues there")
     args = parser.parse_args()
     if not args.url:
         parser.error("give --url or set DATABASE_URL")
     upgrade(args.package, args.url)
+    if args.amqp_uri:
+        for name in declare_queues(args.package, args.amqp_uri):
+            print(f"declared queue {name}")
+
+
+def declare_queues(package: str, amqp_uri: str) -> list[str]:
+    """The queues of the events ``package``'s service consumes, declared with their bindings."""
+    from hrss_kit.deploy import declare_consumer_queues, service_class
+
+    service = service_class(package)
+    return declare_consumer_queues(service, amqp_uri) if service is not None else []
 
 
 def schema_drift(metadata: object, url: str) -> list[Any]:

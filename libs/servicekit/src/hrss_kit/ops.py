@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import text
 
 from hrss_contracts.errors import CatalogueError
+from hrss_kit.idempotency import IdempotencyKey
 from hrss_kit.replay import replay_log
 from hrss_kit.retry import list_failed, replay_parked
 from hrss_kit.rpc import rpc
@@ -17,6 +18,7 @@ class OperationsMixin:
     """Mixed into each nameko service class that has a ``Database`` dependency ``db``."""
 
     name: str
+    idempotency_key = IdempotencyKey()
 
     @rpc
     def ping(self) -> str:

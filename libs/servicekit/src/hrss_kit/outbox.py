@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Engine, Table, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from hrss_kit.idempotency import forget_answers
 from hrss_kit.publisher import ConfirmedPublisher, Unroutable
 from hrss_kit.sql import next_sequence
 from hrss_kit.topology import DEFAULT_HEARTBEAT, event_exchange
@@ -134,7 +135,11 @@ class OutboxRelay:
                 )
 
     def trim(self) -> int:
-        """Delete published events older than the retention; none when there is no retention."""
+        """Hourly housekeeping: forget idempotent RPC answers older than a day; delete
+        published events older than the retention (none when there is no retention)."""
+        answers = self.outbox.metadata.tables.get("rpc_requests")
+        if answers is not None:
+            forget_answers(self.engine, answers, timedelta(days=1))
         if self.retention is None:
             return 0
         c = self.outbox.c

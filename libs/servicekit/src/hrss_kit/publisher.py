@@ -14,6 +14,7 @@ from typing import Any
 import amqp
 import kombu
 
+from hrss_kit.broker import drop
 from hrss_kit.topology import DEFAULT_HEARTBEAT, declare_exchange
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,7 @@ class ConfirmedPublisher:
                 channel.confirm_select()
                 channel.events["basic_return"].add(self._on_return)
             except Exception:
-                with contextlib.suppress(Exception):
-                    connection.release()
+                drop(connection, handshake=False)
                 raise
             self._connection, self._channel = connection, channel
         return self._channel
@@ -81,7 +81,7 @@ class ConfirmedPublisher:
                 timeout=self.confirm_timeout,
             )
         except Exception:
-            self.close()
+            self.close(handshake=False)
             raise
         if message_id in self._returned:
             self._returned.discard(message_id)
@@ -98,12 +98,10 @@ class ConfirmedPublisher:
             self._connection.heartbeat_check()
         except Exception as exc:
             log.warning("event publisher connection lost (%s); it reconnects at the next event", exc)
-            self.close()
+            self.close(handshake=False)
 
-    def close(self) -> None:
-        if self._connection is not None:
-            with contextlib.suppress(Exception):  # closing a broken connection
-                self._connection.release()
+    def close(self, handshake: bool = True) -> None:
+        drop(self._connection, handshake)
         self._connection = self._channel = None
         self._declared.clear()
         self._returned.clear()

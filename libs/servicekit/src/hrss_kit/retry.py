@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,27 +11,12 @@ import eventlet
 from nameko.extensions import ProviderCollector, SharedExtension
 from sqlalchemy import Engine, Table, select, update
 
+from hrss_kit.database import Database
+from hrss_kit.retry_policy import PARKED, RETRYING, RetryPolicy
+
 log = logging.getLogger(__name__)
 
-RETRYING, PARKED = "retrying", "parked"
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Backoff ``base * 2^(attempt-1)`` seconds; parked after ``max_attempts`` failures."""
-
-    max_attempts: int = 5
-    base_seconds: float = 2.0
-
-    def delay(self, attempts: int) -> timedelta:
-        return timedelta(seconds=self.base_seconds * 2 ** (attempts - 1))
-
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> RetryPolicy:
-        return cls(
-            int(config.get("EVENT_RETRY_MAX_ATTEMPTS", cls.max_attempts)),
-            float(config.get("EVENT_RETRY_BASE_SECONDS", cls.base_seconds)),
-        )
+__all__ = ["PARKED", "RETRYING", "RetryPolicy", "RetryPoller", "list_failed", "replay_parked"]
 
 
 class RetryPoller(SharedExtension, ProviderCollector):  # type: ignore[misc]
@@ -50,8 +34,6 @@ class RetryPoller(SharedExtension, ProviderCollector):  # type: ignore[misc]
         super().stop()
 
     def _database(self) -> Any:
-        from hrss_kit.database import Database
-
         return next(d for d in self.container.dependencies if isinstance(d, Database))
 
     def _run(self) -> None:

@@ -7,113 +7,52 @@ answer). Events, by contrast, always go out confirmed (``outbox``).
 Client side, ``ServiceRpc`` is a dependency whose calls all have a timeout, sharing one
 transport per container: one connection, one reply queue, a green thread that reads replies.
 ``StandaloneRpc`` speaks the same protocol from a plain (non-eventlet) program.
+
+**RPC is at least once.** A request whose server loses its broker connection mid-call is
+requeued and may run again, here or on another replica, while the first run goes on. So a
+method that writes is declared ``@rpc(idempotent=True)``: every call carries an idempotency
+key derived from the caller's own request (``rpc_client``), and a repeat of a key waits for
+and returns the first run's answer (``idempotency``). A request's deadline travels as a
+relative time-to-live that the broker enforces (the AMQP ``expiration``), never as one
+host's clock: a request still queued when its caller has given up is dropped, not run late.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
 from collections.abc import Callable
 from typing import Any
 
-import eventlet
-import kombu
-from kombu import Exchange
+from hrss_contracts.errors import CatalogueError
+from hrss_kit.broker import RPC_EXCHANGE, reader_owned_connection
+from hrss_kit.errors import unavailable_as_catalogue
+from hrss_kit.idempotency import once_per_key
+from hrss_kit.rpc_errors import RemoteError, RpcTimeout, rebuild_error
+from hrss_kit.rpc_server import KitRpc
+from hrss_kit.rpc_transport import DEFAULT_TIMEOUT
 
-from hrss_contracts.errors import CATALOGUE, CatalogueError
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "RPC_EXCHANGE",
+    "RemoteError",
+    "RpcTimeout",
+    "reader_owned_connection",
+    "rebuild_error",
+    "rpc",
+]
 
-log = logging.getLogger(__name__)
 
-RPC_EXCHANGE = Exchange("nameko-rpc", type="topic", durable=True)
-DEFAULT_TIMEOUT = 5.0
-# Epoch seconds after which the caller no longer waits for the answer.
-DEADLINE_HEADER = "hrss.deadline"
+def rpc(fn: Callable[..., Any] | None = None, *, idempotent: bool = False, **kwargs: Any) -> Any:
+    """``@rpc`` for service methods; catalogue errors are expected (logged as outcomes).
 
-
-def reader_owned_connection(amqp_uri: str) -> kombu.Connection:
-    """A connection on which only one green thread reads; the others only write.
-
-    py-amqp's ``basic_publish`` reads the socket itself (``drain_events(timeout=0)``) when
-    the connection negotiated ``connection.blocked``: a publishing worker could then take a
-    frame meant for the reader and run its callback while holding the write lock. Turning the
-    flag off after the handshake keeps publishes write-only; a blocked broker simply stops
-    reading, and our writes wait.
+    A Redis, database or broker failure inside the method leaves as SERVICE_UNAVAILABLE
+    (``hrss_kit.errors.is_unavailable``), so the caller answers 503, not 500.
+    ``idempotent=True`` (every method that writes): a repeated idempotency key returns the
+    first answer instead of running again; the service needs a ``Database`` named ``db``.
     """
-    connection = kombu.Connection(amqp_uri, heartbeat=0)
-    connection.connect()
-    connection.connection.client_properties.setdefault("capabilities", {})["connection.blocked"] = False
-    return connection
-
-
-def open_consumer(
-    amqp_uri: str, queue: kombu.Queue, callback: Callable[[Any], None], prefetch: int = 0, no_ack: bool = False
-) -> tuple[kombu.Connection, Any, str]:
-    """A reader-owned connection whose py-amqp channel consumes ``queue`` into ``callback``.
-
-    py-amqp's channel directly: kombu's Producer and Consumer cost more CPU per message than
-    the rest of an RPC, and nothing they add is needed. Nothing is left open on failure.
-    """
-    connection = reader_owned_connection(amqp_uri)
-    try:
-        channel = connection.channel()
-        queue(channel).declare()
-        if prefetch:
-            channel.basic_qos(0, prefetch, False)
-        consumer_tag = channel.basic_consume(queue=queue.name, callback=callback, no_ack=no_ack)
-    except Exception:
-        with contextlib.suppress(Exception):
-            connection.release()
-        raise
-    return connection, channel, consumer_tag
-
-
-def reconnect(connect: Callable[[], None], stopped: Callable[[], bool], what: str) -> None:
-    """Call ``connect`` until it succeeds (backing off to 10 s) or ``stopped()``."""
-    delay = 0.5
-    while not stopped():
-        try:
-            connect()
-            log.info("%s reconnected", what)
-            return
-        except Exception as exc:
-            log.warning("%s reconnect failed (%s); retrying in %.1f s", what, exc, delay)
-            eventlet.sleep(delay)
-            delay = min(delay * 2, 10.0)
-
-
-class RpcTimeout(CatalogueError):
-    """The service did not answer in time, or no such service is running (503)."""
-
-    def __init__(self, service: str = "", method: str = "") -> None:
-        super().__init__("SERVICE_UNAVAILABLE", params={})
-        self.service, self.method = service, method
-
-    def __str__(self) -> str:
-        return f"SERVICE_UNAVAILABLE: {self.service}.{self.method} did not answer"
-
-
-class RemoteError(Exception):
-    """An unexpected exception inside the called service (a bug there: 500 here)."""
-
-
-# Exceptions that cross RPC as themselves: ``args`` are ``(code, fields, params)``.
-CATALOGUE_ERROR_PATHS = {"hrss_contracts.errors.CatalogueError", "hrss_kit.rpc.RpcTimeout"}
-
-
-def rebuild_error(error: dict[str, Any]) -> Exception:
-    """Turn nameko's serialised exception back into the exception the caller can handle."""
-    if error.get("exc_path") in CATALOGUE_ERROR_PATHS:
-        code, fields, params = (list(error.get("exc_args") or []) + [None, None, None])[:3]
-        if code in CATALOGUE:  # a code from a newer catalogue than ours is an unknown error
-            return CatalogueError(code, fields, params)
-    return RemoteError(f"{error.get('exc_type')}: {error.get('value')}")
-
-
-def rpc(fn: Callable[..., Any] | None = None, **kwargs: Any) -> Any:
-    """``@rpc`` for service methods; catalogue errors are expected (logged as outcomes)."""
-    from hrss_kit.rpc_server import KitRpc  # here, not above: rpc_server imports this module
-
     kwargs.setdefault("expected_exceptions", CatalogueError)
-    if fn is None:
-        return KitRpc.decorator(**kwargs)
-    return KitRpc.decorator(**kwargs)(fn)
+
+    def decorate(method: Callable[..., Any]) -> Any:
+        body = once_per_key(method) if idempotent else method
+        return KitRpc.decorator(**kwargs)(unavailable_as_catalogue(body))
+
+    return decorate if fn is None else decorate(fn)

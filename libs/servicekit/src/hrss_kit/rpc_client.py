@@ -3,28 +3,42 @@ both over ``rpc_transport.RpcTransport``."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from nameko.extensions import DependencyProvider, SharedExtension
 
-from hrss_kit.rpc import DEFAULT_TIMEOUT
-from hrss_kit.rpc_transport import RpcTransport
+from hrss_kit.idempotency import CONTEXT_KEY, IDEMPOTENCY_HEADER
+from hrss_kit.rpc_transport import DEFAULT_TIMEOUT, RpcTransport
+from hrss_kit.topology import heartbeat
 
 __all__ = ["RpcTransport", "ServiceClient", "ServiceRpc", "StandaloneRpc"]
 
 
 class ServiceClient:
-    """``client.method(**kwargs)`` calls ``service.method`` with the worker's call id stack."""
+    """``client.method(**kwargs)`` calls ``service.method`` with the worker's call id stack.
 
-    def __init__(self, transport: RpcTransport, service: str, timeout: float, headers: dict[str, Any]) -> None:
+    Each call carries an idempotency key: ``<base>><service>.<method>#<n>`` for the n-th call
+    of that method, where ``base`` is the key of the request being handled (so a redelivered
+    request repeats the very same keys) or, at the edge, the worker's own call id.
+    """
+
+    def __init__(
+        self, transport: RpcTransport, service: str, timeout: float, headers: dict[str, Any], key_base: str
+    ) -> None:
         self._transport, self._service, self._timeout, self._headers = transport, service, timeout, headers
+        self._key_base = key_base
+        self._calls: dict[str, int] = {}
 
     def __getattr__(self, method: str) -> Any:
         if method.startswith("_"):
             raise AttributeError(method)
 
         def call(**kwargs: Any) -> Any:
-            return self._transport.call(self._service, method, kwargs, self._timeout, self._headers)
+            n = self._calls[method] = self._calls.get(method, 0) + 1
+            key = f"{self._key_base}>{self._service}.{method}#{n}"
+            headers = {**self._headers, IDEMPOTENCY_HEADER: key}
+            return self._transport.call(self._service, method, kwargs, self._timeout, headers)
 
         return call
 
@@ -38,7 +52,8 @@ class _SharedTransport(SharedExtension):  # type: ignore[misc]
 
     def start(self) -> None:
         if self.transport is None:
-            self.transport = RpcTransport(self.container.config["AMQP_URI"], background=True)
+            config = self.container.config
+            self.transport = RpcTransport(config["AMQP_URI"], background=True, heartbeat=heartbeat(config))
 
     def get(self) -> RpcTransport:
         if self.transport is None:  # a worker of a container that is not started (tests)
@@ -67,7 +82,8 @@ class ServiceRpc(DependencyProvider):  # type: ignore[misc]
 
     def get_dependency(self, worker_ctx: Any) -> ServiceClient:
         headers = {"nameko.call_id_stack": worker_ctx.call_id_stack}
-        return ServiceClient(self.transport.get(), self.service, self.timeout, headers)
+        key_base = worker_ctx.data.get(CONTEXT_KEY) or worker_ctx.call_id
+        return ServiceClient(self.transport.get(), self.service, self.timeout, headers, key_base)
 
 
 class StandaloneRpc:
@@ -78,7 +94,7 @@ class StandaloneRpc:
         self.timeout = timeout
 
     def service(self, name: str, timeout: float | None = None) -> ServiceClient:
-        return ServiceClient(self.transport, name, timeout or self.timeout, {})
+        return ServiceClient(self.transport, name, timeout or self.timeout, {}, uuid.uuid4().hex)
 
     def close(self) -> None:
         self.transport.close()

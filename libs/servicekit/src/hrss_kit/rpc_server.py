@@ -16,7 +16,6 @@ import contextlib
 import json
 import logging
 import threading
-import time
 from functools import partial
 from typing import Any
 
@@ -26,7 +25,8 @@ from kombu import Queue
 from nameko.exceptions import ContainerBeingKilled, MalformedRequest, MethodNotFound, serialize
 from nameko.extensions import Entrypoint, ProviderCollector, SharedExtension
 
-from hrss_kit.rpc import DEADLINE_HEADER, RPC_EXCHANGE, open_consumer, reconnect
+from hrss_kit.broker import RPC_EXCHANGE, HeartbeatClock, drop, open_consumer, reconnect
+from hrss_kit.topology import heartbeat
 
 log = logging.getLogger(__name__)
 HEADER_PREFIX = "nameko."
@@ -50,16 +50,21 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
     def _connect(self) -> None:
         """Open, declare, consume; the attributes change only once all of it succeeded."""
         queue = Queue(f"rpc-{self.service}", exchange=RPC_EXCHANGE, routing_key=f"{self.service}.*", durable=True)
-        self.connection, self.channel, self.consumer_tag = open_consumer(
-            self.container.config["AMQP_URI"], queue, self._on_request, prefetch=self.container.max_workers
+        connection, self.channel, self.consumer_tag = open_consumer(
+            self.container.config["AMQP_URI"],
+            queue,
+            self._on_request,
+            prefetch=self.container.max_workers,
+            heartbeat=heartbeat(self.container.config),
         )
+        self.connection, self._heartbeat = connection, HeartbeatClock(connection, self._write_lock)
 
     def _read(self) -> None:
         while not self._stopping:
             try:
-                self.connection.drain_events(timeout=1)  # type: ignore[union-attr]
-            except TimeoutError:
-                continue
+                with contextlib.suppress(TimeoutError):
+                    self.connection.drain_events(timeout=1)  # type: ignore[union-attr]
+                self._heartbeat.tick()
             except Exception:
                 if self._stopping:
                     return
@@ -70,8 +75,7 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
         # Requests in hand cannot be answered on a dead channel; the broker requeues them.
         with self._write_lock:
             self.channel = None
-        with contextlib.suppress(Exception):
-            self.connection.release()  # type: ignore[union-attr]
+        drop(self.connection, handshake=False)  # it is dead: no close handshake to wait on
         reconnect(self._connect, lambda: self._stopping, "RPC server")
 
     def _on_request(self, message: amqp.Message) -> None:
@@ -99,12 +103,9 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
         except Exception as exc:
             self._reply(message, None, None, (type(exc), exc, None))
             return
+        # A request its caller stopped waiting for never gets here: its ``expiration`` (the
+        # caller's timeout, relative) made the broker drop it from the queue.
         headers = message.properties.get("application_headers") or {}
-        deadline = headers.get(DEADLINE_HEADER)
-        if isinstance(deadline, (int, float)) and time.time() > deadline:
-            log.warning("RPC request %s dropped: its caller stopped waiting", message.delivery_info["routing_key"])
-            self._settle(message, requeue=False)
-            return
         context = {k[len(HEADER_PREFIX) :]: v for k, v in headers.items() if k.startswith(HEADER_PREFIX)}
         try:
             self.container.spawn_worker(
@@ -161,8 +162,7 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
         self._stopping = True
         if self.connection is not None:
             self._reader.kill()
-            with contextlib.suppress(Exception):  # the broker may be gone already
-                self.connection.release()
+            drop(self.connection)  # the broker may be gone already
             self.connection = None
         super().stop()
 

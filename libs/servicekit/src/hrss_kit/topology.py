@@ -12,12 +12,8 @@ its event log to one consumer only (``hrssctl events replay-log``, and a consume
 
 from __future__ import annotations
 
-import contextlib
-import inspect
-from collections.abc import Iterator
 from typing import Any
 
-import kombu
 from kombu import Exchange, Queue, binding
 
 # Seconds; a silent broker is noticed within two of them (AMQP heartbeats).
@@ -57,33 +53,5 @@ def consumer_queue(service: str, method: str, source: str, event_type: str) -> Q
     )
 
 
-def subscriptions(service_cls: type) -> Iterator[tuple[str, str, str]]:
-    """``(method, source, event_type)`` of each reliable handler of a nameko service class."""
-    from hrss_kit.inbox import ReliableEventHandler
-
-    for method, member in inspect.getmembers(service_cls, callable):
-        for entrypoint in getattr(member, "nameko_entrypoints", ()):
-            if isinstance(entrypoint, ReliableEventHandler):
-                yield method, entrypoint.source_service, entrypoint.event_type
-
-
 def declare_exchange(channel: Any, exchange: Exchange) -> None:
     exchange(channel).declare()
-
-
-def declare_consumer_queues(service_cls: type, amqp_uri: str) -> list[str]:
-    """Declare every queue ``service_cls`` consumes, with its bindings; returns their names.
-
-    Run at deploy time, before any producer starts, so no event committed from then on can
-    find its consumer's queue missing.
-    """
-    names = []
-    with kombu.Connection(amqp_uri, heartbeat=0) as connection:
-        channel = connection.channel()
-        for method, source, event_type in subscriptions(service_cls):
-            queue = consumer_queue(service_cls.name, method, source, event_type)  # type: ignore[attr-defined]
-            queue(channel).declare()
-            names.append(queue.name)
-        with contextlib.suppress(Exception):
-            channel.close()
-    return names

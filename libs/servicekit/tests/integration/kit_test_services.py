@@ -82,6 +82,49 @@ class Recorder(OperationsMixin):
             return session.execute(select(func.count()).select_from(effects).where(effects.c.uscc == uscc)).scalar()
 
 
+class Ledger(OperationsMixin):
+    """Idempotent writes: each call records an effect (and ``pause`` makes it slow)."""
+
+    name = "ledger"
+    db = Database(recorder_metadata)
+
+    @rpc(idempotent=True)
+    def add(self, uscc: str, pause: float = 0.0) -> str:
+        eventlet.sleep(pause)
+        with self.db.transaction() as session:
+            session.execute(insert(effects).values(uscc=uscc, event_id=uuid.uuid4().hex, at=datetime.now(UTC)))
+        return f"added {uscc} {uuid.uuid4().hex[:6]}"  # differs per run: a repeat must return the first
+
+    @rpc(idempotent=True)
+    def refuse(self, uscc: str) -> str:
+        with self.db.transaction() as session:
+            session.execute(insert(effects).values(uscc=uscc, event_id=uuid.uuid4().hex, at=datetime.now(UTC)))
+        raise CatalogueError("ENTERPRISE_NOT_VERIFIED")
+
+    @rpc(idempotent=True)
+    def unavailable(self, uscc: str) -> str:
+        with self.db.transaction() as session:
+            session.execute(insert(effects).values(uscc=uscc, event_id=uuid.uuid4().hex, at=datetime.now(UTC)))
+        raise CatalogueError("SERVICE_UNAVAILABLE")
+
+    @rpc
+    def count(self, uscc: str) -> int:
+        with self.db.transaction() as session:
+            return session.execute(select(func.count()).select_from(effects).where(effects.c.uscc == uscc)).scalar()
+
+
+class Forwarder:
+    """Calls ``ledger.add`` twice per request: the two calls get keys of their own, and a
+    repeat of the request repeats both keys."""
+
+    name = "forwarder"
+    ledger = ServiceRpc("ledger", timeout=5)
+
+    @rpc
+    def add_twice(self, uscc: str) -> list:
+        return [self.ledger.add(uscc=uscc), self.ledger.add(uscc=uscc)]
+
+
 projection_metadata = MetaData()
 add_kit_tables(projection_metadata)
 rejections = Table(

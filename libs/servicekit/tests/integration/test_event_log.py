@@ -13,7 +13,8 @@ from sqlalchemy import create_engine, select, update
 
 from conftest import eventually, random_uscc
 from hrss_contracts.errors import CatalogueError
-from hrss_kit.topology import REPLAY_EXCHANGE, declare_consumer_queues, event_exchange
+from hrss_kit.deploy import declare_consumer_queues
+from hrss_kit.topology import REPLAY_EXCHANGE, event_exchange
 
 pytestmark = pytest.mark.integration
 

@@ -1,0 +1,125 @@
+"""Idempotent RPC: a request that runs twice gives one effect and one answer.
+
+RPC is at least once (``hrss_kit.rpc``). The caller sends an idempotency key with each call
+(``IDEMPOTENCY_HEADER``; ``rpc_client`` derives it from the caller's own request, so a
+redelivered request, and every call it makes in turn, carry the same keys). The first run of
+a key claims it in the service's ``rpc_requests`` table with a lease, runs, and stores its
+answer, a result or a catalogue error; a repeat waits for that answer and returns it. A run
+that fails unexpectedly, or answers SERVICE_UNAVAILABLE, releases the key: a retry runs
+again. A run that dies with the process keeps the key until its lease ends; the retry after
+that runs again and relies on the method's own idempotency (each registration is).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import eventlet
+from nameko.extensions import DependencyProvider
+from sqlalchemy import delete, select, update
+
+from hrss_contracts.errors import CatalogueError
+from hrss_kit.sql import insert_ignore
+
+IDEMPOTENCY_HEADER = "nameko.idempotency_key"  # nameko.* headers arrive as the worker's context data
+CONTEXT_KEY = "idempotency_key"
+LEASE = timedelta(seconds=30)  # longer than any caller waits
+WAIT_STEP = 0.05
+RUNNING, DONE = "running", "done"
+
+
+class IdempotencyKey(DependencyProvider):  # type: ignore[misc]
+    """``self.idempotency_key`` in a worker: the key the request came with, or None."""
+
+    def get_dependency(self, worker_ctx: Any) -> str | None:
+        key = worker_ctx.data.get(CONTEXT_KEY)
+        return str(key) if key else None
+
+
+def once_per_key(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap an RPC method: with a key, run once and answer every repeat alike."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        key = self.idempotency_key
+        if not key:
+            return method(self, *args, **kwargs)
+        requests = Requests(self.db, f"{self.name}.{method.__name__}", key)
+        answer = requests.claim_or_wait()
+        if answer is not None:
+            return requests.replay(answer)
+        try:
+            result = method(self, *args, **kwargs)
+        except CatalogueError as error:
+            if error.code == "SERVICE_UNAVAILABLE":
+                requests.release()
+            else:
+                requests.store({"error": [error.code, error.fields, error.params]})
+            raise
+        except BaseException:
+            requests.release()
+            raise
+        requests.store({"result": result})
+        return result
+
+    return wrapper
+
+
+class Requests:
+    """One key's row in ``rpc_requests``."""
+
+    def __init__(self, db: Any, method: str, key: str) -> None:
+        self.db, self.table = db, db.tables["rpc_requests"]
+        self.where = {"method": method, "key_hash": hashlib.sha256(key.encode()).hexdigest()}
+
+    def claim_or_wait(self, patience: float = LEASE.total_seconds()) -> dict[str, Any] | None:
+        """None once this run holds the key; the first run's answer when there is one."""
+        give_up = time.monotonic() + patience
+        while True:
+            now = datetime.now(UTC)
+            with self.db.transaction() as session:
+                row = {**self.where, "status": RUNNING, "lease_until": now + LEASE, "created_at": now}
+                if insert_ignore(session, self.table, row):
+                    return None
+                held = session.execute(select(self.table).filter_by(**self.where)).first()
+                if held is not None and held.status == DONE:
+                    return dict(json.loads(held.answer))
+                if held is not None and held.lease_until < now:  # its run died: take over
+                    taken = session.execute(
+                        update(self.table)
+                        .filter_by(**self.where, lease_until=held.lease_until)
+                        .values(lease_until=now + LEASE)
+                    ).rowcount
+                    if taken:
+                        return None
+            if time.monotonic() > give_up:
+                raise CatalogueError("SERVICE_UNAVAILABLE")
+            eventlet.sleep(WAIT_STEP)
+
+    def store(self, answer: dict[str, Any]) -> None:
+        with self.db.transaction() as session:
+            session.execute(update(self.table).filter_by(**self.where).values(status=DONE, answer=json.dumps(answer)))
+
+    def release(self) -> None:
+        with self.db.transaction() as session:
+            session.execute(delete(self.table).filter_by(**self.where, status=RUNNING))
+
+    @staticmethod
+    def replay(answer: dict[str, Any]) -> Any:
+        if "error" in answer:
+            code, fields, params = answer["error"]
+            raise CatalogueError(code, fields, params)
+        return answer["result"]
+
+
+def forget_answers(engine: Any, table: Any, older_than: timedelta) -> int:
+    """Delete answers older than any retry could come (the relay's hourly housekeeping)."""
+    with engine.begin() as conn:
+        result = conn.execute(delete(table).where(table.c.created_at < datetime.now(UTC) - older_than))
+    return int(result.rowcount)

@@ -1,0 +1,70 @@
+"""RPC is at least once; a method that writes answers a repeated idempotency key with its
+first answer and has its effect once."""
+
+import eventlet
+import pytest
+from kit_test_services import Forwarder, Ledger
+
+from hrss_contracts.errors import CatalogueError
+from hrss_kit.idempotency import IDEMPOTENCY_HEADER
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def ledger(running, databases):
+    return running(Ledger, DATABASE_URL=databases["recorder"])
+
+
+def call(rpc, method, key, **kwargs):
+    """``ledger.method`` with an idempotency key of the test's choosing (a redelivery)."""
+    return rpc.transport.call("ledger", method, kwargs, 10, {IDEMPOTENCY_HEADER: key})
+
+
+def test_a_repeated_key_returns_the_first_answer_and_writes_once(ledger, running, rpc, uscc, unique):
+    first = call(rpc, "add", unique, uscc=uscc)
+    assert call(rpc, "add", unique, uscc=uscc) == first
+    assert rpc.service("ledger").count(uscc=uscc) == 1
+    assert call(rpc, "add", unique + "-other", uscc=uscc) != first
+    assert rpc.service("ledger").count(uscc=uscc) == 2
+
+
+def test_a_repeat_that_arrives_while_the_first_runs_waits_for_its_answer(ledger, running, rpc, uscc, unique):
+    first = eventlet.spawn(call, rpc, "add", unique, uscc=uscc, pause=0.5)
+    eventlet.sleep(0.1)
+    from hrss_kit.rpc_client import StandaloneRpc
+
+    with StandaloneRpc(rpc.transport.amqp_uri) as other:  # another caller's connection: a redelivery
+        second = call(other, "add", unique, uscc=uscc, pause=0.5)
+    assert first.wait() == second
+    assert rpc.service("ledger").count(uscc=uscc) == 1
+
+
+def test_a_refusal_is_an_answer_too(ledger, running, rpc, uscc, unique):
+    for _ in range(2):
+        with pytest.raises(CatalogueError) as refused:
+            call(rpc, "refuse", unique, uscc=uscc)
+        assert refused.value.code == "ENTERPRISE_NOT_VERIFIED"
+    assert rpc.service("ledger").count(uscc=uscc) == 1
+
+
+def test_unavailable_is_not_remembered_so_a_retry_runs_again(ledger, running, rpc, uscc, unique):
+    for _ in range(2):
+        with pytest.raises(CatalogueError):
+            call(rpc, "unavailable", unique, uscc=uscc)
+    assert rpc.service("ledger").count(uscc=uscc) == 2
+
+
+def test_calls_made_for_a_repeated_request_repeat_their_keys(ledger, running, rpc, uscc, unique):
+    running(Forwarder)
+    headers = {IDEMPOTENCY_HEADER: unique}
+    first = rpc.transport.call("forwarder", "add_twice", {"uscc": uscc}, 10, headers)
+    assert first[0] != first[1]  # two calls, two keys, two effects
+    assert rpc.transport.call("forwarder", "add_twice", {"uscc": uscc}, 10, headers) == first
+    assert rpc.service("ledger").count(uscc=uscc) == 2
+
+
+def test_every_plain_call_is_a_new_request(ledger, running, rpc, uscc):
+    rpc.service("ledger").add(uscc=uscc)
+    rpc.service("ledger").add(uscc=uscc)
+    assert rpc.service("ledger").count(uscc=uscc) == 2
