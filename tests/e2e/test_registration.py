@@ -257,3 +257,34 @@ def test_a_name_typed_with_full_width_brackets_matches_the_demo_record(platform)
     registered = platform.events_about(demo["uscc"], "EnterpriseRegistered")
     assert registered and '"name": "哈尔滨示范物流有限公司(黑龙江)"' in registered[0]
     assert '"legal_rep_name": "周海"' in registered[0]
+
+
+def test_the_event_log_replayed_to_identity_creates_no_second_account(platform, pension_enterprise):
+    e = pension_enterprise
+    assert platform.post(REGISTRATIONS, application(e["uscc"], e["name"], e["rep"], e["rep_id"])).status_code == 201
+    assert platform.events_about(e["uscc"], "EnterpriseRegistered")
+
+    def accounts_created():
+        return [line for line in platform.events if " AccountCreated " in line and f'"{e["uscc"]}"' in line]
+
+    assert platform.wait_for_event(lambda line: line in accounts_created())
+    result = platform.hrssctl("events", "replay-log", "--source", "enterprise", "--to", "identity")
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.split()[0]) >= 1 and "re-sent to identity" in result.stdout
+    # A later registration's account marks the moment every replayed event has been handled.
+    later = random_uscc()
+    rep_id = random_id_number()
+    with StandaloneRpc(platform.env["AMQP_URI"]) as rpc:
+        rpc.service("enterprise").import_sources(
+            source="enterprise-pension",
+            records=[{"line": 1, "record": source_record(later, "后来有限公司", "后来法人", rep_id)}],
+        )
+    assert platform.post(REGISTRATIONS, application(later, "后来有限公司", "后来法人", rep_id)).status_code == 201
+    assert platform.wait_for_event(lambda line: " AccountCreated " in line and f'"{later}"' in line)
+    assert len(accounts_created()) == 1
+
+
+def test_a_replay_with_a_time_that_is_not_one_is_refused(platform):
+    result = platform.hrssctl("events", "replay-log", "--source", "enterprise", "--to", "identity", "--since", "昨天")
+    assert result.returncode == 3
+    assert "VALIDATION_FAILED" in result.stderr

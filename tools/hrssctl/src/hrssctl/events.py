@@ -83,3 +83,28 @@ def replay(amqp_uri: str, services: tuple[str, ...], event_id: str | None, out: 
             total += rpc.service(service).replay_parked(event_id=event_id)
     print(f"{total} parked event(s) put back for retry", file=out)
     return total
+
+
+# A long log takes a while to send; the publisher answers once every event is confirmed.
+REPLAY_LOG_TIMEOUT = 600.0
+
+
+def replay_log(
+    amqp_uri: str,
+    source: str,
+    to: str,
+    event_type: str | None = None,
+    since: str | None = None,
+    out: TextIO = sys.stdout,
+) -> dict[str, int]:
+    """``source``'s event log (all, one type, or from ``since``) re-sent to ``to``'s queues only."""
+    with StandaloneRpc(amqp_uri) as rpc:
+        counts: dict[str, int] = rpc.service(source, timeout=REPLAY_LOG_TIMEOUT).replay_log(
+            to=to, event_type=event_type, since=since
+        )
+    print(
+        f"{counts['sent']} event(s) of {source} re-sent to {to}"
+        + (f"; {counts['not_consumed']} of types {to} does not consume" if counts["not_consumed"] else ""),
+        file=out,
+    )
+    return counts

@@ -35,6 +35,14 @@ def _parser() -> argparse.ArgumentParser:
     failed.add_argument("--status", default="parked", choices=["parked", "retrying"])
     replay = ev_cmd.add_parser("replay", help="retry parked events (all, or one)")
     replay.add_argument("--event-id")
+    log = ev_cmd.add_parser(
+        "replay-log",
+        help="re-send a service's event log to one consumer's queues (a consumer that joined late)",
+    )
+    log.add_argument("--source", required=True, choices=settings.SERVICES, help="the publisher")
+    log.add_argument("--to", required=True, help="the consuming service")
+    log.add_argument("--type", dest="event_type", help="only this event type")
+    log.add_argument("--since", help="only events from this time on (ISO 8601 with a zone)")
 
     platform = commands.add_parser("platform", help="run the whole platform on this machine")
     platform_cmd = platform.add_subparsers(dest="command", required=True)
@@ -88,6 +96,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.command == "tail":
             with contextlib.suppress(KeyboardInterrupt):
                 events.tail(uri, tuple(args.source or settings.SERVICES))
+            return 0
+        if args.command == "replay-log":
+            events.replay_log(uri, args.source, args.to, args.event_type, args.since)
             return 0
         if args.command == "failed":
             events.failed(uri, settings.SERVICES, args.status)

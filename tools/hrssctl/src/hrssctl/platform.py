@@ -17,7 +17,7 @@ import urllib.request
 from functools import partial
 from pathlib import Path
 
-from hrss_kit.migrate import upgrade
+from hrss_kit.migrate import declare_queues, upgrade
 from hrss_kit.rpc_client import StandaloneRpc
 from hrssctl.guard import AlreadyRunning, RunLock, check_port_free
 from hrssctl.processes import spawn
@@ -91,12 +91,16 @@ def wait_healthy(base_url: str, supervisor: Supervisor, timeout: float = 60) -> 
 
 
 def migrate(var: Path, env: dict[str, str]) -> None:
-    """Each service's migrations; ``env`` gets the database URLs the services will read."""
+    """Each service's migrations, then the queues of the events it consumes (declared before
+    any service starts, so none of their events can find its queue missing); ``env`` gets the
+    database URLs the services will read."""
     urls = database_urls(var)
+    amqp_uri = env.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
     for name, (package, _, var_name) in SERVICES.items():
         upgrade(package, urls[name])
         env[var_name] = urls[name]
-        print(f"migrated {name}: {urls[name]}", flush=True)
+        queues = declare_queues(package, amqp_uri)
+        print(f"migrated {name}: {urls[name]}" + (f"; declared {', '.join(queues)}" if queues else ""), flush=True)
 
 
 def load_demo(env: dict[str, str], demo: Path) -> None:

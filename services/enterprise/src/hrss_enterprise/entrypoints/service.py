@@ -30,14 +30,14 @@ class EnterpriseService(OperationsMixin):
     def service_layer(self) -> Enterprise:
         return bootstrap(self.db)
 
-    @rpc
+    @rpc(idempotent=True)
     @catalogue_errors
     def register(self, application: dict[str, Any]) -> dict[str, Any]:
         """Verify a registration against the three sources and register the enterprise."""
         enterprise = self.service_layer.register(load_application(application))
         return enterprise_data(enterprise)
 
-    @rpc
+    @rpc(idempotent=True)
     @catalogue_errors
     def import_sources(self, source: str, records: list[Any]) -> dict[str, Any]:
         """Upsert a batch of one source's records, each ``{"line": n, "record": {…}}``;

@@ -40,7 +40,7 @@ class IdentityService(OperationsMixin):
     def identity(self) -> Identity:
         return bootstrap(self.db, self.enterprise, self.redis, self.hasher)
 
-    @rpc
+    @rpc(idempotent=True)
     @catalogue_errors
     def register(self, application: dict[str, Any]) -> dict[str, Any]:
         """法人注册: refuse an existing account, have the enterprise verified, create the account."""
