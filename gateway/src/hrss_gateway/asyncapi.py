@@ -50,7 +50,9 @@ def build_asyncapi() -> dict[str, Any]:
             "title": "hrss-platform events",
             "version": "1.0.0",
             "description": "Every event carries the envelope; consumers must accept unknown fields. Delivery is "
-            "at least once: de-duplicate on event_id.",
+            "at least once: de-duplicate on event_id. `sequence` numbers an aggregate's events from 1: apply an "
+            "event only if its sequence is above the one you hold for its aggregate_id. A publisher keeps its "
+            "events: a consumer that joins late asks for them (hrssctl events replay-log).",
         },
         "defaultContentType": "application/json",
         "channels": channels,
