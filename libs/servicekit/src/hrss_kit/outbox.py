@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Engine, Table, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from hrss_kit import faults
 from hrss_kit.idempotency import forget_answers
 from hrss_kit.publisher import ConfirmedPublisher, Unroutable
 from hrss_kit.sql import next_sequence
@@ -118,6 +119,8 @@ class OutboxRelay:
                     raise
                 log.warning("publishing stopped after %d events", len(outcome), exc_info=True)
                 break
+        if outcome:
+            faults.after_publish(rows[0].source)  # off unless the fault bench switches it on
         return outcome
 
     def _settle(self, conn: Any, rows: list[Any], outcome: dict[int, bool]) -> None:
