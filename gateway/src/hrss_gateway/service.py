@@ -27,7 +27,8 @@ HEALTH_TIMEOUT = 2.0
 class GatewayService:
     name = "gateway"
 
-    identity = ServiceRpc("identity", timeout=15)
+    # fail_fast: while identity does not answer its pings, a registration is 503 at once.
+    identity = ServiceRpc("identity", timeout=15, fail_fast=True)
     # Health checks have clients of their own: a hung service answers /healthz 503 in 2 s.
     enterprise_health = ServiceRpc("enterprise", timeout=HEALTH_TIMEOUT)
     identity_health = ServiceRpc("identity", timeout=HEALTH_TIMEOUT)

@@ -59,3 +59,35 @@ def test_health_is_503_within_3_seconds_when_a_queue_exists_but_nobody_consumes_
     assert response.status_code == 503
     assert response.json()["services"]["identity"] == "unavailable"
     assert elapsed < 3, f"/healthz took {elapsed:.1f} s"
+
+
+def test_a_registration_is_503_at_once_while_identity_does_not_answer_its_pings(
+    start_gateway, rabbit_config, registration
+):
+    # identity is down, its queue stays: without the liveness watch each request waits 15 s.
+    with kombu.Connection(rabbit_config["AMQP_URI"]) as connection:
+        queue = kombu.Queue("rpc-identity", exchange=RPC_EXCHANGE, routing_key="identity.*", durable=True)
+        queue(connection.default_channel).declare()
+    gateway = start_gateway()
+    time.sleep(2.5)  # one ping went unanswered
+
+    started = time.monotonic()
+    response = requests.post(f"{gateway}/api/v1/registrations", json=registration(), timeout=20)
+    elapsed = time.monotonic() - started
+
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert elapsed < 1, f"the registration took {elapsed:.1f} s"
+
+
+def test_a_service_that_answers_again_is_called_again(start_gateway, identity_on, rabbit_config, registration):
+    with kombu.Connection(rabbit_config["AMQP_URI"]) as connection:
+        queue = kombu.Queue("rpc-identity", exchange=RPC_EXCHANGE, routing_key="identity.*", durable=True)
+        queue(connection.default_channel).declare()
+    gateway = start_gateway()
+    time.sleep(2.5)
+    assert requests.post(f"{gateway}/api/v1/registrations", json=registration(), timeout=20).status_code == 503
+    identity_on()
+    deadline = time.monotonic() + 5
+    while requests.post(f"{gateway}/api/v1/registrations", json=registration(), timeout=20).status_code != 201:
+        assert time.monotonic() < deadline, "identity is up but the gateway still refuses"
+        time.sleep(0.2)

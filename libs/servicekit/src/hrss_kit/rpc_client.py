@@ -9,6 +9,8 @@ from typing import Any
 from nameko.extensions import DependencyProvider, SharedExtension
 
 from hrss_kit.idempotency import CONTEXT_KEY, IDEMPOTENCY_HEADER
+from hrss_kit.liveness import Liveness
+from hrss_kit.rpc_errors import RpcTimeout
 from hrss_kit.rpc_transport import DEFAULT_TIMEOUT, RpcTransport
 from hrss_kit.topology import heartbeat
 
@@ -24,10 +26,16 @@ class ServiceClient:
     """
 
     def __init__(
-        self, transport: RpcTransport, service: str, timeout: float, headers: dict[str, Any], key_base: str
+        self,
+        transport: RpcTransport,
+        service: str,
+        timeout: float,
+        headers: dict[str, Any],
+        key_base: str,
+        liveness: Liveness | None = None,
     ) -> None:
         self._transport, self._service, self._timeout, self._headers = transport, service, timeout, headers
-        self._key_base = key_base
+        self._key_base, self._liveness = key_base, liveness
         self._calls: dict[str, int] = {}
 
     def __getattr__(self, method: str) -> Any:
@@ -35,6 +43,8 @@ class ServiceClient:
             raise AttributeError(method)
 
         def call(**kwargs: Any) -> Any:
+            if self._liveness is not None and self._liveness.is_down(self._service):
+                raise RpcTimeout(self._service, method)
             n = self._calls[method] = self._calls.get(method, 0) + 1
             key = f"{self._key_base}>{self._service}.{method}#{n}"
             headers = {**self._headers, IDEMPOTENCY_HEADER: key}
@@ -76,14 +86,22 @@ class ServiceRpc(DependencyProvider):  # type: ignore[misc]
     """
 
     transport = _SharedTransport()
+    liveness = Liveness()
 
-    def __init__(self, service: str, timeout: float = DEFAULT_TIMEOUT) -> None:
-        self.service, self.timeout = service, timeout
+    def __init__(self, service: str, timeout: float = DEFAULT_TIMEOUT, fail_fast: bool = False) -> None:
+        """``fail_fast``: calls fail at once while the service does not answer its pings
+        (``hrss_kit.liveness``), instead of each waiting out ``timeout``."""
+        self.service, self.timeout, self.fail_fast = service, timeout, fail_fast
+
+    def setup(self) -> None:
+        if self.fail_fast:
+            self.liveness.watch(self.service)
 
     def get_dependency(self, worker_ctx: Any) -> ServiceClient:
         headers = {"nameko.call_id_stack": worker_ctx.call_id_stack}
         key_base = worker_ctx.data.get(CONTEXT_KEY) or worker_ctx.call_id
-        return ServiceClient(self.transport.get(), self.service, self.timeout, headers, key_base)
+        liveness = self.liveness if self.fail_fast else None
+        return ServiceClient(self.transport.get(), self.service, self.timeout, headers, key_base, liveness)
 
 
 class StandaloneRpc:

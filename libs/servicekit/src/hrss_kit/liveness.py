@@ -1,0 +1,80 @@
+"""Which of the services a container calls are up, known before a call waits on one.
+
+A service that is down still has its queue: a request to it waits out the caller's whole
+timeout (15 s for a registration) before the answer is 503. ``Liveness`` pings every watched
+service once a second with a short timeout of its own; while a service's last ping went
+unanswered, calls to it fail at once (``RpcTimeout``, a 503), so a caller learns within
+about two seconds of a service going down, whatever its calls' timeouts.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import eventlet
+from nameko.extensions import SharedExtension
+
+from hrss_kit.rpc_transport import RpcTransport
+from hrss_kit.topology import heartbeat
+
+log = logging.getLogger(__name__)
+PING_EVERY = 1.0
+PING_TIMEOUT = 2.0
+
+
+class Liveness(SharedExtension):  # type: ignore[misc]
+    def __init__(self) -> None:
+        super().__init__()
+        # Here, not in ``setup``: the dependencies that ``watch`` may be set up before this.
+        self.watched: set[str] = set()
+        self._down: dict[str, float] = {}  # service → since when (monotonic)
+        self._thread: Any = None
+
+    def watch(self, service: str) -> None:
+        self.watched.add(service)
+
+    def is_down(self, service: str) -> bool:
+        return service in self._down
+
+    def start(self) -> None:
+        if self.watched and self._thread is None:
+            self._thread = self.container.spawn_managed_thread(self._run, identifier="rpc-liveness")
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._thread.kill()
+            self._thread = None
+        super().stop()
+
+    def _run(self) -> None:
+        transport = self._transport()
+        services = sorted(self.watched)
+        pool = eventlet.GreenPool(len(services))
+        try:
+            while True:
+                answers = pool.imap(lambda service: self._ping(transport, service), services)
+                for service, answered in zip(services, answers, strict=True):
+                    self._note(service, answered)
+                eventlet.sleep(PING_EVERY)
+        finally:
+            transport.close()
+
+    def _transport(self) -> RpcTransport:
+        config = self.container.config
+        return RpcTransport(config["AMQP_URI"], background=True, heartbeat=heartbeat(config))
+
+    @staticmethod
+    def _ping(transport: RpcTransport, service: str) -> bool:
+        try:
+            return bool(transport.call(service, "ping", {}, timeout=PING_TIMEOUT) == "ok")
+        except Exception:
+            return False
+
+    def _note(self, service: str, answered: bool) -> None:
+        if answered and service in self._down:
+            log.info("%s answers again after %.1f s", service, time.monotonic() - self._down.pop(service))
+        elif not answered and service not in self._down:
+            self._down[service] = time.monotonic()
+            log.warning("%s did not answer its ping; calls to it fail at once until it does", service)
