@@ -32,6 +32,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # Statement parameters (password hashes among them) never go into error texts and logs.
     kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
+        for pool_setting in ("pool_size", "max_overflow"):  # always one connection (above)
+            kwargs.pop(pool_setting, None)
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 10},
@@ -96,7 +98,11 @@ class Database(DependencyProvider):
         self.relay: RelayRunner | None = None
 
     def setup(self) -> None:
-        self.engine = make_engine(self.container.config[DATABASE_URL_KEY])
+        # One connection per worker, and a few for the kit's own threads (relay, retries,
+        # catch-up): a pool sized to the workers, not a fixed 25, so that replicas of every
+        # service stay within the database's connection limit (Postgres: 100 by default).
+        workers = int(self.container.max_workers)
+        self.engine = make_engine(self.container.config[DATABASE_URL_KEY], pool_size=workers + 4, max_overflow=4)
         self.factory = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self.factory, "after_commit", self._after_commit)
         self.retry_policy = RetryPolicy.from_config(self.container.config)
