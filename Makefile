@@ -7,7 +7,7 @@ PACKAGES := libs/contracts libs/servicekit services/enterprise services/identity
 STAMP := $(VENV)/.installed
 export PYTHONWARNINGS := ignore
 
-.PHONY: run test lint unit integration e2e bench lock clean coverage
+.PHONY: run test lint unit integration e2e bench faults lock clean coverage
 
 $(STAMP): requirements.lock requirements-dev.lock $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,15 @@ lint: $(STAMP)
 bench: $(STAMP)
 	@command -v wrk >/dev/null || apt-get install -y -q wrk
 	$(BIN)/python bench/run_all.py
+
+## faults injected under a steady flow of registrations, and their cost (bench/README.md, "Faults").
+## Restarts the machine's RabbitMQ, Redis and Postgres (each is running again at the end, even
+## on failure); FAULTS=short for a shorter run, FAULTS_ONLY=name,... for some faults.
+faults: $(STAMP)
+	@trap '.ci/services up >&2' EXIT; trap 'exit 130' INT TERM; status=0; \
+	HRSS_RESTART_SHARED_SERVERS=1 $(BIN)/python -m pytest tests/e2e/test_broker_restart.py || status=1; \
+	PYTHONPATH=bench $(BIN)/python -m faults $(if $(filter short,$(FAULTS)),--short) || status=1; \
+	exit $$status
 
 ## re-pin every third-party package after changing a pyproject's dependencies
 lock: $(STAMP)
