@@ -1,4 +1,5 @@
-"""nameko's queue consumer, safe to stop while it is still connecting.
+"""nameko's queue consumer, safe to stop while it is still connecting, and to lose its broker
+between a handler's end and its acknowledgement.
 
 nameko's ``QueueConsumer.unregister_provider`` has a start-up branch (consumer not ready yet)
 that sends "last provider unregistered" once per provider and keeps the provider. A service
@@ -10,6 +11,7 @@ with the stopped handler still in it and consumes for ever, so ``stop`` waits fo
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from nameko import messaging
@@ -36,3 +38,15 @@ class QueueConsumer(messaging.QueueConsumer):  # type: ignore[misc]
             # after now closes at once; ``stop`` kills one still being made.
             self.should_stop = True
             self._last_provider_unregistered.send()
+
+    def ack_message(self, message: Any) -> None:
+        """nameko catches amqp's ``ConnectionError`` here, not the socket's (``OSError``): a broker
+        gone between the handler's end and its ack (a restart, found by ``make faults``) killed
+        the container, and the whole process exited. Unacked, the message comes again, to an
+        idempotent handler."""
+        with contextlib.suppress(OSError):
+            super().ack_message(message)
+
+    def requeue_message(self, message: Any) -> None:
+        with contextlib.suppress(OSError):  # as ``ack_message``: the broker requeues it anyway
+            super().requeue_message(message)
