@@ -47,7 +47,7 @@ def source_records(count: int) -> list[dict]:
 
 def run_phase(fault: Fault | None, stack: Stack, load: Load, health: Health, vhost: str, short: bool) -> Phase:
     name = fault.name if fault else "none (baseline)"
-    phase = Phase(name, time.monotonic())
+    phase = Phase(name, time.monotonic(), kills=fault is not None and fault.kills)
     load.phase = name
     before, after = SHORT if short else (BEFORE, AFTER)
     time.sleep(before)

@@ -24,6 +24,7 @@ class Fault:
     name: str
     inject: Callable[[Stack, str], str]  # (stack, vhost) → what was done, for the report
     shared: bool = False  # restarts a server the whole machine shares
+    kills: bool = False  # kills a process of the platform (any other death is a missed target)
 
 
 def sh(*command: str, timeout: float = 120) -> None:
@@ -36,7 +37,7 @@ def kill(name: str) -> Fault:
         os.kill(pid, signal.SIGKILL)
         return f"kill -9 {pid}"
 
-    return Fault(f"kill -9 {name}", inject)
+    return Fault(f"kill -9 {name}", inject, kills=True)
 
 
 def relay_between_publish_and_mark(*sources: str) -> Fault:
@@ -55,7 +56,7 @@ def relay_between_publish_and_mark(*sources: str) -> Fault:
             time.sleep(0.02)
         return "relays of " + ", ".join(sources) + " killed after publishing, before marking"
 
-    return Fault("relay killed between publish and mark", inject)
+    return Fault("relay killed between publish and mark", inject, kills=True)
 
 
 def rabbitmq_restart(stack: Stack, _vhost: str) -> str:

@@ -18,6 +18,7 @@ class Phase:
     ended: float = 0.0
     what: str = ""
     deaths: list[str] = field(default_factory=list)
+    kills: bool = False  # the fault kills processes: their deaths are expected
 
     @property
     def recovery(self) -> float | None:
@@ -72,6 +73,8 @@ def table(phases: list[Phase], outcomes: list, findings: Findings) -> tuple[str,
             missed.append(f"{phase.name}: {lost} events lost, {doubled} effects doubled")
         if phase.fault_at is not None and recovery is None:
             missed.append(f"{phase.name}: no registration succeeded after the fault")
+        if phase.deaths and not phase.kills:
+            missed.append(f"{phase.name}: processes died instead of riding it out: {', '.join(phase.deaths)}")
         if not ok:
             missed.append(f"{phase.name}: no registration succeeded at all")
     for phase in phases:

@@ -85,3 +85,14 @@ def test_the_table_misses_its_target_on_a_500_a_timeout_or_a_dropped_connection_
     _, missed = table(phases, outcomes, check(outcomes, snapshot, audit))
     assert any("Redis restart: 1 answers other than" in m for m in missed)
     assert any("Redis restart: 1 connections dropped, 1 requests unanswered" in m for m in missed)
+
+
+def test_a_process_that_dies_in_a_fault_that_kills_nothing_misses_the_target():
+    outcomes, snapshot, audit = consistent_platform()
+    killed = Phase("kill -9 identity.1", 0.0, 1.0, 1.0, 1.1, deaths=["identity.1 killed by SIGKILL"], kills=True)
+    restarted = Phase("RabbitMQ stop_app/start_app", 0.0, 1.0, 5.0, 6.0, deaths=["identity.2 exited with code 1"])
+    outcomes = [registered("A", killed.name), registered("B", restarted.name)]
+    _, missed = table([killed, restarted], outcomes, check(outcomes, snapshot, audit))
+    assert missed == [
+        "RabbitMQ stop_app/start_app: processes died instead of riding it out: identity.2 exited with code 1"
+    ]
