@@ -32,7 +32,10 @@ def json_body(request: Request) -> dict[str, Any]:
         raise BodyTooLarge()
     try:
         body = json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as exc:
+        # JSON's \ud800 escapes can spell a lone surrogate, which is no text at all: nothing
+        # downstream (argon2, the database, a log) could encode it.
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except (UnicodeError, ValueError, RecursionError) as exc:  # RecursionError: nesting too deep
         raise MalformedJson() from exc
     if not isinstance(body, dict):
         raise MalformedJson()

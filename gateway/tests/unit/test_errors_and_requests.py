@@ -131,8 +131,19 @@ def test_a_body_not_received_in_time_is_a_timeout_though_a_socket_timeout_caused
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"not json", b'{"name": "\xff\xfe"}', b"[1, 2]", b'"text"', b"42", b"null", b'{"name": '],
-    ids=["empty", "not-json", "invalid-utf8", "array", "string", "number", "null", "truncated"],
+    [
+        b"",
+        b"not json",
+        b'{"name": "\xff\xfe"}',
+        b"[1, 2]",
+        b'"text"',
+        b"42",
+        b"null",
+        b'{"name": ',
+        b'{"password": "\\ud800abcdefgh"}',
+        b'{"name": ' + b"[" * 30000 + b"]" * 30000 + b"}",
+    ],
+    ids=["empty", "not-json", "invalid-utf8", "array", "string", "number", "null", "truncated", "surrogate", "deep"],
 )
 def test_body_that_is_not_a_json_object_is_malformed(data):
     with pytest.raises(MalformedJson):

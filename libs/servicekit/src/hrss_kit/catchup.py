@@ -40,53 +40,57 @@ class CatchUp(SharedExtension, ProviderCollector):  # type: ignore[misc]
     def _database(self) -> Any:
         return next(d for d in self.container.dependencies if isinstance(d, Database))
 
-    def subscriptions(self) -> set[tuple[str, str]]:
-        return {(p.source_service, p.event_type) for p in self._providers}
+    def subscriptions(self) -> set[tuple[str, str, str]]:
+        """``(consumer, source, event type)`` of each reliable handler (consumer: service.method)."""
+        return {(p.consumer_name, p.source_service, p.event_type) for p in self._providers}
 
-    def pending(self) -> list[tuple[str, str]]:
-        """Subscriptions this service's database has never caught up on."""
+    def pending(self) -> dict[tuple[str, str], list[str]]:
+        """``(source, event type)`` → the handlers that have never caught up on it (a handler
+        added to a service later catches up even if its neighbours did long ago)."""
         database = self._database()
         catch_ups = database.metadata.tables["catch_ups"]
         with database.engine.connect() as conn:
-            done = {(r.source, r.event_type) for r in conn.execute(select(catch_ups.c.source, catch_ups.c.event_type))}
-        return sorted(self.subscriptions() - done)
+            done = set(conn.execute(select(catch_ups.c.consumer, catch_ups.c.source, catch_ups.c.event_type)))
+        pending: dict[tuple[str, str], list[str]] = {}
+        for consumer, source, event_type in sorted(self.subscriptions() - {tuple(row) for row in done}):
+            pending.setdefault((source, event_type), []).append(consumer)
+        return pending
 
     def _run(self) -> None:
         delay = 1.0
         while True:
             try:
                 pending = self.pending()
-                if not pending:
-                    return
-                self._catch_up(pending)
+                if pending:
+                    self._catch_up(pending)
                 return
             except Exception as exc:
                 log.warning("event catch-up not done yet (%s); asking again in %.0f s", exc, delay)
                 eventlet.sleep(delay)
                 delay = min(delay * 2, 60.0)
 
-    def _catch_up(self, pending: list[tuple[str, str]]) -> None:
+    def _catch_up(self, pending: dict[tuple[str, str], list[str]]) -> None:
         from hrss_kit.rpc_transport import RpcTransport
 
         service = self.container.service_name
         database = self._database()
+        catch_ups = database.metadata.tables["catch_ups"]
         transport = RpcTransport(self.container.config["AMQP_URI"], background=True)
         try:
-            for source, event_type in pending:
+            for (source, event_type), consumers in pending.items():
+                # One replay of the type reaches every queue of this service for it; handlers
+                # that had it already skip the copies (they are idempotent).
                 counts = transport.call(
                     source, "replay_log", {"to": service, "event_type": event_type}, timeout=REPLAY_TIMEOUT
                 )
+                if counts.get("not_consumed"):
+                    raise RuntimeError(f"no queue of {service} is bound for {source} {event_type} yet")
                 with database.engine.begin() as conn:
-                    insert_ignore(
-                        conn,
-                        database.metadata.tables["catch_ups"],
-                        {
-                            "source": source,
-                            "event_type": event_type,
-                            "completed_at": datetime.now(UTC),
-                            "events": int(counts.get("sent", 0)),
-                        },
-                    )
-                log.info("caught up on %s %s: %s", source, event_type, counts)
+                    for consumer in consumers:
+                        row = {"consumer": consumer, "source": source, "event_type": event_type}
+                        insert_ignore(
+                            conn, catch_ups, {**row, "completed_at": datetime.now(UTC), "events": counts["sent"]}
+                        )
+                log.info("caught up on %s %s for %s: %s", source, event_type, ", ".join(consumers), counts)
         finally:
             transport.close()

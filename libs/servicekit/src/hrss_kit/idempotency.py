@@ -90,14 +90,16 @@ class Requests:
                 held = session.execute(select(self.table).filter_by(**self.where)).first()
                 if held is not None and held.status == DONE:
                     return dict(json.loads(held.answer))
-                if held is not None and held.lease_until < now:  # its run died: take over
-                    taken = session.execute(
-                        update(self.table)
-                        .filter_by(**self.where, lease_until=held.lease_until)
-                        .values(lease_until=now + LEASE)
-                    ).rowcount
-                    if taken:
-                        return None
+                # Its run died (the lease ran out): take over. Compared in SQL, where both times
+                # are stored alike (SQLite hands datetimes back without their zone).
+                taken = session.execute(
+                    update(self.table)
+                    .filter_by(**self.where, status=RUNNING)
+                    .where(self.table.c.lease_until < now)
+                    .values(lease_until=now + LEASE)
+                ).rowcount
+                if taken:
+                    return None
             if time.monotonic() > give_up:
                 raise CatalogueError("SERVICE_UNAVAILABLE")
             eventlet.sleep(WAIT_STEP)

@@ -77,9 +77,11 @@ def handle_reliably(
 
 
 def _newer(session: Session, db: UnitOfWorkDatabase, read_model: str | None, envelope: dict[str, Any]) -> bool:
-    sequence = envelope.get("sequence")
-    if read_model is None or sequence is None:
+    if read_model is None:
         return True
+    # An event from before sequences existed counts as 0: applied to an aggregate the read
+    # model has never seen, never over one it holds.
+    sequence = envelope.get("sequence") or 0
     return advance_version(session, db.tables["read_model_versions"], read_model, envelope["aggregate_id"], sequence)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import text
@@ -56,4 +56,4 @@ def _instant(value: str | None) -> datetime | None:
         raise CatalogueError("VALIDATION_FAILED", fields={"since": ["时间格式应为 ISO 8601"]}) from None
     if instant.tzinfo is None:
         raise CatalogueError("VALIDATION_FAILED", fields={"since": ["时间须带时区, 例如 2026-11-28T00:00:00+08:00"]})
-    return instant
+    return instant.astimezone(UTC)  # SQLite compares times as stored: in UTC, without a zone

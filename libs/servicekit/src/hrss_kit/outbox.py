@@ -6,7 +6,10 @@ its aggregate (``sequence``). ``OutboxRelay`` publishes unpublished rows in id o
 published. A relay killed between publish and mark publishes the row again on restart:
 consumers are idempotent (``inbox``), so the effect happens once. Nothing is published for a
 transaction that rolled back, since its row never existed. An event no queue is bound for
-stays unpublished and is tried again later (``retry_at``), logged as an error that names it.
+stays unpublished and is tried again later (``retry_at``, 2 s doubling to 5 min), logged as an
+error that names it; after ``MAX_UNROUTABLE_ATTEMPTS`` tries (about 20 minutes) the relay lets
+it be, so events nobody consumes do not grow into an endless retry load. It stays in the log:
+a consumer that comes later has it replayed (``replay``, ``catchup``).
 
 Published rows stay: the log is what a late consumer catches up from (``replay``), and is
 trimmed only by a configured retention (``EVENT_LOG_RETENTION_DAYS``; none by default).
@@ -32,6 +35,7 @@ __all__ = ["OutboxRelay", "event_exchange", "record"]
 
 log = logging.getLogger(__name__)
 MAX_UNROUTABLE_BACKOFF = timedelta(minutes=5)
+MAX_UNROUTABLE_ATTEMPTS = 10
 
 
 def record(session: Session, outbox: Table, envelope: dict[str, Any]) -> None:
@@ -81,7 +85,11 @@ class OutboxRelay:
         now = datetime.now(UTC)
         query = (
             select(c.id, c.event_id, c.event_type, c.source, c.body, c.publish_attempts)
-            .where(c.published_at.is_(None), or_(c.retry_at.is_(None), c.retry_at <= now))
+            .where(
+                c.published_at.is_(None),
+                c.publish_attempts < MAX_UNROUTABLE_ATTEMPTS,
+                or_(c.retry_at.is_(None), c.retry_at <= now),
+            )
             .order_by(c.id)
             .limit(self.batch_size)
         )
@@ -108,10 +116,12 @@ class OutboxRelay:
                 self.publisher.publish(row.body, event_exchange(row.source), row.event_type, row.event_id)
                 outcome[row.id] = True
             except Unroutable:
+                last = row.publish_attempts + 1 >= MAX_UNROUTABLE_ATTEMPTS
                 log.error(
-                    "event %s %s has no queue to go to (no consumer declared); kept unpublished, retried later",
+                    "event %s %s has no queue to go to (no consumer declared); kept unpublished, %s",
                     row.event_type,
                     row.event_id,
+                    "left in the event log for a replay" if last else "retried later",
                 )
                 outcome[row.id] = False
             except Exception:

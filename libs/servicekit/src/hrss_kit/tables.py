@@ -87,11 +87,12 @@ def add_kit_tables(metadata: MetaData) -> dict[str, Table]:
     catch_ups = Table(
         "catch_ups",
         metadata,
+        Column("consumer", String(120), nullable=False),  # service.method of the handler
         Column("source", String(40), nullable=False),
         Column("event_type", String(80), nullable=False),
         Column("completed_at", DateTime(timezone=True), nullable=False),
         Column("events", Integer, nullable=False),
-        PrimaryKeyConstraint("source", "event_type"),
+        PrimaryKeyConstraint("consumer", "source", "event_type"),
     )
     rpc_requests = Table(
         "rpc_requests",

@@ -136,15 +136,24 @@ rejections = Table(
 )
 
 
-def projector(name: str) -> type:
-    """A read model of the producer's rejections: the latest reason of each code."""
+seen = Table(
+    "seen",
+    projection_metadata,
+    Column("uscc", String(18), nullable=False),
+    Column("event_id", String(36), primary_key=True),
+)
+
+
+def projector(name: str, with_second_handler: bool = False) -> type:
+    """A read model of the producer's rejections: the latest reason of each code; optionally a
+    second handler of the same events (as a new release of the service would add one)."""
 
     class Projector(OperationsMixin):
         db = Database(projection_metadata)
 
         @reliable_handler("producer", "RegistrationRejected", read_model="rejections")
         def on_rejection(self, session, envelope):
-            row = {"reason": envelope["data"]["reason"], "sequence": envelope["sequence"]}
+            row = {"reason": envelope["data"]["reason"], "sequence": envelope.get("sequence") or 0}
             uscc = envelope["data"]["uscc"]
             if session.execute(update(rejections).filter_by(uscc=uscc).values(**row)).rowcount == 0:
                 session.execute(insert(rejections).values(uscc=uscc, **row))
@@ -153,6 +162,19 @@ def projector(name: str) -> type:
         def read_model(self) -> dict:
             with self.db.transaction() as session:
                 return {r.uscc: [r.reason, r.sequence] for r in session.execute(select(rejections))}
+
+        @rpc
+        def seen_by_second_handler(self) -> list:
+            with self.db.transaction() as session:
+                return [r.uscc for r in session.execute(select(seen))]
+
+    if with_second_handler:
+
+        @reliable_handler("producer", "RegistrationRejected")
+        def on_rejection_too(self, session, envelope):
+            session.execute(insert(seen).values(uscc=envelope["data"]["uscc"], event_id=str(envelope["event_id"])))
+
+        Projector.on_rejection_too = on_rejection_too
 
     Projector.name = name
     return Projector

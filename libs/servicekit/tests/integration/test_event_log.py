@@ -4,7 +4,7 @@ there all along."""
 
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import kombu
 import pytest
@@ -147,14 +147,83 @@ def test_replaying_the_log_reaches_one_consumer_only(running, rpc, uscc, rabbit_
     assert rpc.service("producer").replay_log(to="nobody") == {"sent": 0, "not_consumed": counts["sent"]}
 
 
-def test_a_replay_can_be_limited_by_type_and_time(running, rpc, uscc, rabbit_config):
-    running(Producer)
+@pytest.mark.parametrize("store", ["postgres", "sqlite"])
+def test_a_replay_can_be_limited_by_type_and_time(store, running, rpc, uscc, rabbit_config, tmp_path):
+    if store == "sqlite":
+        url = f"sqlite:///{tmp_path / 'producer.db'}"
+        engine = create_engine(url)
+        Producer.db.metadata.create_all(engine)
+        engine.dispose()
+        running(Producer, DATABASE_URL=url)
+    else:
+        running(Producer)
     declare_consumer_queues(Recorder, rabbit_config["AMQP_URI"])
     rpc.service("producer").emit(uscc=uscc)
     later = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     assert rpc.service("producer").replay_log(to="recorder", since=later)["sent"] == 0
+    # The same instant written in Beijing time: the zone is honoured, on SQLite too.
+    earlier = (datetime.now(UTC) - timedelta(hours=1)).astimezone(timezone(timedelta(hours=8))).isoformat()
+    assert rpc.service("producer").replay_log(to="recorder", since=earlier)["sent"] >= 1
     assert rpc.service("producer").replay_log(to="recorder", event_type="AccountCreated")["sent"] == 0
     assert rpc.service("producer").replay_log(to="recorder", event_type="RegistrationRejected")["sent"] >= 1
     with pytest.raises(CatalogueError) as refused:
         rpc.service("producer").replay_log(to="recorder", since="yesterday")
     assert refused.value.code == "VALIDATION_FAILED" and "since" in refused.value.fields
+
+
+def test_an_event_nobody_consumes_is_let_be_after_its_last_try_and_stays_in_the_log(
+    running, rpc, uscc, databases, rabbit_config
+):
+    from hrss_kit.outbox import MAX_UNROUTABLE_ATTEMPTS, OutboxRelay
+
+    running(Producer, OUTBOX_RELAY=False)
+    event_id = rpc.service("producer").emit(uscc=uscc)
+    engine = create_engine(databases["producer"])
+    relay = OutboxRelay(engine, OUTBOX, rabbit_config["AMQP_URI"])
+    for _ in range(MAX_UNROUTABLE_ATTEMPTS):
+        retry_now(databases["producer"], event_id)
+        relay.publish_pending()
+    retry_now(databases["producer"], event_id)
+    assert relay.publish_pending() == 0  # no longer taken
+    relay.close()
+    engine.dispose()
+    row = outbox_rows(databases["producer"], event_id=event_id)[0]
+    assert row.published_at is None and row.publish_attempts == MAX_UNROUTABLE_ATTEMPTS
+    # Still in the log: a consumer that comes later has it replayed.
+    declare_consumer_queues(Recorder, rabbit_config["AMQP_URI"])
+    assert rpc.service("producer").replay_log(to="recorder")["sent"] >= 1
+
+
+def test_an_event_from_before_sequences_never_moves_a_read_model_back(running, rpc, uscc, rabbit_config, projections):
+    running(projector("projector_live"), DATABASE_URL=projections["live"], EVENT_CATCH_UP=False)
+    current = {**rejection(uscc, "mismatch"), "sequence": 1}
+    publish_raw(rabbit_config["AMQP_URI"], current)
+    eventually(lambda: uscc in rpc.service("projector_live").read_model())
+    legacy = rejection(uscc, "not_verified")  # no sequence: written before there were any
+    publish_raw(rabbit_config["AMQP_URI"], legacy)
+    control = random_uscc()
+    publish_raw(rabbit_config["AMQP_URI"], rejection(control))  # legacy, of an unseen aggregate: applied
+    eventually(lambda: control in rpc.service("projector_live").read_model())
+    assert rpc.service("projector_live").read_model()[uscc] == ["mismatch", 1]
+
+
+def test_a_handler_added_later_catches_up_although_its_service_did_long_ago(
+    container_factory, config_for, rpc, make_database
+):
+    url = make_database("projection_upgraded")
+    engine = create_engine(url)
+    projection_metadata.create_all(engine)
+    engine.dispose()
+    producer = container_factory(Producer, config_for("producer"))
+    producer.start()
+    first = container_factory(projector("projector_late"), config_for("x", DATABASE_URL=url))
+    first.start()
+    codes = [random_uscc() for _ in range(3)]
+    for code in codes:
+        rpc.service("producer").emit(uscc=code)
+    eventually(lambda: all(c in rpc.service("projector_late").read_model() for c in codes))
+    first.stop()
+    # The next release of the service adds a handler of the same events.
+    upgraded = projector("projector_late", with_second_handler=True)
+    container_factory(upgraded, config_for("x", DATABASE_URL=url)).start()
+    eventually(lambda: set(codes) <= set(rpc.service("projector_late").seen_by_second_handler()))

@@ -3,7 +3,8 @@ first answer and has its effect once."""
 
 import eventlet
 import pytest
-from kit_test_services import Forwarder, Ledger
+from kit_test_services import Forwarder, Ledger, recorder_metadata
+from sqlalchemy import create_engine, update
 
 from hrss_contracts.errors import CatalogueError
 from hrss_kit.idempotency import IDEMPOTENCY_HEADER
@@ -11,9 +12,15 @@ from hrss_kit.idempotency import IDEMPOTENCY_HEADER
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def ledger(running, databases):
-    return running(Ledger, DATABASE_URL=databases["recorder"])
+@pytest.fixture(params=["postgres", "sqlite"])
+def ledger(request, running, databases, tmp_path):
+    if request.param == "postgres":
+        return running(Ledger, DATABASE_URL=databases["recorder"])
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    engine = create_engine(url)
+    recorder_metadata.create_all(engine)
+    engine.dispose()
+    return running(Ledger, DATABASE_URL=url)
 
 
 def call(rpc, method, key, **kwargs):
@@ -67,4 +74,21 @@ def test_calls_made_for_a_repeated_request_repeat_their_keys(ledger, running, rp
 def test_every_plain_call_is_a_new_request(ledger, running, rpc, uscc):
     rpc.service("ledger").add(uscc=uscc)
     rpc.service("ledger").add(uscc=uscc)
+    assert rpc.service("ledger").count(uscc=uscc) == 2
+
+
+def test_a_key_whose_run_died_is_taken_over_by_its_repeat(ledger, rpc, uscc, unique):
+    """The first run's process died holding the key: once its lease is over, a repeat runs."""
+    from datetime import UTC, datetime, timedelta
+
+    from hrss_kit.database import Database
+
+    call(rpc, "add", unique, uscc=uscc)
+    database = next(d for d in ledger.dependencies if isinstance(d, Database))
+    table = database.metadata.tables["rpc_requests"]
+    with database.engine.begin() as conn:  # as if it had never finished
+        conn.execute(
+            update(table).values(status="running", answer=None, lease_until=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    call(rpc, "add", unique, uscc=uscc)
     assert rpc.service("ledger").count(uscc=uscc) == 2

@@ -35,11 +35,12 @@ def upgrade() -> None:
     )
     op.create_table(
         "catch_ups",
+        sa.Column("consumer", sa.String(120), nullable=False),
         sa.Column("source", sa.String(40), nullable=False),
         sa.Column("event_type", sa.String(80), nullable=False),
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("events", sa.Integer, nullable=False),
-        sa.PrimaryKeyConstraint("source", "event_type"),
+        sa.PrimaryKeyConstraint("consumer", "source", "event_type"),
     )
     op.create_table(
         "rpc_requests",
