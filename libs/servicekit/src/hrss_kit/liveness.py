@@ -2,9 +2,12 @@
 
 A service that is down still has its queue: a request to it waits out the caller's whole
 timeout (15 s for a registration) before the answer is 503. ``Liveness`` pings every watched
-service once a second with a short timeout of its own; while a service's last ping went
-unanswered, calls to it fail at once (``RpcTimeout``, a 503), so a caller learns within
-about two seconds of a service going down, whatever its calls' timeouts.
+service once a second with a short timeout of its own. A service is *down* while its last
+ping went unanswered and none of the container's calls to it has been answered for
+``QUIET_FOR`` seconds: calls to it then fail at once (``RpcTimeout``, a 503), so a caller
+learns within about two seconds of a service going down, whatever its calls' timeouts. A
+service that is only busy (its ping waits behind real work) keeps answering those calls, so
+it is not taken for dead.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from hrss_kit.topology import heartbeat
 log = logging.getLogger(__name__)
 PING_EVERY = 1.0
 PING_TIMEOUT = 2.0
+QUIET_FOR = 3.0
 
 
 class Liveness(SharedExtension):  # type: ignore[misc]
@@ -35,8 +39,12 @@ class Liveness(SharedExtension):  # type: ignore[misc]
     def watch(self, service: str) -> None:
         self.watched.add(service)
 
-    def is_down(self, service: str) -> bool:
-        return service in self._down
+    def is_down(self, service: str, calls: RpcTransport | None = None) -> bool:
+        """Down: its last ping unanswered, and (given the transport of the real calls) no
+        answer to any of them for ``QUIET_FOR`` seconds."""
+        if service not in self._down:
+            return False
+        return calls is None or not calls.heard_from(service, QUIET_FOR)
 
     def start(self) -> None:
         if self.watched and self._thread is None:

@@ -43,7 +43,7 @@ class ServiceClient:
             raise AttributeError(method)
 
         def call(**kwargs: Any) -> Any:
-            if self._liveness is not None and self._liveness.is_down(self._service):
+            if self._liveness is not None and self._liveness.is_down(self._service, self._transport):
                 raise RpcTimeout(self._service, method)
             n = self._calls[method] = self._calls.get(method, 0) + 1
             key = f"{self._key_base}>{self._service}.{method}#{n}"

@@ -28,9 +28,10 @@ class _Pending:
     """One call's reply. Inside a service the caller waits on a green event (much cheaper
     than a monkey-patched ``threading.Event``); a standalone caller reads until ``done``."""
 
-    __slots__ = ("waiter", "body", "done")
+    __slots__ = ("waiter", "body", "done", "service")
 
-    def __init__(self, green: bool) -> None:
+    def __init__(self, green: bool, service: str = "") -> None:
+        self.service = service
         self.waiter = eventlet.event.Event() if green else None
         self.body: dict[str, Any] | None = None
         self.done = False
@@ -57,6 +58,7 @@ class RpcTransport:
         self.heartbeat = heartbeat if background else 0
         self.reply_key = uuid.uuid4().hex
         self._pending: dict[str, _Pending] = {}
+        self.last_reply: dict[str, float] = {}  # service → when it last answered (monotonic)
         self._write_lock = threading.Lock()
         self._stopped = False
         self._broken = False
@@ -83,10 +85,15 @@ class RpcTransport:
     def _on_reply(self, message: amqp.Message) -> None:
         pending = self._pending.pop(message.properties.get("correlation_id"), None)
         if pending is not None:
+            self.last_reply[pending.service] = time.monotonic()
             try:
                 pending.finish(json.loads(message.body))
             except ValueError:
                 pending.finish()  # not JSON: treated as no answer
+
+    def heard_from(self, service: str, within: float) -> bool:
+        """Whether ``service`` answered a call on this transport in the last ``within`` seconds."""
+        return time.monotonic() - self.last_reply.get(service, float("-inf")) < within
 
     def _on_return(self, _exc: Any, _exchange: Any, _routing_key: Any, message: amqp.Message) -> None:
         # Nobody consumes that routing key: no such service is running. Fail fast.
@@ -130,7 +137,7 @@ class RpcTransport:
             self._broken = False
             self._connect()
         correlation_id = uuid.uuid4().hex
-        pending = self._pending[correlation_id] = _Pending(self.background)
+        pending = self._pending[correlation_id] = _Pending(self.background, service)
         try:
             # Not persistent: a request lost with a broker restart ends as the caller's timeout.
             request = amqp.Message(

@@ -82,6 +82,17 @@ class Recorder(OperationsMixin):
             return session.execute(select(func.count()).select_from(effects).where(effects.c.uscc == uscc)).scalar()
 
 
+class Watcher:
+    """Calls ``sleeper`` with the liveness watch on (``fail_fast``)."""
+
+    name = "watcher"
+    sleeper = ServiceRpc("sleeper", timeout=10, fail_fast=True)
+
+    @rpc
+    def call_nap(self, seconds: float) -> str:
+        return self.sleeper.nap(seconds=seconds)
+
+
 class Ledger(OperationsMixin):
     """Idempotent writes: each call records an effect (and ``pause`` makes it slow)."""
 
