@@ -1,5 +1,11 @@
 """Services used only by the benchmarks, built from the kit's real parts (and, for
-reference, from nameko's stock ones). Each runs as its own process, as deployed."""
+reference, from nameko's stock ones). Each runs as its own process, as deployed.
+
+The kit's parts bring what every service has: heartbeats on every connection (``HEARTBEAT``,
+15 s unless configured), a relative TTL (``expiration``) on every request and an idempotency
+key on every ``ServiceRpc`` call. ``BenchEcho.context`` and ``/context`` let a benchmark check
+that the calls it times carry them.
+"""
 
 import json
 from datetime import UTC, datetime
@@ -13,7 +19,9 @@ from hrss_contracts.events import new_envelope
 from hrss_gateway.http import api
 from hrss_kit import outbox
 from hrss_kit.database import Database
+from hrss_kit.idempotency import IdempotencyKey
 from hrss_kit.inbox import reliable_handler
+from hrss_kit.ops import OperationsMixin
 from hrss_kit.rpc import rpc
 from hrss_kit.rpc_client import ServiceRpc
 from hrss_kit.tables import add_kit_tables
@@ -23,10 +31,16 @@ class BenchEcho:
     """RPC target served by the kit's ``rpc`` (replies without confirms)."""
 
     name = "benchecho"
+    idempotency_key = IdempotencyKey()
 
     @rpc
     def ping(self):
         return "ok"
+
+    @rpc
+    def context(self):
+        """What a call brought besides its arguments: its idempotency key."""
+        return {"idempotency_key": self.idempotency_key}
 
 
 class StockEcho:
@@ -52,6 +66,10 @@ class BenchGateway:
     @api("GET", "/hop")
     def hop(self, request):
         return {"status": self.echo.ping()}
+
+    @api("GET", "/context")
+    def context(self, request):
+        return self.echo.context()
 
 
 class StockGateway:
@@ -83,7 +101,10 @@ latencies = Table(
 )
 
 
-class BenchProducer:
+class BenchProducer(OperationsMixin):
+    """Its event log answers the consumer's first-start catch-up (``replay_log``), as a real
+    service's does."""
+
     name = "benchproducer"
     db = Database(producer_metadata)
 

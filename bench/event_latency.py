@@ -1,5 +1,7 @@
-"""Event latency: from the producer's commit to the consumer's effect (issue target: p99 under
-100 ms), through the outbox relay, the broker and a reliable handler, on Postgres."""
+"""Event latency with nothing else going on: from the producer's commit to the consumer's effect,
+through the outbox relay (mandatory, confirmed), the broker and a reliable handler, on Postgres,
+between two small services of the kit (``bench_services``). The same figure on the platform,
+idle and under 100 registrations a second, is ``event_latency_load``'s."""
 
 import statistics
 import tempfile
@@ -7,13 +9,13 @@ import time
 from pathlib import Path
 
 from bench_services import consumer_metadata, latencies, producer_metadata
-from procs import Databases, Service, Vhost, write_config
+from procs import Databases, Service, Vhost, scaled, write_config
 from sqlalchemy import create_engine, func, select
 
 from hrss_contracts.examples import random_uscc
 from hrss_kit.rpc_client import StandaloneRpc
 
-EVENTS = 500
+EVENTS = scaled(500)
 
 
 def percentile(values, p):
@@ -59,7 +61,7 @@ def main():
                 service.stop()
     p50, p99 = statistics.median(values), percentile(values, 99)
     print(f"\n## Event latency, commit → consumer's effect ({EVENTS} events, one every ~5 ms, Postgres)")
-    print(f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {max(values):.1f} ms (target: p99 under 100 ms)")
+    print(f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {max(values):.1f} ms (kit services, nothing else running)")
     return p50, p99
 
 

@@ -16,7 +16,14 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 RABBIT_API = "http://127.0.0.1:15672/api"
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def scaled(default):
+    """A run's length (seconds, calls, events): ``default`` times ``BENCH_SCALE`` (e.g. 0.2 for
+    a quick check of the scripts; figures from such a run are not comparable)."""
+    return max(1, round(default * float(os.environ.get("BENCH_SCALE", "1"))))
 
 
 class Vhost:
@@ -36,7 +43,30 @@ class Vhost:
         return self
 
     def __exit__(self, *_):
-        requests.delete(f"{RABBIT_API}/vhosts/{self.name}", auth=("guest", "guest"), timeout=30)
+        # The broker may be restarting (the fault benchmarks restart it): wait a little for it,
+        # and never let a vhost left behind hide what ended the benchmark.
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.delete(f"{RABBIT_API}/vhosts/{self.name}", auth=("guest", "guest"), timeout=30)
+                return
+            except requests.RequestException as exc:
+                if time.monotonic() > deadline:
+                    print(f"bench: vhost {self.name} left behind ({exc})", file=sys.stderr)
+                    return
+                time.sleep(1)
+
+    def heartbeats(self, expected, patience=15):
+        """The heartbeat (s) each open AMQP connection of this vhost negotiated (0: none), once
+        ``expected`` connections are listed (the management API lists them a few seconds late)."""
+        deadline = time.monotonic() + patience
+        while True:
+            response = requests.get(f"{RABBIT_API}/connections", auth=("guest", "guest"), timeout=10)
+            response.raise_for_status()
+            beats = [c.get("timeout", 0) for c in response.json() if c.get("vhost") == self.name]
+            if len(beats) >= expected or time.monotonic() > deadline:
+                return beats
+            time.sleep(0.5)
 
 
 class Databases:
@@ -46,8 +76,17 @@ class Databases:
         self.names = {label: f"hrss_bench_{label}_{uuid.uuid4().hex[:6]}" for label in labels}
         self.urls = {label: f"postgresql+psycopg2://postgres@127.0.0.1:5432/{n}" for label, n in self.names.items()}
 
-    def _admin(self, sql):
-        conn = psycopg2.connect(PG_ADMIN)
+    def _admin(self, sql, patience=30):
+        # Postgres is shared: when every connection slot is taken, wait for one to free up.
+        deadline = time.monotonic() + patience
+        while True:
+            try:
+                conn = psycopg2.connect(PG_ADMIN)
+                break
+            except psycopg2.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1)
         conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute(sql)
@@ -71,16 +110,19 @@ def write_config(path, amqp_uri, **extra):
 
 
 class Service:
-    """``nameko run`` of one service class in its own process."""
+    """``nameko run`` of one service class in its own process; its output goes to a log file
+    beside its config (a pipe nobody reads would stall the service once full)."""
 
     def __init__(self, target, config, env=None):
-        self.process = subprocess.Popen(
-            [str(BIN / "nameko"), "run", "--config", str(config), target],
-            cwd=ROOT,
-            env={**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONPATH": str(ROOT / "bench"), **(env or {})},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        self.log = Path(config).with_suffix(".log")
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(BIN / "nameko"), "run", "--config", str(config), target],
+                cwd=ROOT,
+                env={**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONPATH": str(ROOT / "bench"), **(env or {})},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
 
     def cpu_seconds(self):
         return cpu_seconds(self.process.pid)
