@@ -33,10 +33,13 @@ class ServiceClient:
         headers: dict[str, Any],
         key_base: str,
         liveness: Liveness | None = None,
+        calls: dict[str, int] | None = None,
     ) -> None:
         self._transport, self._service, self._timeout, self._headers = transport, service, timeout, headers
         self._key_base, self._liveness = key_base, liveness
-        self._calls: dict[str, int] = {}
+        # Counted per worker (shared by all its clients): two clients of one service in one
+        # worker must not send the same key for two different calls.
+        self._calls = calls if calls is not None else {}
 
     def __getattr__(self, method: str) -> Any:
         if method.startswith("_"):
@@ -45,8 +48,9 @@ class ServiceClient:
         def call(**kwargs: Any) -> Any:
             if self._liveness is not None and self._liveness.is_down(self._service, self._transport):
                 raise RpcTimeout(self._service, method)
-            n = self._calls[method] = self._calls.get(method, 0) + 1
-            key = f"{self._key_base}>{self._service}.{method}#{n}"
+            target = f"{self._service}.{method}"
+            n = self._calls[target] = self._calls.get(target, 0) + 1
+            key = f"{self._key_base}>{target}#{n}"
             headers = {**self._headers, IDEMPOTENCY_HEADER: key}
             return self._transport.call(self._service, method, kwargs, self._timeout, headers)
 
@@ -101,7 +105,8 @@ class ServiceRpc(DependencyProvider):  # type: ignore[misc]
         headers = {"nameko.call_id_stack": worker_ctx.call_id_stack}
         key_base = worker_ctx.data.get(CONTEXT_KEY) or worker_ctx.call_id
         liveness = self.liveness if self.fail_fast else None
-        return ServiceClient(self.transport.get(), self.service, self.timeout, headers, key_base, liveness)
+        calls = worker_ctx.__dict__.setdefault("hrss_rpc_calls", {})
+        return ServiceClient(self.transport.get(), self.service, self.timeout, headers, key_base, liveness, calls)
 
 
 class StandaloneRpc:
