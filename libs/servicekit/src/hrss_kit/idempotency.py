@@ -7,7 +7,9 @@ a key claims it in the service's ``rpc_requests`` table with a lease, runs, and 
 answer, a result or a catalogue error; a repeat waits for that answer and returns it. A run
 that fails unexpectedly, or answers SERVICE_UNAVAILABLE, releases the key: a retry runs
 again. A run that dies with the process keeps the key until its lease ends; the retry after
-that runs again and relies on the method's own idempotency (each registration is).
+that runs again and relies on the method's own idempotency (each registration is). The lease
+is the caller's timeout: a redelivered twin of a run that died takes over as soon as nobody
+waits for the dead run's answer any more, within the twin's own caller's patience.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,17 +32,29 @@ from hrss_kit.sql import insert_ignore
 
 IDEMPOTENCY_HEADER = "nameko.idempotency_key"  # nameko.* headers arrive as the worker's context data
 CONTEXT_KEY = "idempotency_key"
-LEASE = timedelta(seconds=30)  # longer than any caller waits
+# A run holds its key for as long as its caller waits (the request's expiration): past that
+# nobody waits for its answer, and a redelivered twin may take over. 30 s without one.
+LEASE = timedelta(seconds=30)
 WAIT_STEP = 0.05
 RUNNING, DONE = "running", "done"
 
 
 class IdempotencyKey(DependencyProvider):  # type: ignore[misc]
-    """``self.idempotency_key`` in a worker: the key the request came with, or None."""
+    """``self.idempotency_key`` in a worker: the key the request came with (or None), and how
+    long its caller waits (the lease a run holds on the key)."""
 
-    def get_dependency(self, worker_ctx: Any) -> str | None:
+    def get_dependency(self, worker_ctx: Any) -> RequestKey | None:
         key = worker_ctx.data.get(CONTEXT_KEY)
-        return str(key) if key else None
+        if not key:
+            return None
+        waits = worker_ctx.data.get("caller_timeout")
+        return RequestKey(str(key), timedelta(seconds=float(waits)) if waits else LEASE)
+
+
+@dataclass(frozen=True)
+class RequestKey:
+    key: str
+    lease: timedelta
 
 
 def once_per_key(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -47,10 +62,10 @@ def once_per_key(method: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        key = self.idempotency_key
-        if not key:
+        request: RequestKey | None = self.idempotency_key
+        if request is None:
             return method(self, *args, **kwargs)
-        requests = Requests(self.db, f"{self.name}.{method.__name__}", key)
+        requests = Requests(self.db, f"{self.name}.{method.__name__}", request.key, request.lease)
         answer = requests.claim_or_wait()
         if answer is not None:
             return requests.replay(answer)
@@ -74,17 +89,18 @@ def once_per_key(method: Callable[..., Any]) -> Callable[..., Any]:
 class Requests:
     """One key's row in ``rpc_requests``."""
 
-    def __init__(self, db: Any, method: str, key: str) -> None:
-        self.db, self.table = db, db.tables["rpc_requests"]
+    def __init__(self, db: Any, method: str, key: str, lease: timedelta = LEASE) -> None:
+        self.db, self.table, self.lease = db, db.tables["rpc_requests"], lease
         self.where = {"method": method, "key_hash": hashlib.sha256(key.encode()).hexdigest()}
 
-    def claim_or_wait(self, patience: float = LEASE.total_seconds()) -> dict[str, Any] | None:
+    def claim_or_wait(self) -> dict[str, Any] | None:
         """None once this run holds the key; the first run's answer when there is one."""
-        give_up = time.monotonic() + patience
+        give_up = time.monotonic() + self.lease.total_seconds()
+        pause = WAIT_STEP
         while True:
             now = datetime.now(UTC)
             with self.db.transaction() as session:
-                row = {**self.where, "status": RUNNING, "lease_until": now + LEASE, "created_at": now}
+                row = {**self.where, "status": RUNNING, "lease_until": now + self.lease, "created_at": now}
                 if insert_ignore(session, self.table, row):
                     return None
                 held = session.execute(select(self.table).filter_by(**self.where)).first()
@@ -96,13 +112,14 @@ class Requests:
                     update(self.table)
                     .filter_by(**self.where, status=RUNNING)
                     .where(self.table.c.lease_until < now)
-                    .values(lease_until=now + LEASE)
+                    .values(lease_until=now + self.lease)
                 ).rowcount
                 if taken:
                     return None
             if time.monotonic() > give_up:
                 raise CatalogueError("SERVICE_UNAVAILABLE")
-            eventlet.sleep(WAIT_STEP)
+            eventlet.sleep(pause)
+            pause = min(pause * 2, 0.5)  # a long first run is not worth a query every 50 ms
 
     def store(self, answer: dict[str, Any]) -> None:
         with self.db.transaction() as session:

@@ -28,6 +28,8 @@ from nameko.extensions import Entrypoint, ProviderCollector, SharedExtension
 from hrss_kit.broker import RPC_EXCHANGE, HeartbeatClock, drop, open_consumer, reconnect
 from hrss_kit.topology import heartbeat
 
+CALLER_TIMEOUT = "caller_timeout"  # seconds the caller waits: the worker's context data
+
 log = logging.getLogger(__name__)
 HEADER_PREFIX = "nameko."
 
@@ -107,6 +109,9 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
         # caller's timeout, relative) made the broker drop it from the queue.
         headers = message.properties.get("application_headers") or {}
         context = {k[len(HEADER_PREFIX) :]: v for k, v in headers.items() if k.startswith(HEADER_PREFIX)}
+        expiration = message.properties.get("expiration")
+        if expiration and str(expiration).isdigit():  # the caller's timeout, in ms (relative)
+            context[CALLER_TIMEOUT] = int(expiration) / 1000
         try:
             self.container.spawn_worker(
                 provider,

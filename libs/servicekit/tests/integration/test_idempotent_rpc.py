@@ -92,3 +92,19 @@ def test_a_key_whose_run_died_is_taken_over_by_its_repeat(ledger, rpc, uscc, uni
         )
     call(rpc, "add", unique, uscc=uscc)
     assert rpc.service("ledger").count(uscc=uscc) == 2
+
+
+def test_a_twin_of_a_run_that_died_takes_over_once_its_caller_stopped_waiting(ledger, rpc, uscc, unique):
+    """The lease is the caller's timeout: the twin does not wait 30 s for a dead run."""
+    import time
+
+    from hrss_kit.database import Database
+
+    database = next(d for d in ledger.dependencies if isinstance(d, Database))
+    table = database.metadata.tables["rpc_requests"]
+    first = rpc.transport.call("ledger", "add", {"uscc": uscc}, 2, {IDEMPOTENCY_HEADER: unique})
+    with database.engine.begin() as conn:  # as if its run had died, its caller waiting 2 s
+        conn.execute(update(table).values(status="running", answer=None))
+    started = time.monotonic()
+    twin = rpc.transport.call("ledger", "add", {"uscc": uscc}, 2.5, {IDEMPOTENCY_HEADER: unique})
+    assert twin != first and time.monotonic() - started < 2.5  # it ran, not waited 30 s
