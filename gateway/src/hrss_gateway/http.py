@@ -12,8 +12,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import resource
 from functools import partial
 from typing import Any
 
@@ -32,6 +34,9 @@ from hrss_gateway.errors import CLIENT_ERRORS, BodyTooLarge, MethodNotAllowed, R
 from hrss_gateway.limits import RateLimiter
 
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
+FD_RESERVE = 64  # descriptors kept for everything but client connections
+
+log = logging.getLogger(__name__)
 DEFAULT_RETRY_AFTER_SECONDS = 5
 
 
@@ -85,7 +90,18 @@ class JsonWebServer(WebServer):  # type: ignore[misc]
         self.retry_after = int(config.get("RETRY_AFTER_SECONDS", DEFAULT_RETRY_AFTER_SECONDS))
         self.idle_timeout = float(config.get("HTTP_IDLE_TIMEOUT", 60))
         self.request_timeout = float(config.get("HTTP_REQUEST_TIMEOUT", 30))
-        self.max_connections = int(config.get("HTTP_MAX_CONNECTIONS", 10_000))
+        # Never more than the process may open: a descriptor per connection, and a reserve for
+        # the broker, Redis and logs. Past the limit, accept() would fail and kill the server.
+        soft_limit, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = int(config.get("HTTP_MAX_CONNECTIONS", 10_000))
+        self.max_connections = max(1, min(wanted, soft_limit - FD_RESERVE))
+        if self.max_connections < wanted:
+            log.warning(
+                "serving at most %d connections at once, not %d: the open-files limit is %d",
+                self.max_connections,
+                wanted,
+                soft_limit,
+            )
 
     def get_wsgi_app(self) -> JsonWsgiApp:
         return JsonWsgiApp(self)
@@ -108,6 +124,15 @@ class JsonWebServer(WebServer):  # type: ignore[misc]
             slots.acquire()
             try:
                 sock, address = self._sock.accept()
+            except OSError as exc:
+                slots.release()
+                if exc.errno not in (errno.EMFILE, errno.ENFILE):
+                    raise
+                # Out of descriptors all the same (another part of the process took them):
+                # the connection waits in the backlog; the server lives on.
+                log.warning("accept: %s; retrying in 0.1 s", exc)
+                eventlet.sleep(0.1)
+                continue
             except BaseException:
                 slots.release()
                 raise

@@ -163,3 +163,41 @@ def test_past_http_max_connections_a_new_connection_waits_until_one_closes(start
     finally:
         for sock in (first, second, third):
             sock.close()
+
+
+def test_a_connection_flood_past_the_open_files_limit_does_not_kill_the_gateway(start_gateway):
+    """The gateway serves no more connections than it has descriptors for; the rest wait in
+    the backlog, and the gateway lives on."""
+    import os
+    import subprocess
+    import sys
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    gateway = start_gateway(HTTP_IDLE_TIMEOUT=2)
+    port = int(gateway.rsplit(":", 1)[1])
+    resource.setrlimit(resource.RLIMIT_NOFILE, (len(os.listdir("/proc/self/fd")) + 200, hard))
+    flood = subprocess.Popen(  # the clients live in a process of their own, with descriptors enough
+        [
+            sys.executable,
+            "-c",
+            "import socket, time\n"
+            f"s = [socket.create_connection(('127.0.0.1', {port})) for _ in range(600)]\n"
+            "print('open', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard)),
+    )
+    try:
+        assert flood.stdout.readline().strip() == "open"
+        deadline = time.monotonic() + 20
+        while True:  # idle ones are closed after 2 s, so the waiting ones, then ours, get a turn
+            try:
+                assert requests.get(f"{gateway}/healthz", timeout=5).status_code in (200, 503)
+                break
+            except (OSError, requests.RequestException):
+                assert time.monotonic() < deadline, "the gateway stopped answering"
+                time.sleep(0.5)
+    finally:
+        flood.kill()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
