@@ -302,3 +302,11 @@ def test_a_replay_with_a_time_that_is_not_one_is_refused(platform):
     result = platform.hrssctl("events", "replay-log", "--source", "enterprise", "--to", "identity", "--since", "昨天")
     assert result.returncode == 3
     assert "VALIDATION_FAILED" in result.stderr
+
+
+def test_a_replay_to_a_consumer_that_does_not_exist_says_so(platform, pension_enterprise):
+    e = pension_enterprise
+    assert platform.post(REGISTRATIONS, application(e["uscc"], e["name"], e["rep"], e["rep_id"])).status_code == 201
+    result = platform.hrssctl("events", "replay-log", "--source", "enterprise", "--to", "identiy")
+    assert result.returncode == 1
+    assert "no queue of 'identiy'" in result.stderr

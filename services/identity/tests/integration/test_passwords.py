@@ -78,3 +78,13 @@ def test_a_wrong_password_against_an_older_hash_is_refused_and_not_rehashed(hash
     older = Argon2(time_cost=3, memory_cost=65536, parallelism=4).hash(random_password())
 
     assert hasher.verify_and_update(older, random_password()) == (False, None)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [{"ARGON2_MEMORY_KIB": "4096", "ARGON2_TIME_COST": "10"}, {"ARGON2_MEMORY_KIB": "19456", "ARGON2_TIME_COST": "1"}],
+    ids=["too-little-memory", "too-few-passes"],
+)
+def test_parameters_below_owasps_minimum_are_refused(config):
+    with pytest.raises(ValueError, match="OWASP"):
+        Argon2Parameters.from_config(config)

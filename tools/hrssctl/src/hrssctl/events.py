@@ -107,4 +107,6 @@ def replay_log(
         + (f"; {counts['not_consumed']} of types {to} does not consume" if counts["not_consumed"] else ""),
         file=out,
     )
+    if counts["not_consumed"] and not counts["sent"]:
+        print(f"hrssctl: no queue of '{to}' consumes any of these events: is the name right?", file=sys.stderr)
     return counts

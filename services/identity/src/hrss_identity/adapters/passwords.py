@@ -34,11 +34,23 @@ class Argon2Parameters:
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Argon2Parameters:
-        return cls(
+        parameters = cls(
             int(config.get("ARGON2_MEMORY_KIB", cls.memory_kib)),
             int(config.get("ARGON2_TIME_COST", cls.time_cost)),
             int(config.get("ARGON2_PARALLELISM", cls.parallelism)),
         )
+        if not parameters.at_owasps_minimum:
+            raise ValueError(
+                f"argon2id parameters {parameters} are below OWASP's minimum: at least 7 MiB of memory, and "
+                f"memory × passes of at least 35 MiB (e.g. m=19456 KiB, t=2; m=47104 KiB, t=1)"
+            )
+        return parameters
+
+    @property
+    def at_owasps_minimum(self) -> bool:
+        """OWASP's equally strong configurations run from m = 46 MiB, t = 1 to m = 7 MiB, t = 5;
+        the least memory × passes among them is 7168 KiB × 5."""
+        return self.memory_kib >= 7168 and self.memory_kib * self.time_cost >= 7168 * 5 and self.parallelism >= 1
 
 
 class Argon2Hasher(PasswordHasher):
