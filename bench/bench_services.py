@@ -40,7 +40,8 @@ class BenchEcho:
     @rpc
     def context(self):
         """What a call brought besides its arguments: its idempotency key."""
-        return {"idempotency_key": self.idempotency_key}
+        request = self.idempotency_key
+        return {"idempotency_key": request.key if request else None}
 
 
 class StockEcho:
