@@ -56,7 +56,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # returned, and opening one costs Postgres a new backend process.
     kwargs.setdefault("pool_size", 25)
     kwargs.setdefault("max_overflow", 10)
-    kwargs.setdefault("pool_pre_ping", True)
+    # No ``pool_pre_ping``: it cost a round trip (a SELECT 1) on every checkout, some ten per
+    # registration. A connection Postgres dropped fails its first statement instead: that
+    # request answers 503 (``hrss_kit.errors``) and SQLAlchemy empties the pool, so the next
+    # ones connect afresh (``make faults``' Postgres restart shows it).
     return create_engine(url, **kwargs)
 
 

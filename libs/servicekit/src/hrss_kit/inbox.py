@@ -47,7 +47,12 @@ Effect = Callable[[Session, dict[str, Any]], Any]
 
 
 def handle_reliably(
-    db: UnitOfWorkDatabase, consumer: str, body: dict[str, Any], effect: Effect, read_model: str | None = None
+    db: UnitOfWorkDatabase,
+    consumer: str,
+    body: dict[str, Any],
+    effect: Effect,
+    read_model: str | None = None,
+    retry: bool = False,
 ) -> str:
     """Apply ``effect`` to the event once; returns ``done``, ``duplicate``, ``stale`` (older
     than what ``read_model`` holds) or ``failed``."""
@@ -68,7 +73,8 @@ def handle_reliably(
             fresh = claimed and _newer(session, db, read_model, envelope)
             if fresh:
                 effect(session, envelope)
-            session.execute(delete(failed).filter_by(**key))
+            if retry:  # only a retry (``RetryPoller``) has a failure on record to clear
+                session.execute(delete(failed).filter_by(**key))
         return "done" if fresh else "stale" if claimed else "duplicate"
     except Exception:
         log.warning("handler %s failed on event %s", consumer, event_id, exc_info=True)
@@ -172,7 +178,7 @@ def reliable_handler(
 
     def decorator(fn: Callable[..., Any]) -> Any:
         @functools.wraps(fn)
-        def handler(self: Any, body: dict[str, Any]) -> str:
+        def handler(self: Any, body: dict[str, Any], retry: bool = False) -> str:
             consumer = f"{self.name}.{fn.__name__}"
             return handle_reliably(
                 getattr(self, db_attr),
@@ -180,6 +186,7 @@ def reliable_handler(
                 body,
                 lambda session, envelope: fn(self, session, envelope),
                 read_model,
+                retry,
             )
 
         return ReliableEventHandler.decorator(source_service, event_type)(handler)

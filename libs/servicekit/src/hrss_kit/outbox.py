@@ -139,13 +139,15 @@ class OutboxRelay:
         published = [row_id for row_id, ok in outcome.items() if ok]
         if published:
             conn.execute(update(self.outbox).where(c.id.in_(published)).values(published_at=now))
+        returned: dict[int, list[int]] = {}  # attempts so far → rows: one UPDATE per backoff level
         for row in rows:
             if outcome.get(row.id) is False:
-                attempts = row.publish_attempts + 1
-                backoff = min(timedelta(seconds=2**attempts), MAX_UNROUTABLE_BACKOFF)
-                conn.execute(
-                    update(self.outbox).where(c.id == row.id).values(publish_attempts=attempts, retry_at=now + backoff)
-                )
+                returned.setdefault(row.publish_attempts + 1, []).append(row.id)
+        for attempts, ids in returned.items():
+            backoff = min(timedelta(seconds=2**attempts), MAX_UNROUTABLE_BACKOFF)
+            conn.execute(
+                update(self.outbox).where(c.id.in_(ids)).values(publish_attempts=attempts, retry_at=now + backoff)
+            )
 
     def trim(self) -> int:
         """Hourly housekeeping: forget idempotent RPC answers older than a day; delete

@@ -80,7 +80,7 @@ class RetryPoller(SharedExtension, ProviderCollector):  # type: ignore[misc]
                 self.container.spawn_worker(
                     provider,
                     (json.loads(row.body),),
-                    {},
+                    {"retry": True},
                     handle_result=lambda _ctx, result, exc_info: (result, exc_info),
                 )
                 spawned += 1
