@@ -143,6 +143,10 @@ class Database(DependencyProvider):
         if self.engine is not None:
             self.engine.dispose()
 
+    # A container killed (not stopped) must not leave its pool's connections open either:
+    # nameko's own kill does nothing for a dependency.
+    kill = stop
+
     def get_dependency(self, worker_ctx: Any) -> UnitOfWorkDatabase:
         assert self.factory is not None
         return UnitOfWorkDatabase(
