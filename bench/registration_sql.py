@@ -1,5 +1,5 @@
 """What one registration costs the databases: SQL statements, transactions and pool checkouts
-(each a ``pool_pre_ping`` round trip) per registration, in each service, counted inside the
+per registration, in each service, counted inside the
 processes by SQLAlchemy event listeners (``sql_census``). The platform's processes, one of
 each, run as ``hrssctl platform run`` runs them, with its config files and migrations; the
 registrations are sent one at a time, then every event is let through before the count.
@@ -143,7 +143,7 @@ def main(detail=False):
     counts = measure()
     n = REGISTRATIONS
     print(f"\n## SQL per registration ({n} registrations one at a time, every event handled; per process)")
-    print("Counted inside each process (SQLAlchemy events); a checkout costs a `SELECT 1` with `pool_pre_ping`.\n")
+    print("Counted inside each process (SQLAlchemy events); the kit's engines do not pre-ping, so a checkout adds no statement.\n")
     print("| process | statements | transactions | pool checkouts | statements by kind |")
     print("|---|---|---|---|---|")
     for name, c in counts.items():
