@@ -143,7 +143,10 @@ def main(detail=False):
     counts = measure()
     n = REGISTRATIONS
     print(f"\n## SQL per registration ({n} registrations one at a time, every event handled; per process)")
-    print("Counted inside each process (SQLAlchemy events); the kit's engines do not pre-ping, so a checkout adds no statement.\n")
+    print(
+        "Counted inside each process (SQLAlchemy events); the kit's engines do not pre-ping, "
+        "so a checkout adds no statement.\n"
+    )
     print("| process | statements | transactions | pool checkouts | statements by kind |")
     print("|---|---|---|---|---|")
     for name, c in counts.items():
