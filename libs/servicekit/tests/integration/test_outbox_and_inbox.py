@@ -20,16 +20,6 @@ from hrss_kit.rpc import RemoteError
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def running(container_factory, config_for):
-    def start(service_cls, **extra):
-        container = container_factory(service_cls, config_for(service_cls.name, **extra))
-        container.start()
-        return container
-
-    return start
-
-
 def effects(rpc, uscc):
     return rpc.service("recorder").effects_of(uscc=uscc)
 
