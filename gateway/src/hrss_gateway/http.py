@@ -94,7 +94,8 @@ class JsonWebServer(WebServer):  # type: ignore[misc]
         # the broker, Redis and logs. Past the limit, accept() would fail and kill the server.
         soft_limit, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
         wanted = int(config.get("HTTP_MAX_CONNECTIONS", 10_000))
-        self.max_connections = max(1, min(wanted, soft_limit - FD_RESERVE))
+        room = wanted if soft_limit == resource.RLIM_INFINITY else soft_limit - FD_RESERVE
+        self.max_connections = max(1, min(wanted, room))
         if self.max_connections < wanted:
             log.warning(
                 "serving at most %d connections at once, not %d: the open-files limit is %d",

@@ -37,6 +37,8 @@ class CatchUp(SharedExtension, ProviderCollector):  # type: ignore[misc]
             self._thread.kill()  # nothing is half-written: each catch-up is recorded after it ends
         super().stop()
 
+    kill = stop
+
     def _database(self) -> Any:
         return next(d for d in self.container.dependencies if isinstance(d, Database))
 

@@ -69,6 +69,9 @@ def once_per_key(method: Callable[..., Any]) -> Callable[..., Any]:
         answer = requests.claim_or_wait()
         if answer is not None:
             return requests.replay(answer)
+        # While this run lives it keeps renewing its lease: only a run that died lets its
+        # lease run out, so a twin never takes over from one that is merely slow.
+        renewer = eventlet.spawn(requests.keep_leasing)
         try:
             result = method(self, *args, **kwargs)
         except CatalogueError as error:
@@ -80,6 +83,8 @@ def once_per_key(method: Callable[..., Any]) -> Callable[..., Any]:
         except BaseException:
             requests.release()
             raise
+        finally:
+            renewer.kill()
         requests.store({"result": result})
         return result
 
@@ -126,6 +131,21 @@ class Requests:
         alone (the insert claims, the update takes over or answers), so the BEGIN and COMMIT
         of a transaction would only add two round trips to every call."""
         return self.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+    def keep_leasing(self) -> None:
+        """Push the lease out every third of it, for as long as the run goes on."""
+        every = self.lease.total_seconds() / 3
+        while True:
+            eventlet.sleep(every)
+            try:
+                with self._autocommit() as session:
+                    session.execute(
+                        update(self.table)
+                        .filter_by(**self.where, status=RUNNING)
+                        .values(lease_until=datetime.now(UTC) + self.lease)
+                    )
+            except Exception:  # the database is away: the next renewal tries again
+                continue
 
     def store(self, answer: dict[str, Any]) -> None:
         with self._autocommit() as session:

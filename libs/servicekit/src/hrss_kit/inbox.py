@@ -73,7 +73,7 @@ def handle_reliably(
             fresh = claimed and _newer(session, db, read_model, envelope)
             if fresh:
                 effect(session, envelope)
-            if retry:  # only a retry (``RetryPoller``) has a failure on record to clear
+            if retry or claimed:  # a failure on record (parked, say) is settled once it is applied
                 session.execute(delete(failed).filter_by(**key))
         return "done" if fresh else "stale" if claimed else "duplicate"
     except Exception:

@@ -33,6 +33,8 @@ class RetryPoller(SharedExtension, ProviderCollector):  # type: ignore[misc]
         self._poller.kill()  # it holds nothing between polls
         super().stop()
 
+    kill = stop  # or it polls on, into a database pool the container's kill disposed
+
     def _database(self) -> Any:
         return next(d for d in self.container.dependencies if isinstance(d, Database))
 

@@ -109,9 +109,10 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
         # caller's timeout, relative) made the broker drop it from the queue.
         headers = message.properties.get("application_headers") or {}
         context = {k[len(HEADER_PREFIX) :]: v for k, v in headers.items() if k.startswith(HEADER_PREFIX)}
+        context.pop(CALLER_TIMEOUT, None)  # ours to set, never a header's
         expiration = message.properties.get("expiration")
         if expiration and str(expiration).isdigit():  # the caller's timeout, in ms (relative)
-            context[CALLER_TIMEOUT] = int(expiration) / 1000
+            context[CALLER_TIMEOUT] = min(max(int(expiration) / 1000, 0.5), 3600.0)
         try:
             self.container.spawn_worker(
                 provider,

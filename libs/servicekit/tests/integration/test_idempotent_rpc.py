@@ -1,6 +1,8 @@
 """RPC is at least once; a method that writes answers a repeated idempotency key with its
 first answer and has its effect once."""
 
+import contextlib
+
 import eventlet
 import pytest
 from kit_test_services import Forwarder, Ledger, recorder_metadata
@@ -88,7 +90,9 @@ def test_a_key_whose_run_died_is_taken_over_by_its_repeat(ledger, rpc, uscc, uni
     table = database.metadata.tables["rpc_requests"]
     with database.engine.begin() as conn:  # as if it had never finished
         conn.execute(
-            update(table).values(status="running", answer=None, lease_until=datetime.now(UTC) - timedelta(seconds=1))
+            update(table)
+            .where(table.c.method == "ledger.add", table.c.status == "done")
+            .values(status="running", answer=None, lease_until=datetime.now(UTC) - timedelta(seconds=1))
         )
     call(rpc, "add", unique, uscc=uscc)
     assert rpc.service("ledger").count(uscc=uscc) == 2
@@ -104,7 +108,25 @@ def test_a_twin_of_a_run_that_died_takes_over_once_its_caller_stopped_waiting(le
     table = database.metadata.tables["rpc_requests"]
     first = rpc.transport.call("ledger", "add", {"uscc": uscc}, 2, {IDEMPOTENCY_HEADER: unique})
     with database.engine.begin() as conn:  # as if its run had died, its caller waiting 2 s
-        conn.execute(update(table).values(status="running", answer=None))
+        conn.execute(update(table).where(table.c.status == "done").values(status="running", answer=None))
     started = time.monotonic()
     twin = rpc.transport.call("ledger", "add", {"uscc": uscc}, 2.5, {IDEMPOTENCY_HEADER: unique})
     assert twin != first and time.monotonic() - started < 2.5  # it ran, not waited 30 s
+
+
+def test_a_twin_does_not_take_over_from_a_run_that_is_slow_but_alive(ledger, rpc, uscc, unique):
+    """The first run outlasts its caller's timeout; it keeps its key, so the twin waits for
+    its answer and does not run too."""
+    from hrss_kit.rpc_client import StandaloneRpc
+
+    def first():
+        with contextlib.suppress(CatalogueError):  # its caller gives up after 2 s
+            rpc.transport.call("ledger", "add", {"uscc": uscc, "pause": 3.0}, 2, {IDEMPOTENCY_HEADER: unique})
+
+    slow = eventlet.spawn(first)
+    eventlet.sleep(0.3)
+    with StandaloneRpc(rpc.transport.amqp_uri) as other, contextlib.suppress(CatalogueError):
+        other.transport.call("ledger", "add", {"uscc": uscc, "pause": 3.0}, 2, {IDEMPOTENCY_HEADER: unique})
+    slow.wait()
+    eventlet.sleep(4)  # both runs, had there been two, are over
+    assert rpc.service("ledger").count(uscc=uscc) == 1

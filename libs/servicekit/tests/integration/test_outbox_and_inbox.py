@@ -253,3 +253,22 @@ def test_outbox_record_marks_the_session_so_the_relay_is_woken(databases):
         assert session.info["outbox_written"] is True
         session.rollback()
     engine.dispose()
+
+
+def test_a_parked_event_applied_by_a_later_delivery_leaves_no_failure_on_record(running, rpc, uscc, rabbit_config):
+    running(Recorder)
+    BEHAVIOUR[uscc] = -1
+    envelope = rejection(uscc)
+    publish_raw(rabbit_config["AMQP_URI"], envelope)
+
+    def parked():
+        return [
+            r for r in rpc.service("recorder").failed_events(status="parked") if r["event_id"] == envelope["event_id"]
+        ]
+
+    eventually(parked)
+    BEHAVIOUR[uscc] = 0
+    publish_raw(rabbit_config["AMQP_URI"], envelope)  # a replay of the log, a catch-up, a duplicate
+    assert eventually(lambda: effects(rpc, uscc)) == 1
+    left = [r for r in rpc.service("recorder").failed_events(status=None) if r["event_id"] == envelope["event_id"]]
+    assert left == []

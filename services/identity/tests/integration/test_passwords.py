@@ -82,8 +82,12 @@ def test_a_wrong_password_against_an_older_hash_is_refused_and_not_rehashed(hash
 
 @pytest.mark.parametrize(
     "config",
-    [{"ARGON2_MEMORY_KIB": "4096", "ARGON2_TIME_COST": "10"}, {"ARGON2_MEMORY_KIB": "19456", "ARGON2_TIME_COST": "1"}],
-    ids=["too-little-memory", "too-few-passes"],
+    [
+        {"ARGON2_MEMORY_KIB": "4096", "ARGON2_TIME_COST": "10"},
+        {"ARGON2_MEMORY_KIB": "19456", "ARGON2_TIME_COST": "1"},
+        {"ARGON2_MEMORY_KIB": "35840", "ARGON2_TIME_COST": "1"},
+    ],
+    ids=["too-little-memory", "too-few-passes", "one-pass-needs-46-mib"],
 )
 def test_parameters_below_owasps_minimum_are_refused(config):
     with pytest.raises(ValueError, match="OWASP"):

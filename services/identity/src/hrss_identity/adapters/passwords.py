@@ -41,16 +41,19 @@ class Argon2Parameters:
         )
         if not parameters.at_owasps_minimum:
             raise ValueError(
-                f"argon2id parameters {parameters} are below OWASP's minimum: at least 7 MiB of memory, and "
-                f"memory × passes of at least 35 MiB (e.g. m=19456 KiB, t=2; m=47104 KiB, t=1)"
+                f"argon2id parameters {parameters} are below OWASP's minimum: at least "
+                f"one of m=47104 KiB t=1, m=19456 t=2, m=12288 t=3, m=9216 t=4, m=7168 t=5"
             )
         return parameters
 
     @property
     def at_owasps_minimum(self) -> bool:
-        """OWASP's equally strong configurations run from m = 46 MiB, t = 1 to m = 7 MiB, t = 5;
-        the least memory × passes among them is 7168 KiB × 5."""
-        return self.memory_kib >= 7168 and self.memory_kib * self.time_cost >= 7168 * 5 and self.parallelism >= 1
+        """At or above one of OWASP's equally strong argon2id configurations (memory in KiB,
+        passes): 46 MiB × 1, 19 MiB × 2, 12 MiB × 3, 9 MiB × 4, 7 MiB × 5."""
+        table = ((47104, 1), (19456, 2), (12288, 3), (9216, 4), (7168, 5))
+        return self.parallelism >= 1 and any(
+            self.memory_kib >= memory and self.time_cost >= passes for memory, passes in table
+        )
 
 
 class Argon2Hasher(PasswordHasher):
