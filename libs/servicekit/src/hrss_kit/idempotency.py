@@ -8,8 +8,9 @@ answer, a result or a catalogue error; a repeat waits for that answer and return
 that fails unexpectedly, or answers SERVICE_UNAVAILABLE, releases the key: a retry runs
 again. A run that dies with the process keeps the key until its lease ends; the retry after
 that runs again and relies on the method's own idempotency (each registration is). The lease
-is the caller's timeout: a redelivered twin of a run that died takes over as soon as nobody
-waits for the dead run's answer any more, within the twin's own caller's patience.
+is the caller's timeout, renewed every third of it while the run lives: a twin never takes
+over from a run that is only slow, and takes over from one that died as soon as nobody waits
+for the dead run's answer any more.
 """
 
 from __future__ import annotations
