@@ -114,3 +114,26 @@ def drop(connection: kombu.Connection | None, handshake: bool = True) -> None:
             pass
     with contextlib.suppress(Exception):
         connection.collect()
+
+
+def keep_reading(
+    connection: Callable[[], kombu.Connection],
+    heartbeat: Callable[[], HeartbeatClock],
+    stopped: Callable[[], bool],
+    reconnect_: Callable[[], None],
+    what: str,
+) -> None:
+    """The loop of a connection's one reader: frames go to their callbacks, heartbeats are
+    checked about once a second, and any failure means the connection is lost: ``reconnect_``
+    (unless ``stopped()``). The getters are called anew each turn, as a reconnect replaces both.
+    """
+    while not stopped():
+        try:
+            with contextlib.suppress(TimeoutError):
+                connection().drain_events(timeout=1)
+            heartbeat().tick()
+        except Exception:
+            if stopped():
+                return
+            log.warning("%s lost; reconnecting", what, exc_info=True)
+            reconnect_()

@@ -18,7 +18,8 @@ import eventlet
 from nameko.extensions import ProviderCollector, SharedExtension
 from sqlalchemy import select
 
-from hrss_kit.database import Database
+from hrss_kit.database import container_database
+from hrss_kit.rpc_transport import RpcTransport
 from hrss_kit.sql import insert_ignore
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ class CatchUp(SharedExtension, ProviderCollector):  # type: ignore[misc]
     kill = stop
 
     def _database(self) -> Any:
-        return next(d for d in self.container.dependencies if isinstance(d, Database))
+        return container_database(self.container)
 
     def subscriptions(self) -> set[tuple[str, str, str]]:
         """``(consumer, source, event type)`` of each reliable handler (consumer: service.method)."""
@@ -72,12 +73,10 @@ class CatchUp(SharedExtension, ProviderCollector):  # type: ignore[misc]
                 delay = min(delay * 2, 60.0)
 
     def _catch_up(self, pending: dict[tuple[str, str], list[str]]) -> None:
-        from hrss_kit.rpc_transport import RpcTransport
-
         service = self.container.service_name
         database = self._database()
         catch_ups = database.metadata.tables["catch_ups"]
-        transport = RpcTransport(self.container.config["AMQP_URI"], background=True)
+        transport = RpcTransport.for_container(self.container.config)
         try:
             for (source, event_type), consumers in pending.items():
                 # One replay of the type reaches every queue of this service for it; handlers

@@ -86,6 +86,11 @@ class UnitOfWorkDatabase:
             yield session
 
 
+def container_database(container: Any) -> Database:
+    """The ``Database`` dependency of a container (the kit's threads that poll it share it)."""
+    return next(d for d in container.dependencies if isinstance(d, Database))
+
+
 class Database(DependencyProvider):
     """nameko dependency: ``self.db.transaction()`` in a worker.
 

@@ -20,7 +20,6 @@ import eventlet
 from nameko.extensions import SharedExtension
 
 from hrss_kit.rpc_transport import RpcTransport
-from hrss_kit.topology import heartbeat
 
 log = logging.getLogger(__name__)
 PING_EVERY = 1.0
@@ -57,7 +56,7 @@ class Liveness(SharedExtension):  # type: ignore[misc]
         super().stop()
 
     def _run(self) -> None:
-        transport = self._transport()
+        transport = RpcTransport.for_container(self.container.config)
         services = sorted(self.watched)
         pool = eventlet.GreenPool(len(services))
         try:
@@ -68,10 +67,6 @@ class Liveness(SharedExtension):  # type: ignore[misc]
                 eventlet.sleep(PING_EVERY)
         finally:
             transport.close()
-
-    def _transport(self) -> RpcTransport:
-        config = self.container.config
-        return RpcTransport(config["AMQP_URI"], background=True, heartbeat=heartbeat(config))
 
     @staticmethod
     def _ping(transport: RpcTransport, service: str) -> bool:

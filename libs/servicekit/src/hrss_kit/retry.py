@@ -11,7 +11,7 @@ import eventlet
 from nameko.extensions import ProviderCollector, SharedExtension
 from sqlalchemy import Engine, Table, select, update
 
-from hrss_kit.database import Database
+from hrss_kit.database import container_database
 from hrss_kit.retry_policy import PARKED, RETRYING, RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ class RetryPoller(SharedExtension, ProviderCollector):  # type: ignore[misc]
     kill = stop  # or it polls on, into a database pool the container's kill disposed
 
     def _database(self) -> Any:
-        return next(d for d in self.container.dependencies if isinstance(d, Database))
+        return container_database(self.container)
 
     def _run(self) -> None:
         while True:

@@ -12,7 +12,6 @@ from hrss_kit.idempotency import CONTEXT_KEY, IDEMPOTENCY_HEADER
 from hrss_kit.liveness import Liveness
 from hrss_kit.rpc_errors import RpcTimeout
 from hrss_kit.rpc_transport import DEFAULT_TIMEOUT, RpcTransport
-from hrss_kit.topology import heartbeat
 
 __all__ = ["RpcTransport", "ServiceClient", "ServiceRpc", "StandaloneRpc"]
 
@@ -66,8 +65,7 @@ class _SharedTransport(SharedExtension):  # type: ignore[misc]
 
     def start(self) -> None:
         if self.transport is None:
-            config = self.container.config
-            self.transport = RpcTransport(config["AMQP_URI"], background=True, heartbeat=heartbeat(config))
+            self.transport = RpcTransport.for_container(self.container.config)
 
     def get(self) -> RpcTransport:
         if self.transport is None:  # a worker of a container that is not started (tests)

@@ -25,7 +25,7 @@ from kombu import Queue
 from nameko.exceptions import ContainerBeingKilled, MalformedRequest, MethodNotFound, serialize
 from nameko.extensions import Entrypoint, ProviderCollector, SharedExtension
 
-from hrss_kit.broker import RPC_EXCHANGE, HeartbeatClock, drop, open_consumer, reconnect
+from hrss_kit.broker import RPC_EXCHANGE, HeartbeatClock, drop, keep_reading, open_consumer, reconnect
 from hrss_kit.topology import heartbeat
 
 CALLER_TIMEOUT = "caller_timeout"  # seconds the caller waits: the worker's context data
@@ -62,16 +62,13 @@ class RpcServer(SharedExtension, ProviderCollector):  # type: ignore[misc]
         self.connection, self._heartbeat = connection, HeartbeatClock(connection, self._write_lock)
 
     def _read(self) -> None:
-        while not self._stopping:
-            try:
-                with contextlib.suppress(TimeoutError):
-                    self.connection.drain_events(timeout=1)  # type: ignore[union-attr]
-                self._heartbeat.tick()
-            except Exception:
-                if self._stopping:
-                    return
-                log.warning("RPC server connection lost; reconnecting", exc_info=True)
-                self._reconnect()
+        keep_reading(
+            lambda: self.connection,
+            lambda: self._heartbeat,
+            lambda: self._stopping,
+            self._reconnect,
+            "RPC server connection",
+        )
 
     def _reconnect(self) -> None:
         # Requests in hand cannot be answered on a dead channel; the broker requeues them.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import threading
@@ -16,8 +15,9 @@ import eventlet
 import eventlet.event
 from kombu import Queue
 
-from hrss_kit.broker import RPC_EXCHANGE, HeartbeatClock, drop, open_consumer, reconnect
+from hrss_kit.broker import RPC_EXCHANGE, HeartbeatClock, drop, keep_reading, open_consumer, reconnect
 from hrss_kit.rpc_errors import RpcTimeout, rebuild_error
+from hrss_kit.topology import heartbeat
 
 DEFAULT_TIMEOUT = 5.0
 
@@ -64,6 +64,11 @@ class RpcTransport:
         self._broken = False
         self._connect()
 
+    @classmethod
+    def for_container(cls, config: dict[str, Any]) -> RpcTransport:
+        """A background transport inside a service, with the service's heartbeat."""
+        return cls(config["AMQP_URI"], background=True, heartbeat=heartbeat(config))
+
     def _connect(self) -> None:
         """Open, declare, consume; the attributes change only once all of it succeeded."""
         queue = Queue(
@@ -103,16 +108,13 @@ class RpcTransport:
 
     def _read_forever(self) -> None:
         """The one reader of the connection (background mode), reconnecting as long as needed."""
-        while not self._stopped:
-            try:
-                with contextlib.suppress(TimeoutError):
-                    self.connection.drain_events(timeout=1)
-                self._heartbeat.tick()
-            except Exception:
-                if self._stopped:
-                    return
-                log.warning("RPC reply connection lost; reconnecting", exc_info=True)
-                self._reconnect()
+        keep_reading(
+            lambda: self.connection,
+            lambda: self._heartbeat,
+            lambda: self._stopped,
+            self._reconnect,
+            "RPC reply connection",
+        )
 
     def _reconnect(self) -> None:
         self._fail_all()
