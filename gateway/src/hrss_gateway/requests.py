@@ -33,8 +33,10 @@ def json_body(request: Request) -> dict[str, Any]:
     try:
         body = json.loads(raw)
         # JSON's \ud800 escapes can spell a lone surrogate, which is no text at all: nothing
-        # downstream (argon2, the database, a log) could encode it.
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
+        # downstream (argon2, the database, a log) could encode it. Only an escape can (raw
+        # bytes are decoded as strict UTF-8), so only a body with one is checked.
+        if b"\\u" in raw:
+            json.dumps(body, ensure_ascii=False).encode("utf-8")
     except (UnicodeError, ValueError, RecursionError) as exc:  # RecursionError: nesting too deep
         raise MalformedJson() from exc
     if not isinstance(body, dict):

@@ -56,9 +56,6 @@ class Uscc(_Checked):
             return None
         return self.division_message if problem == "division" else self.message
 
-    def check(self, value: str) -> bool:
-        return uscc_problem(value) is None
-
 
 class IdNumber(_Checked):
     """公民身份号码 (GB 11643-1999); a lower-case x is read as X."""

@@ -96,8 +96,9 @@ def replay_log(
     event_type: str | None = None,
     since: str | None = None,
     out: TextIO = sys.stdout,
-) -> dict[str, int]:
-    """``source``'s event log (all, one type, or from ``since``) re-sent to ``to``'s queues only."""
+) -> int:
+    """``source``'s event log (all, one type, or from ``since``) re-sent to ``to``'s queues only;
+    the exit status: 1 when no queue of ``to`` took any of the events (a misspelt name?)."""
     with StandaloneRpc(amqp_uri) as rpc:
         counts: dict[str, int] = rpc.service(source, timeout=REPLAY_LOG_TIMEOUT).replay_log(
             to=to, event_type=event_type, since=since
@@ -109,4 +110,5 @@ def replay_log(
     )
     if counts["not_consumed"] and not counts["sent"]:
         print(f"hrssctl: no queue of '{to}' consumes any of these events: is the name right?", file=sys.stderr)
-    return counts
+        return 1
+    return 0

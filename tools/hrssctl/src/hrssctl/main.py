@@ -98,8 +98,7 @@ def _dispatch(args: argparse.Namespace) -> int:
                 events.tail(uri, tuple(args.source or settings.SERVICES))
             return 0
         if args.command == "replay-log":
-            counts = events.replay_log(uri, args.source, args.to, args.event_type, args.since)
-            return 1 if counts["not_consumed"] and not counts["sent"] else 0
+            return events.replay_log(uri, args.source, args.to, args.event_type, args.since)
         if args.command == "failed":
             events.failed(uri, settings.SERVICES, args.status)
             return 0

@@ -17,8 +17,10 @@ import urllib.request
 from functools import partial
 from pathlib import Path
 
+from hrss_contracts.sources import SOURCES
 from hrss_kit.migrate import declare_queues, upgrade
 from hrss_kit.rpc_client import StandaloneRpc
+from hrssctl import settings
 from hrssctl.guard import AlreadyRunning, RunLock, check_port_free
 from hrssctl.processes import spawn
 from hrssctl.replicas import PROCESSES
@@ -36,7 +38,6 @@ SERVICES = {
     "identity": ("hrss_identity", "hrss_identity.entrypoints.service:IdentityService", "IDENTITY_DATABASE_URL"),
 }
 GATEWAY = "hrss_gateway.service:GatewayService"
-DEMO_SOURCES = ("market", "enterprise-pension", "institution-pension")
 STOP_GRACE = 8.0  # seconds between SIGTERM and SIGKILL: the whole stop stays under 10 s
 TICK = 0.2
 
@@ -95,7 +96,7 @@ def migrate(var: Path, env: dict[str, str]) -> None:
     any service starts, so none of their events can find its queue missing); ``env`` gets the
     database URLs the services will read."""
     urls = database_urls(var)
-    amqp_uri = env.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    amqp_uri = env.get("AMQP_URI", settings.AMQP_URI)
     for name, (package, _, var_name) in SERVICES.items():
         upgrade(package, urls[name])
         env[var_name] = urls[name]
@@ -104,8 +105,8 @@ def migrate(var: Path, env: dict[str, str]) -> None:
 
 
 def load_demo(env: dict[str, str], demo: Path) -> None:
-    with StandaloneRpc(env.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")) as rpc:
-        for source in DEMO_SOURCES:
+    with StandaloneRpc(env.get("AMQP_URI", settings.AMQP_URI)) as rpc:
+        for source in SOURCES:
             import_file(rpc, source, demo / f"{source}.jsonl")
 
 

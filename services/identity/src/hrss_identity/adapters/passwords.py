@@ -25,6 +25,9 @@ from eventlet import tpool
 
 from hrss_identity.service_layer.ports import PasswordHasher
 
+# OWASP's equally strong argon2id configurations: (memory in KiB, passes), parallelism 1.
+OWASP_MINIMUMS = ((47104, 1), (19456, 2), (12288, 3), (9216, 4), (7168, 5))
+
 
 @dataclass(frozen=True)
 class Argon2Parameters:
@@ -40,19 +43,15 @@ class Argon2Parameters:
             int(config.get("ARGON2_PARALLELISM", cls.parallelism)),
         )
         if not parameters.at_owasps_minimum:
-            raise ValueError(
-                f"argon2id parameters {parameters} are below OWASP's minimum: at least "
-                f"one of m=47104 KiB t=1, m=19456 t=2, m=12288 t=3, m=9216 t=4, m=7168 t=5"
-            )
+            at_least = ", ".join(f"m={memory} KiB t={passes}" for memory, passes in OWASP_MINIMUMS)
+            raise ValueError(f"argon2id parameters {parameters} are below OWASP's minimum: at least one of {at_least}")
         return parameters
 
     @property
     def at_owasps_minimum(self) -> bool:
-        """At or above one of OWASP's equally strong argon2id configurations (memory in KiB,
-        passes): 46 MiB × 1, 19 MiB × 2, 12 MiB × 3, 9 MiB × 4, 7 MiB × 5."""
-        table = ((47104, 1), (19456, 2), (12288, 3), (9216, 4), (7168, 5))
+        """At or above one of ``OWASP_MINIMUMS``."""
         return self.parallelism >= 1 and any(
-            self.memory_kib >= memory and self.time_cost >= passes for memory, passes in table
+            self.memory_kib >= memory and self.time_cost >= passes for memory, passes in OWASP_MINIMUMS
         )
 
 

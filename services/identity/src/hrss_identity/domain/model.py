@@ -70,12 +70,6 @@ class PendingRegistration:
         """Only the deciding worker knows the password the account must get."""
         return self.deciding and self.with_password
 
-    def restart(self, with_password: bool, now: datetime) -> None:
-        """A new attempt takes the code over from an earlier one whose worker is gone."""
-        fresh = PendingRegistration.begin(self.uscc, with_password, now)
-        self.attempt, self.state, self.with_password = fresh.attempt, fresh.state, fresh.with_password
-        self.password_hash, self.accepted, self.updated_at = None, False, now
-
     def settle_unanswered(self, password_hash: str | None, now: datetime) -> None:
         self.state, self.password_hash, self.updated_at = UNANSWERED, password_hash, now
 

@@ -83,8 +83,8 @@ def _open(uow: UnitOfWork, uscc: str, with_password: bool, take_over: bool) -> s
             row = PendingRegistration.begin(uscc, with_password, now)
             if not uow.pending.add(row):  # another replica's attempt inserted it first
                 raise RegistrationInProgress()
-        elif take_over:
-            row.restart(with_password, now)  # what is left is a dead worker's deciding row
+        elif take_over:  # what is left is a dead worker's deciding row: a new attempt replaces it
+            row = PendingRegistration.begin(uscc, with_password, now)
             uow.pending.save(row)
         else:
             return None
@@ -92,11 +92,16 @@ def _open(uow: UnitOfWork, uscc: str, with_password: bool, take_over: bool) -> s
         return row.attempt
 
 
+def _own_row(uow: UnitOfWork, uscc: str, attempt: str) -> PendingRegistration | None:
+    """The code's row, locked, if it is still this attempt's; None if a newer attempt took the
+    code over (we outlived our lock) or the row is gone."""
+    row = uow.pending.lock(uscc)
+    return row if row is not None and row.attempt == attempt else None
+
+
 def _accepted(uow: UnitOfWork, uscc: str, attempt: str, password_hash: str | None) -> None:
     with uow:
-        row = uow.pending.lock(uscc)
-        if row is None or row.attempt != attempt:
-            # We outlived our lock and a newer attempt took the code over: its password wins.
+        if _own_row(uow, uscc, attempt) is None:  # a newer attempt took the code over: its password wins
             raise RegistrationInProgress()
         uow.pending.remove(uscc)
         try:
@@ -109,8 +114,8 @@ def _accepted(uow: UnitOfWork, uscc: str, attempt: str, password_hash: str | Non
 
 def _unanswered(uow: UnitOfWork, uscc: str, attempt: str, password_hash: str | None) -> None:
     with uow:
-        row = uow.pending.lock(uscc)
-        if row is None or row.attempt != attempt:
+        row = _own_row(uow, uscc, attempt)
+        if row is None:
             return
         if uow.accounts.by_login_name(uscc) is not None:
             uow.pending.remove(uscc)
@@ -125,8 +130,8 @@ def _unanswered(uow: UnitOfWork, uscc: str, attempt: str, password_hash: str | N
 
 def _refused(uow: UnitOfWork, uscc: str, attempt: str) -> None:
     with uow:
-        row = uow.pending.lock(uscc)
-        if row is None or row.attempt != attempt:
+        row = _own_row(uow, uscc, attempt)
+        if row is None:
             return
         if row.accepted and uow.accounts.by_login_name(uscc) is None:
             pending.log_lost_password(uscc, "a refused attempt saw an earlier one accepted")
