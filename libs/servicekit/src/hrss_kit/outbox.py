@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from hrss_kit import faults
 from hrss_kit.idempotency import forget_answers
-from hrss_kit.publisher import ConfirmedPublisher, Unroutable
+from hrss_kit.publisher import ConfirmedPublisher, Outgoing
 from hrss_kit.sql import next_sequence
 from hrss_kit.topology import DEFAULT_HEARTBEAT, event_exchange
 
@@ -108,14 +108,18 @@ class OutboxRelay:
         return len(rows)
 
     def _publish(self, rows: list[Any]) -> dict[int, bool]:
-        """Row id → published (True) or returned unroutable (False). A broker failure stops
-        the batch: what was confirmed before it is still marked."""
+        """Row id → published (True) or returned unroutable (False); a row the broker did not
+        confirm is absent. The batch's confirms are awaited together; a broker failure before
+        any raises, after some keeps what was confirmed (it is still marked)."""
+        by_event = {row.event_id: row for row in rows}
+        confirmed = self.publisher.publish_many(
+            [Outgoing(row.body, event_exchange(row.source), row.event_type, row.event_id) for row in rows]
+        )
         outcome: dict[int, bool] = {}
-        for row in rows:
-            try:
-                self.publisher.publish(row.body, event_exchange(row.source), row.event_type, row.event_id)
-                outcome[row.id] = True
-            except Unroutable:
+        for event_id, routed in confirmed.items():
+            row = by_event[event_id]
+            outcome[row.id] = routed
+            if not routed:
                 last = row.publish_attempts + 1 >= MAX_UNROUTABLE_ATTEMPTS
                 log.error(
                     "event %s %s has no queue to go to (no consumer declared); kept unpublished, %s",
@@ -123,12 +127,6 @@ class OutboxRelay:
                     row.event_id,
                     "left in the event log for a replay" if last else "retried later",
                 )
-                outcome[row.id] = False
-            except Exception:
-                if not outcome:
-                    raise
-                log.warning("publishing stopped after %d events", len(outcome), exc_info=True)
-                break
         if outcome:
             faults.after_publish(rows[0].source)  # off unless the fault bench switches it on
         return outcome

@@ -9,10 +9,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import time
+from dataclasses import dataclass
 from typing import Any
 
 import amqp
 import kombu
+from amqp.exceptions import MessageNacked
 
 from hrss_kit.broker import drop
 from hrss_kit.topology import DEFAULT_HEARTBEAT, declare_exchange
@@ -24,11 +27,23 @@ class Unroutable(Exception):
     """No queue is bound for the event: nobody consumes it (yet)."""
 
 
-class ConfirmedPublisher:
-    """Publishes persistent messages with ``mandatory`` and waits for each confirm.
+@dataclass(frozen=True)
+class Outgoing:
+    """One event to publish: its JSON ``body``, where it goes, and its ``message_id``."""
 
-    RabbitMQ sends ``basic.return`` before the ``basic.ack`` of an unroutable mandatory
-    message, so once the ack is in we know whether the message was returned.
+    body: str
+    exchange: kombu.Exchange
+    routing_key: str
+    message_id: str
+
+
+class ConfirmedPublisher:
+    """Publishes persistent messages with ``mandatory`` and waits for the broker's confirms.
+
+    A batch is written whole, then its confirms are awaited together (one wait for many
+    events instead of one round trip each). RabbitMQ sends ``basic.return`` before the
+    ``basic.ack`` of an unroutable mandatory message, so once a message's ack is in we know
+    whether it was returned.
     """
 
     def __init__(self, amqp_uri: str, heartbeat: float = DEFAULT_HEARTBEAT, confirm_timeout: float = 10) -> None:
@@ -37,6 +52,9 @@ class ConfirmedPublisher:
         self._channel: Any = None
         self._declared: set[str] = set()
         self._returned: set[str] = set()
+        self._next_tag = 1  # the broker numbers a confirmed channel's publishes 1, 2, …
+        self._unconfirmed: dict[int, str] = {}  # delivery tag → message id
+        self._acked: set[str] = set()
 
     def _ensure_channel(self) -> Any:
         if self._channel is None:
@@ -46,46 +64,88 @@ class ConfirmedPublisher:
                 channel = connection.channel()
                 channel.confirm_select()
                 channel.events["basic_return"].add(self._on_return)
+                channel.events["basic_ack"].add(self._on_ack)
+                channel.events["basic_nack"].add(self._on_nack)
             except Exception:
                 drop(connection, handshake=False)
                 raise
-            self._connection, self._channel = connection, channel
+            self._connection, self._channel, self._next_tag = connection, channel, 1
         return self._channel
 
     def _on_return(self, _exc: Any, _exchange: Any, _routing_key: Any, message: amqp.Message) -> None:
         self._returned.add(message.properties.get("message_id", ""))
 
+    def _confirmed(self, delivery_tag: int, multiple: bool) -> list[str]:
+        tags = [t for t in self._unconfirmed if t <= delivery_tag] if multiple else [delivery_tag]
+        return [self._unconfirmed.pop(t) for t in tags if t in self._unconfirmed]
+
+    def _on_ack(self, delivery_tag: int, multiple: bool) -> None:
+        self._acked.update(self._confirmed(delivery_tag, multiple))
+
+    def _on_nack(self, delivery_tag: int, multiple: bool) -> None:
+        for message_id in self._confirmed(delivery_tag, multiple):
+            log.warning("the broker refused event %s (nack); it is sent again later", message_id)
+
     def publish(self, body: str, exchange: kombu.Exchange, routing_key: str, message_id: str) -> None:
         """Returns once the broker has the message in at least one queue; raises
         ``Unroutable`` when no queue is bound, anything else when the broker failed."""
+        outcome = self.publish_many([Outgoing(body, exchange, routing_key, message_id)])
+        if message_id not in outcome:
+            raise MessageNacked(f"the broker refused event {message_id}")
+        if not outcome[message_id]:
+            raise Unroutable(routing_key)
+
+    def publish_many(self, messages: list[Outgoing]) -> dict[str, bool]:
+        """Publish ``messages`` and wait for their confirms; returns message id → True (in a
+        queue) or False (returned: no queue is bound). A message the broker refused (nack)
+        is absent. Raises when the broker failed before confirming any; after some, returns
+        those (the rest are unknown, to be sent again)."""
         channel = self._ensure_channel()
+        self._acked.clear()
         try:
-            if exchange.name not in self._declared:
-                declare_exchange(channel, exchange)
-                self._declared.add(exchange.name)
-            message = amqp.Message(
-                body,
-                content_type="application/json",
-                content_encoding="utf-8",
-                delivery_mode=2,
-                message_id=message_id,
-            )
-            channel.basic_publish_confirm(
-                message,
-                exchange=exchange.name,
-                routing_key=routing_key,
-                mandatory=True,
-                # A broker that stops confirming (a resource alarm) must not hold the relay,
-                # and on Postgres its row locks, for ever: fail, back off, try again.
-                confirm_timeout=self.confirm_timeout,
-                timeout=self.confirm_timeout,
-            )
+            for m in messages:
+                if m.exchange.name not in self._declared:
+                    declare_exchange(channel, m.exchange)
+                    self._declared.add(m.exchange.name)
+                message = amqp.Message(
+                    m.body,
+                    content_type="application/json",
+                    content_encoding="utf-8",
+                    delivery_mode=2,
+                    message_id=m.message_id,
+                )
+                channel.basic_publish(
+                    message,
+                    exchange=m.exchange.name,
+                    routing_key=m.routing_key,
+                    mandatory=True,
+                    timeout=self.confirm_timeout,
+                )
+                self._unconfirmed[self._next_tag] = m.message_id
+                self._next_tag += 1
+            self._await_confirms()
         except Exception:
             self.close(handshake=False)
-            raise
-        if message_id in self._returned:
-            self._returned.discard(message_id)
-            raise Unroutable(routing_key)
+            if not self._acked:
+                raise
+            log.warning(
+                "the broker failed after confirming %d of %d events", len(self._acked), len(messages), exc_info=True
+            )
+        outcome = {message_id: message_id not in self._returned for message_id in self._acked}
+        self._returned.difference_update(outcome)
+        self._acked.clear()
+        return outcome
+
+    def _await_confirms(self) -> None:
+        # A broker that stops confirming (a resource alarm) must not hold the relay, and on
+        # Postgres its row locks, for ever: fail, back off, try again.
+        assert self._connection is not None
+        deadline = time.monotonic() + self.confirm_timeout
+        while self._unconfirmed:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"{len(self._unconfirmed)} events not confirmed in {self.confirm_timeout} s")
+            self._connection.drain_events(timeout=remaining)
 
     def keep_alive(self) -> None:
         """Read what the broker sent (heartbeats) and send ours; a broker silent for two
@@ -105,3 +165,4 @@ class ConfirmedPublisher:
         self._connection = self._channel = None
         self._declared.clear()
         self._returned.clear()
+        self._unconfirmed.clear()

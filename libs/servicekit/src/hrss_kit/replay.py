@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, select
 
-from hrss_kit.publisher import ConfirmedPublisher, Unroutable
+from hrss_kit.publisher import ConfirmedPublisher, Outgoing
 from hrss_kit.topology import REPLAY_EXCHANGE, replay_key
 
 log = logging.getLogger(__name__)
@@ -46,14 +46,16 @@ def replay_log(
         while True:
             with engine.connect() as conn:
                 rows = conn.execute(query if last_id is None else query.where(c.id > last_id)).all()
-            for row in rows:
-                try:
-                    publisher.publish(
-                        row.body, REPLAY_EXCHANGE, replay_key(to, row.source, row.event_type), row.event_id
-                    )
-                    sent += 1
-                except Unroutable:
-                    not_consumed += 1
+            confirmed = publisher.publish_many(
+                [
+                    Outgoing(row.body, REPLAY_EXCHANGE, replay_key(to, row.source, row.event_type), row.event_id)
+                    for row in rows
+                ]
+            )
+            if len(confirmed) < len(rows):  # the broker refused some: stop, the caller may run it again
+                raise RuntimeError(f"the broker did not confirm {len(rows) - len(confirmed)} replayed events")
+            sent += sum(confirmed.values())
+            not_consumed += len(confirmed) - sum(confirmed.values())
             if len(rows) < BATCH:
                 break
             last_id = rows[-1].id

@@ -79,6 +79,12 @@ class FakePendingRegistrations(PendingRegistrationRepository):
     def remove(self, uscc: str) -> None:
         self.rows.pop(uscc, None)
 
+    def take(self, uscc: str, attempt: str) -> PendingRegistration | None:
+        row = self.rows.get(uscc)
+        if row is None or row.attempt != attempt:
+            return None
+        return self.rows.pop(uscc)
+
     def last_touched_before(self, cutoff: datetime, limit: int) -> list[PendingRegistration]:
         stale = sorted((r for r in self.rows.values() if r.updated_at < cutoff), key=lambda r: r.updated_at)
         return [replace(r) for r in stale[:limit]]

@@ -3,7 +3,7 @@ the enterprise answers in time."""
 
 import pytest
 from identity_builders import a_registration, an_account, random_password
-from identity_fakes import FakeEnterpriseDirectory
+from identity_fakes import FakeEnterpriseDirectory, FakePendingRegistrations
 from identity_ports import Ports
 
 from hrss_contracts.errors import CatalogueError
@@ -39,6 +39,24 @@ def test_code_another_registration_is_deciding_is_refused_as_in_progress():
     assert ports.directory.applications == []
     assert (ports.account(command.uscc), ports.pending(command.uscc)) == (None, None)
     assert ports.locks.held == {command.uscc}, "the other registration's lock was released"
+
+
+def test_an_earlier_attempt_that_ends_between_our_insert_and_our_lock_does_not_refuse_us(monkeypatch):
+    """Its row stopped our insert, and was gone when we locked: a refused attempt's row, say."""
+    command = a_registration()
+    ports = Ports()
+    conflicts = iter([True])  # the first insert meets the earlier row; later ones do not
+    add = FakePendingRegistrations.add
+
+    def add_after_a_conflict(self, row):
+        return not next(conflicts, False) and add(self, row)
+
+    monkeypatch.setattr(FakePendingRegistrations, "add", add_after_a_conflict)
+
+    ports.register(command)
+
+    assert ports.account(command.uscc) is not None
+    assert ports.pending(command.uscc) is None
 
 
 # a successful registration

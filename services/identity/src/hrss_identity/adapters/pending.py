@@ -32,6 +32,10 @@ class SqlPendingRegistrations(PendingRegistrationRepository):
     def remove(self, uscc: str) -> None:
         self.session.execute(delete(table).filter_by(uscc=uscc))
 
+    def take(self, uscc: str, attempt: str) -> PendingRegistration | None:
+        row = self.session.execute(delete(table).filter_by(uscc=uscc, attempt=attempt).returning(table)).first()
+        return _pending(row) if row is not None else None
+
     def last_touched_before(self, cutoff: datetime, limit: int) -> list[PendingRegistration]:
         query = select(table).where(table.c.updated_at < cutoff).order_by(table.c.updated_at).limit(limit)
         return [_pending(row) for row in self.session.execute(query)]

@@ -26,9 +26,12 @@ def on_enterprise_registered(command: CreateAccountOfRegisteredEnterprise, uow: 
     """
     uscc = command.uscc
     with uow:
+        if uow.accounts.by_login_name(uscc) is not None:
+            uow.commit()  # created already, by the registration or an earlier delivery
+            return
         row = uow.pending.lock(uscc)
         if uow.accounts.by_login_name(uscc) is not None:
-            pass  # created already, by the registration or an earlier delivery
+            pass  # created while we waited for the row's lock
         elif row is None:
             log_lost_password(uscc, "no registration of it is pending")
         elif row.awaits_password:

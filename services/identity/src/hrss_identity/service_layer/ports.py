@@ -28,8 +28,10 @@ class AccountRepository(abc.ABC):
 class PendingRegistrationRepository(abc.ABC):
     """At most one pending registration per code, in identity's database.
 
-    Every path that may create an enterprise account ``lock``s the code's row first, then
-    looks at the account: the row lock orders them, so no two decide on stale reads.
+    Every path that may create an enterprise account locks the code's row first (``lock``,
+    or the lock ``add``, ``take`` and ``save`` take), then looks at the account: the row lock
+    orders them, so no two decide on stale reads. An account, once there, is never removed,
+    so finding one needs no lock.
     """
 
     @abc.abstractmethod
@@ -38,13 +40,19 @@ class PendingRegistrationRepository(abc.ABC):
 
     @abc.abstractmethod
     def add(self, pending: PendingRegistration) -> bool:
-        """Insert; False when a concurrent transaction inserted the code's row first."""
+        """Insert, and hold the new row's lock; False (nothing written) when the code has a
+        row already, also one a concurrent transaction inserted first."""
 
     @abc.abstractmethod
     def save(self, pending: PendingRegistration) -> None: ...
 
     @abc.abstractmethod
     def remove(self, uscc: str) -> None: ...
+
+    @abc.abstractmethod
+    def take(self, uscc: str, attempt: str) -> PendingRegistration | None:
+        """Remove the code's row if it is still ``attempt``'s, and return it; None (nothing
+        removed) when a newer attempt took the code over or the row is gone."""
 
     @abc.abstractmethod
     def last_touched_before(self, cutoff: datetime, limit: int) -> list[PendingRegistration]:

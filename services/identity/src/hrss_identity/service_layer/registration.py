@@ -75,35 +75,30 @@ def _hash(hasher: PasswordHasher, password: str | None) -> str | None:
 def _open(uow: UnitOfWork, uscc: str, with_password: bool, take_over: bool) -> str | None:
     """This attempt's row, written before the enterprise is asked; None if an earlier one's is there."""
     with uow:
-        row = uow.pending.lock(uscc)
-        if uow.accounts.by_login_name(uscc) is not None:
-            raise AccountExists()
         now = datetime.now(UTC)
-        if row is None:
-            row = PendingRegistration.begin(uscc, with_password, now)
-            if not uow.pending.add(row):  # another replica's attempt inserted it first
-                raise RegistrationInProgress()
-        elif take_over:  # what is left is a dead worker's deciding row: a new attempt replaces it
-            row = PendingRegistration.begin(uscc, with_password, now)
-            uow.pending.save(row)
+        row = PendingRegistration.begin(uscc, with_password, now)
+        if uow.pending.add(row):  # the usual case: no row; the insert holds the new row's lock
+            if uow.accounts.by_login_name(uscc) is not None:
+                raise AccountExists()  # the insert is rolled back
         else:
-            return None
+            earlier = uow.pending.lock(uscc)
+            if uow.accounts.by_login_name(uscc) is not None:
+                raise AccountExists()
+            if earlier is None:  # its attempt ended between our insert and our lock: try once more
+                if not uow.pending.add(row):
+                    raise RegistrationInProgress()
+            elif not take_over:
+                return None
+            else:  # what is left is a dead worker's deciding row: this attempt replaces it
+                uow.pending.save(row)
         uow.commit()
         return row.attempt
 
 
-def _own_row(uow: UnitOfWork, uscc: str, attempt: str) -> PendingRegistration | None:
-    """The code's row, locked, if it is still this attempt's; None if a newer attempt took the
-    code over (we outlived our lock) or the row is gone."""
-    row = uow.pending.lock(uscc)
-    return row if row is not None and row.attempt == attempt else None
-
-
 def _accepted(uow: UnitOfWork, uscc: str, attempt: str, password_hash: str | None) -> None:
     with uow:
-        if _own_row(uow, uscc, attempt) is None:  # a newer attempt took the code over: its password wins
+        if uow.pending.take(uscc, attempt) is None:  # a newer attempt took the code over: its password wins
             raise RegistrationInProgress()
-        uow.pending.remove(uscc)
         try:
             add_enterprise_account(uow, uscc, password_hash)
         except AccountExists:
@@ -114,8 +109,8 @@ def _accepted(uow: UnitOfWork, uscc: str, attempt: str, password_hash: str | Non
 
 def _unanswered(uow: UnitOfWork, uscc: str, attempt: str, password_hash: str | None) -> None:
     with uow:
-        row = _own_row(uow, uscc, attempt)
-        if row is None:
+        row = uow.pending.lock(uscc)
+        if row is None or row.attempt != attempt:  # a newer attempt took the code over, or it is settled
             return
         if uow.accounts.by_login_name(uscc) is not None:
             uow.pending.remove(uscc)
@@ -130,10 +125,9 @@ def _unanswered(uow: UnitOfWork, uscc: str, attempt: str, password_hash: str | N
 
 def _refused(uow: UnitOfWork, uscc: str, attempt: str) -> None:
     with uow:
-        row = _own_row(uow, uscc, attempt)
+        row = uow.pending.take(uscc, attempt)
         if row is None:
             return
         if row.accepted and uow.accounts.by_login_name(uscc) is None:
             pending.log_lost_password(uscc, "a refused attempt saw an earlier one accepted")
-        uow.pending.remove(uscc)
         uow.commit()
