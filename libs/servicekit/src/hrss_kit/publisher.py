@@ -90,18 +90,20 @@ class ConfirmedPublisher:
         """Returns once the broker has the message in at least one queue; raises
         ``Unroutable`` when no queue is bound, anything else when the broker failed."""
         outcome = self.publish_many([Outgoing(body, exchange, routing_key, message_id)])
-        if message_id not in outcome:
-            raise MessageNacked(f"the broker refused event {message_id}")
         if not outcome[message_id]:
             raise Unroutable(routing_key)
 
     def publish_many(self, messages: list[Outgoing]) -> dict[str, bool]:
         """Publish ``messages`` and wait for their confirms; returns message id → True (in a
         queue) or False (returned: no queue is bound). A message the broker refused (nack)
-        is absent. Raises when the broker failed before confirming any; after some, returns
-        those (the rest are unknown, to be sent again)."""
+        is absent; ``MessageNacked`` when it refused them all. Raises when the broker failed
+        before confirming any; after some, returns those (the rest are unknown, to be sent
+        again)."""
+        if not messages:
+            return {}  # nothing to say: no reason to need the broker
         channel = self._ensure_channel()
         self._acked.clear()
+        nacked = False
         try:
             for m in messages:
                 if m.exchange.name not in self._declared:
@@ -124,13 +126,24 @@ class ConfirmedPublisher:
                 self._unconfirmed[self._next_tag] = m.message_id
                 self._next_tag += 1
             self._await_confirms()
-        except Exception:
+            nacked = len(self._acked) < len(messages)
+        except BaseException as exc:
+            # What was confirmed is known, returns included; read it before the connection
+            # (and what it heard) is dropped.
+            outcome = self._outcome()
             self.close(handshake=False)
-            if not self._acked:
+            if not outcome or not isinstance(exc, Exception):
                 raise
             log.warning(
-                "the broker failed after confirming %d of %d events", len(self._acked), len(messages), exc_info=True
+                "the broker failed after confirming %d of %d events", len(outcome), len(messages), exc_info=True
             )
+            return outcome
+        outcome = self._outcome()
+        if nacked and not outcome:  # the broker refused them all: let the caller back off
+            raise MessageNacked(f"the broker refused all {len(messages)} events")
+        return outcome
+
+    def _outcome(self) -> dict[str, bool]:
         outcome = {message_id: message_id not in self._returned for message_id in self._acked}
         self._returned.difference_update(outcome)
         self._acked.clear()

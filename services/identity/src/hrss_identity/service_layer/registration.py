@@ -20,7 +20,8 @@ enterprise decides, and why (choice (b) of issue 5, with a row that orders the r
   (``pending.resolve_stale``), ask the enterprise whether it registered the code and settle the
   row: account from the stored hash, or row removed (``pending.py``).
 
-Every path locks the code's row before looking at the account, so they take turns. The
+Every path locks the code's row (reading it FOR UPDATE, or by the insert, delete or update
+that writes it) before looking at the account, so they take turns. The
 password is lost only if the worker dies between the enterprise's acceptance and its own
 commit; then no account is created (never one without the password given) and the
 legal representative's next registration, which the enterprise answers as the same one,
