@@ -1,6 +1,5 @@
 """Registration (manual 5.1) over HTTP, every outcome, on the platform as `make run` runs it."""
 
-import json
 import os
 import random
 import threading
@@ -9,6 +8,7 @@ import urllib.parse
 
 import pytest
 import requests
+from e2e_records import application, import_records, source_record
 
 from hrss_contracts.examples import random_id_number, random_uscc
 from hrss_kit.rpc_client import StandaloneRpc
@@ -21,30 +21,6 @@ RABBIT_API = os.environ.get("HRSS_TEST_RABBIT_API", "http://127.0.0.1:15672/api"
 
 def unit_no():
     return f"23{random.randint(10**9, 10**10 - 1)}"
-
-
-def source_record(uscc, name, rep, rep_id, units=()):
-    return {
-        "uscc": uscc,
-        "name": name,
-        "address": "黑龙江省哈尔滨市",
-        "legal_rep_name": rep,
-        "legal_rep_id": rep_id,
-        "legal_rep_phone": "13900000000",
-        "units": list(units),
-    }
-
-
-def import_records(platform, tmp_path, source, *records, extra_lines=()):
-    path = tmp_path / f"{source}-{random.randint(0, 10**6)}.jsonl"
-    path.write_text("\n".join([json.dumps(r, ensure_ascii=False) for r in records] + list(extra_lines)) + "\n")
-    result = platform.hrssctl("sources", "import", "--source", source, str(path))
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def application(uscc, name, rep, rep_id, **extra):
-    return {"uscc": uscc, "name": name, "legal_rep_name": rep, "legal_rep_id": rep_id, "phone": "13900000001", **extra}
 
 
 @pytest.fixture

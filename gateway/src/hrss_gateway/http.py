@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import logging
 import resource
@@ -52,7 +53,7 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 def error_response(exc: Exception, unavailable_retry_after: int = DEFAULT_RETRY_AFTER_SECONDS) -> Response:
     """The JSON error body; ``Retry-After`` on a 429 (its own wait) and on every 503."""
     error = as_catalogue_error(exc)
-    retry_after = getattr(error, "retry_after", None)
+    retry_after = getattr(error, "retry_after", None) or error.params.get("retry_after")
     if retry_after is None and error.code == "SERVICE_UNAVAILABLE":
         retry_after = unavailable_retry_after
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
@@ -184,9 +185,37 @@ class JsonHttpEndpoint(HttpRequestHandler):  # type: ignore[misc]
         return error_response(exc, self.server.retry_after)
 
 
-def api(method: str, url: str, **kwargs: Any) -> Any:
+def api(method: str, url: str, roles: tuple[str, ...] = (), **kwargs: Any) -> Any:
     """``@api("POST", "/api/v1/…")``; refusals the caller is told of are expected outcomes
-    (logged as such), anything else is logged as an error. A POST counts against the client
-    address's rate limit unless declared ``authenticated=True`` (it then needs a token)."""
+    (logged as such), anything else is logged as an error.
+
+    ``roles``: the route is protected, and this is the one place that says who may use it.
+    The request's bearer token is checked with identity (one RPC hop, every request, so a
+    session that ended is refused at once): none, or one that ended, is 401 UNAUTHENTICATED;
+    a role not named is 403 FORBIDDEN. The method gets the session as ``session=``.
+    Protected POSTs do not count against the client address's rate limit; others do.
+    """
     kwargs.setdefault("expected_exceptions", CLIENT_ERRORS)
-    return JsonHttpEndpoint.decorator(method, url, **kwargs)
+    endpoint = JsonHttpEndpoint.decorator(method, url, authenticated=bool(roles), **kwargs)
+    if not roles:
+        return endpoint
+
+    def protect(fn: Any) -> Any:
+        @functools.wraps(fn)
+        def wrapper(self: Any, request: Request, **values: Any) -> Any:
+            session = self.identity.authenticate(token=bearer_token(request))
+            if session is None:
+                raise CatalogueError("UNAUTHENTICATED")
+            if session["role"] not in roles:
+                raise CatalogueError("FORBIDDEN")
+            return fn(self, request, session=session, **values)
+
+        return endpoint(wrapper)
+
+    return protect
+
+
+def bearer_token(request: Request) -> str:
+    """The token of ``Authorization: Bearer <token>``, or "" (no token: no session)."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""

@@ -11,12 +11,18 @@
   guards an ID number oracle. An attempt takes its place in the log when it starts and gives
   it back unless it is answered 422, so parallel attempts cannot overrun the limit.
 
-Keys are ``<RATE_LIMIT_PREFIX>:address:<address>`` and ``<RATE_LIMIT_PREFIX>:uscc:<code>``.
+- Per client address and per account, on password login: at most ``RATE_LIMIT_LOGINS_PER_ADDRESS``
+  (60) and ``RATE_LIMIT_LOGINS_PER_ACCOUNT`` (20) attempts per ``RATE_LIMIT_LOGINS_WINDOW`` (60)
+  seconds, else 429 LOGIN_ATTEMPTS_EXCEEDED; identity's lock after failed logins comes on top.
+
+Keys are ``<RATE_LIMIT_PREFIX>:address:<address>``, ``<RATE_LIMIT_PREFIX>:uscc:<code>``,
+``…:login-address:<address>`` and ``…:login-account:<sha256 of the account>``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import time
 import uuid
@@ -62,6 +68,9 @@ class LimitSettings:
     posts_window: int = 60
     rejections_per_uscc: int = 5
     rejections_window: int = 3600
+    logins_per_address: int = 60
+    logins_per_account: int = 20
+    logins_window: int = 60
     trusted_proxies: tuple[Any, ...] = ()
 
     @classmethod
@@ -72,6 +81,9 @@ class LimitSettings:
             posts_window=int(config.get("RATE_LIMIT_POSTS_WINDOW", cls.posts_window)),
             rejections_per_uscc=int(config.get("REGISTRATION_REJECTIONS", cls.rejections_per_uscc)),
             rejections_window=int(config.get("REGISTRATION_REJECTIONS_WINDOW", cls.rejections_window)),
+            logins_per_address=int(config.get("RATE_LIMIT_LOGINS_PER_ADDRESS", cls.logins_per_address)),
+            logins_per_account=int(config.get("RATE_LIMIT_LOGINS_PER_ACCOUNT", cls.logins_per_account)),
+            logins_window=int(config.get("RATE_LIMIT_LOGINS_WINDOW", cls.logins_window)),
             trusted_proxies=parse_networks(config.get("TRUSTED_PROXIES")),
         )
 
@@ -140,6 +152,25 @@ class Limits:
             if not counted:
                 self._give_back(key, attempt)
 
+    def check_login(self, environ: Mapping[str, Any], account: str) -> None:
+        """Count one password login from the request's address and for ``account``;
+        ``RateLimited`` (429 LOGIN_ATTEMPTS_EXCEEDED) past either limit, before identity is
+        asked. Sliding logs, as for registrations. Fails closed (503): identity keeps its
+        sessions in the same Redis, so no login could succeed anyway."""
+        address = client_address(environ, self.settings.trusted_proxies)
+        account_key = hashlib.sha256(account.encode()).hexdigest()  # typed text, maybe an ID number
+        window_ms = self.settings.logins_window * 1000
+        for key, limit in (
+            (f"{self.settings.prefix}:login-address:{address}", self.settings.logins_per_address),
+            (f"{self.settings.prefix}:login-account:{account_key}", self.settings.logins_per_account),
+        ):
+            try:
+                wait_ms = int(self._reserve(keys=[key], args=[limit, window_ms, uuid.uuid4().hex]))
+            except redis.RedisError as exc:
+                raise CatalogueError("SERVICE_UNAVAILABLE") from exc
+            if wait_ms > 0:
+                raise RateLimited("LOGIN_ATTEMPTS_EXCEEDED", retry_after=-(-wait_ms // 1000))
+
     def _give_back(self, key: str, attempt: str) -> None:
         try:
             self.client.zrem(key, attempt)
@@ -175,3 +206,12 @@ class RegistrationAttempts(DependencyProvider):  # type: ignore[misc]
 
     def get_dependency(self, worker_ctx: Any) -> Any:
         return self.limiter.limits.registration_attempt
+
+
+class LoginAttempts(DependencyProvider):  # type: ignore[misc]
+    """``self.login_attempts(environ, account)``: the per-address and per-account login limits."""
+
+    limiter = RateLimiter()
+
+    def get_dependency(self, worker_ctx: Any) -> Any:
+        return self.limiter.limits.check_login

@@ -8,10 +8,12 @@ import eventlet
 from werkzeug.wrappers import Request
 
 from hrss_contracts.errors import CatalogueError
+from hrss_contracts.events import ROLES
+from hrss_contracts.login import LoginRequestSchema
 from hrss_contracts.registration import RegistrationRequestSchema
 from hrss_gateway.asyncapi import build_asyncapi
-from hrss_gateway.http import api
-from hrss_gateway.limits import RegistrationAttempts
+from hrss_gateway.http import api, bearer_token
+from hrss_gateway.limits import LoginAttempts, RegistrationAttempts
 from hrss_gateway.openapi import build_spec
 from hrss_gateway.requests import load
 from hrss_kit.logs import CallIdLogging
@@ -20,6 +22,7 @@ from hrss_kit.rpc_client import ServiceRpc
 
 SERVICES = ("enterprise", "identity")
 REGISTRATION = RegistrationRequestSchema()
+LOGIN = LoginRequestSchema()
 # A service that does not answer a ping within this is down, whatever its calls' timeouts.
 HEALTH_TIMEOUT = 2.0
 
@@ -33,6 +36,7 @@ class GatewayService:
     enterprise_health = ServiceRpc("enterprise", timeout=HEALTH_TIMEOUT)
     identity_health = ServiceRpc("identity", timeout=HEALTH_TIMEOUT)
     attempts = RegistrationAttempts()
+    login_attempts = LoginAttempts()
     call_ids = CallIdLogging()
     _spec: dict[str, Any] | None = None
     _asyncapi: dict[str, Any] | None = None
@@ -50,6 +54,37 @@ class GatewayService:
         application = load(request, REGISTRATION)
         with self.attempts(application["uscc"]):
             return 201, self.identity.register(application=application)
+
+    @api("POST", "/api/v1/auth/login")
+    def log_in(self, request: Request) -> dict[str, Any]:
+        """账户方式登录 (manual 5.2.1): ``{"account": "<USCC or staff account>", "password": "…"}``.
+
+        Response 200: ``{"token": "…", "expires_in": 1800, "role": "legal"|"agency"}``. Errors:
+        400 ACCOUNT_REQUIRED / PASSWORD_REQUIRED, 401 ACCOUNT_NOT_FOUND / USE_QR_LOGIN /
+        BAD_CREDENTIALS (the manual's texts), 423 ACCOUNT_LOCKED with ``Retry-After`` after 5
+        failures in 15 minutes, 429 LOGIN_ATTEMPTS_EXCEEDED per address or per account.
+        """
+        credentials = load(request, LOGIN)
+        self.login_attempts(request.environ, credentials["account"])
+        return self.identity.log_in(credentials=credentials)
+
+    @api("POST", "/api/v1/auth/logout", roles=ROLES)
+    def log_out(self, request: Request, session: dict[str, Any]) -> dict[str, Any]:
+        """End this session (its token stops working at once): ``{"status": "logged_out"}``."""
+        self.identity.log_out(token=bearer_token(request))
+        return {"status": "logged_out"}
+
+    @api("GET", "/api/v1/me", roles=ROLES)
+    def me(self, request: Request, session: dict[str, Any]) -> dict[str, Any]:
+        """Who this session is: ``{account, role, uscc, agency, id_number (masked), name}``."""
+        return {
+            "account": session["login_name"],
+            "role": session["role"],
+            "uscc": session.get("uscc"),
+            "agency": session.get("agency"),
+            "id_number": session.get("id_number"),
+            "name": session.get("name"),
+        }
 
     @api("GET", "/healthz")
     def healthz(self, request: Request) -> tuple[int, dict[str, Any]]:

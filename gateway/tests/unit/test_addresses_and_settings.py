@@ -89,8 +89,21 @@ def test_the_limits_are_read_from_configuration():
             "RATE_LIMIT_POSTS_WINDOW": 5,
             "REGISTRATION_REJECTIONS": 2,
             "REGISTRATION_REJECTIONS_WINDOW": 60,
+            "RATE_LIMIT_LOGINS_PER_ADDRESS": "30",
+            "RATE_LIMIT_LOGINS_PER_ACCOUNT": "7",
+            "RATE_LIMIT_LOGINS_WINDOW": "120",
             "TRUSTED_PROXIES": "127.0.0.1",
         }
     )
 
-    assert settings == LimitSettings("p", 10, 5, 2, 60, (ipaddress.ip_network("127.0.0.1/32"),))
+    assert settings == LimitSettings(
+        prefix="p",
+        posts_per_address=10,
+        posts_window=5,
+        rejections_per_uscc=2,
+        rejections_window=60,
+        logins_per_address=30,
+        logins_per_account=7,
+        logins_window=120,
+        trusted_proxies=(ipaddress.ip_network("127.0.0.1/32"),),
+    )

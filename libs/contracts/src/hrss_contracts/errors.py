@@ -55,6 +55,11 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
     ("TOO_MANY_REQUESTS", 429, "请求过于频繁,请稍后再试!"),
     ("REGISTRATION_ATTEMPTS_EXCEEDED", 429, "该统一社会信用代码注册尝试次数过多,请稍后再试!"),
     ("REQUEST_TIMEOUT", 408, "请求超时,请重新提交!"),
+    ("ACCOUNT_LOCKED", 423, "登录失败次数过多,账号已锁定,请{minutes}分钟后再试!"),
+    ("LOGIN_ATTEMPTS_EXCEEDED", 429, "登录尝试过于频繁,请稍后再试!"),
+    ("UNAUTHENTICATED", 401, "请先登录!"),
+    ("FORBIDDEN", 403, "当前用户无权使用该功能!"),
+    ("ACCOUNT_NAME_TAKEN", 409, "该账号已被使用!"),
     ("INTERNAL_ERROR", 500, "系统内部错误,请稍后再试!"),
 )
 

@@ -84,10 +84,47 @@ class AccountCreatedV1(_Data):
     has_password = fields.Boolean(required=True)
 
 
+ROLES = ("legal", "clerk", "agency")
+LOGIN_METHODS = ("password", "qr")
+
+
+class LoginSucceededV1(_Data):
+    """A session was opened. ``id_number`` is masked (the person's, where the platform knows it)."""
+
+    account_id = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    uscc = fields.String(allow_none=True, load_default=None)
+    agency = fields.String(allow_none=True, load_default=None)
+    id_number = fields.String(allow_none=True, load_default=None, metadata={"description": "masked"})
+    method = fields.String(required=True, validate=validate.OneOf(LOGIN_METHODS))
+    logged_in_at = fields.AwareDateTime(required=True)
+
+
+class LoginFailedV1(_Data):
+    """A refused login. ``login_name`` is what was typed, masked if it has an ID number's shape."""
+
+    login_name = fields.String(required=True)
+    reason = fields.String(
+        required=True, validate=validate.OneOf(["bad_credentials", "account_not_found", "use_qr_login", "locked"])
+    )
+    method = fields.String(required=True, validate=validate.OneOf(LOGIN_METHODS))
+    failed_at = fields.AwareDateTime(required=True)
+
+
+class LoggedOutV1(_Data):
+    account_id = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    uscc = fields.String(allow_none=True, load_default=None)
+    logged_out_at = fields.AwareDateTime(required=True)
+
+
 EVENT_SCHEMAS: dict[tuple[str, int], type[Schema]] = {
     ("EnterpriseRegistered", 1): EnterpriseRegisteredV1,
     ("RegistrationRejected", 1): RegistrationRejectedV1,
     ("AccountCreated", 1): AccountCreatedV1,
+    ("LoginSucceeded", 1): LoginSucceededV1,
+    ("LoginFailed", 1): LoginFailedV1,
+    ("LoggedOut", 1): LoggedOutV1,
 }
 
 # The one service that publishes each event type, on its exchange ``<source>.events``
@@ -96,6 +133,9 @@ EVENT_SOURCES: dict[str, str] = {
     "EnterpriseRegistered": "enterprise",
     "RegistrationRejected": "enterprise",
     "AccountCreated": "identity",
+    "LoginSucceeded": "identity",
+    "LoginFailed": "identity",
+    "LoggedOut": "identity",
 }
 
 # marshmallow schemas are safe to share and costly to build: one instance each.

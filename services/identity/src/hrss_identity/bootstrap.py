@@ -8,8 +8,9 @@ from config. Tests build ``Identity`` from fakes, or swap ``hasher`` with nameko
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,16 +21,48 @@ from sqlalchemy.orm import Session
 from hrss_identity.adapters.enterprise_directory import RpcEnterpriseDirectory
 from hrss_identity.adapters.locks import RedisRegistrationLocks
 from hrss_identity.adapters.passwords import Argon2Hasher, Argon2Parameters
+from hrss_identity.adapters.sessions import RedisLoginAttempts, RedisSessions
 from hrss_identity.adapters.unit_of_work import SqlUnitOfWork
 from hrss_identity.domain import commands
-from hrss_identity.service_layer import pending, registration
-from hrss_identity.service_layer.ports import EnterpriseDirectory, PasswordHasher, RegistrationLocks, UnitOfWork
+from hrss_identity.domain.model import Session as UserSession
+from hrss_identity.service_layer import login, pending, registration
+from hrss_identity.service_layer.ports import (
+    EnterpriseDirectory,
+    LoginAttempts,
+    PasswordHasher,
+    RegistrationLocks,
+    Sessions,
+    UnitOfWork,
+)
 from hrss_kit.database import UnitOfWorkDatabase
 from hrss_kit.rpc_client import ServiceClient
 
 # Rows untouched this long are resolved with the enterprise service (service_layer/pending.py).
 PENDING_RESOLVE_AFTER_KEY = "PENDING_REGISTRATION_RESOLVE_AFTER_SECONDS"
 PENDING_RESOLVE_AFTER_DEFAULT = 3600.0
+
+
+@dataclass(frozen=True)
+class LoginSettings:
+    """Sessions and the lock after failed logins, from config (seconds)."""
+
+    redis_prefix: str = "identity"
+    session_idle: int = 30 * 60
+    session_absolute: int = 12 * 3600
+    max_failures: int = 5
+    failure_window: int = 15 * 60
+    lock: int = 15 * 60
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> LoginSettings:
+        return cls(
+            redis_prefix=str(config.get("IDENTITY_REDIS_PREFIX", cls.redis_prefix)),
+            session_idle=int(config.get("SESSION_IDLE_SECONDS", cls.session_idle)),
+            session_absolute=int(config.get("SESSION_ABSOLUTE_SECONDS", cls.session_absolute)),
+            max_failures=int(config.get("LOGIN_MAX_FAILURES", cls.max_failures)),
+            failure_window=int(config.get("LOGIN_FAILURE_WINDOW_SECONDS", cls.failure_window)),
+            lock=int(config.get("LOGIN_LOCK_SECONDS", cls.lock)),
+        )
 
 
 @dataclass(frozen=True)
@@ -40,6 +73,30 @@ class Identity:
     enterprises: EnterpriseDirectory
     hasher: PasswordHasher
     locks: RegistrationLocks
+    attempts: LoginAttempts
+    sessions: Sessions
+    settings: LoginSettings = field(default_factory=LoginSettings)
+    clock: Callable[[], float] = time.time
+
+    def log_in(self, command: commands.LogIn) -> login.Login:
+        return login.log_in(
+            command,
+            self.unit_of_work(None),
+            self.hasher,
+            self.attempts,
+            self.sessions,
+            self.clock,
+            self.settings.session_idle,
+        )
+
+    def authenticate(self, token: str) -> UserSession | None:
+        return login.authenticate(token, self.sessions, self.clock)
+
+    def log_out(self, token: str) -> bool:
+        return login.log_out(token, self.unit_of_work(None), self.sessions, self.clock)
+
+    def add_agency_user(self, command: commands.AddAgencyUser) -> str:
+        return login.add_agency_user(command, self.unit_of_work(None), self.hasher, self.clock)
 
     def register(self, command: commands.RegisterEnterprise) -> dict[str, Any]:
         return registration.register(command, self.unit_of_work(None), self.enterprises, self.hasher, self.locks)
@@ -53,13 +110,23 @@ class Identity:
 
 
 def bootstrap(
-    db: UnitOfWorkDatabase, enterprise: ServiceClient, redis_client: redis.Redis, hasher: PasswordHasher
+    db: UnitOfWorkDatabase,
+    enterprise: ServiceClient,
+    redis_client: redis.Redis,
+    hasher: PasswordHasher,
+    settings: LoginSettings = LoginSettings(),
 ) -> Identity:
+    prefix = settings.redis_prefix
     return Identity(
         unit_of_work=lambda session: SqlUnitOfWork(db, session),
         enterprises=RpcEnterpriseDirectory(enterprise),
         hasher=hasher,
         locks=RedisRegistrationLocks(redis_client),
+        attempts=RedisLoginAttempts(
+            redis_client, prefix, settings.max_failures, settings.failure_window, settings.lock
+        ),
+        sessions=RedisSessions(redis_client, prefix, settings.session_idle, settings.session_absolute),
+        settings=settings,
     )
 
 

@@ -2,6 +2,7 @@
 
 import contextlib
 import time
+import uuid
 
 import eventlet
 import pytest
@@ -12,7 +13,9 @@ from sqlalchemy.orm import sessionmaker
 
 from hrss_identity.adapters.locks import RedisRegistrationLocks
 from hrss_identity.adapters.orm import metadata
+from hrss_identity.adapters.sessions import RedisLoginAttempts, RedisSessions
 from hrss_identity.adapters.unit_of_work import SqlUnitOfWork
+from hrss_identity.domain.model import Session
 from hrss_kit.database import UnitOfWorkDatabase, make_engine
 from hrss_kit.migrate import schema_drift, upgrade
 from hrss_kit.retry import RetryPolicy
@@ -178,3 +181,57 @@ def test_an_expired_lock_taken_again_is_not_released_by_its_old_holder(redis_cli
 
     with long.hold(uscc) as after_release:
         assert after_release is True
+
+
+# sessions and failed logins in Redis, with a clock the test moves
+
+
+def a_session():
+    return Session(str(uuid.uuid4()), "91110000600037341L", "legal", uscc="91110000600037341L")
+
+
+def test_a_redis_session_slides_with_use_and_ends_at_its_absolute_limit(redis_client):
+    sessions = RedisSessions(redis_client, f"test-{uuid.uuid4().hex}", idle=100, absolute=250)
+    token = sessions.open(a_session(), now=1000.0)
+    assert sessions.get(token, now=1099.0).role == "legal"
+    assert sessions.get(token, now=1198.0) is not None  # 99 s after its last use
+    assert sessions.get(token, now=1249.9) is not None
+    assert sessions.get(token, now=1250.0) is None  # 250 s after it opened
+    assert sessions.get(token, now=1250.0) is None
+
+
+def test_a_redis_session_unused_for_its_idle_time_is_gone_and_logout_ends_one_once(redis_client):
+    sessions = RedisSessions(redis_client, f"test-{uuid.uuid4().hex}", idle=100, absolute=250)
+    idle, other = sessions.open(a_session(), now=1000.0), sessions.open(a_session(), now=1000.0)
+    assert sessions.get(idle, now=1100.0) is None
+    assert sessions.close(other).login_name == "91110000600037341L"
+    assert (sessions.close(other), sessions.get(other, now=1001.0)) == (None, None)
+
+
+def test_only_the_tokens_hash_is_stored(redis_client):
+    prefix = f"test-{uuid.uuid4().hex}"
+    token = RedisSessions(redis_client, prefix, idle=100, absolute=250).open(a_session(), now=1000.0)
+    keys = list(redis_client.scan_iter(f"{prefix}:*"))
+    assert keys and not any(token in key or token in str(redis_client.dump(key)) for key in keys)
+
+
+def test_redis_login_attempts_lock_at_the_fifth_failure_within_the_window(redis_client):
+    attempts = RedisLoginAttempts(redis_client, f"test-{uuid.uuid4().hex}", max_failures=5, window=900, lock=900)
+    for k in range(4):
+        assert attempts.failed("window01", now=1000.0 + k) == 0
+    assert attempts.locked_for("window01", now=1004.0) == 0
+    assert attempts.failed("window01", now=1004.0) == 900
+    assert attempts.locked_for("window01", now=1004.0) == 900
+    assert attempts.locked_for("window01", now=1903.5) == 1
+    assert attempts.locked_for("window01", now=1904.0) == 0
+
+
+def test_redis_login_failures_age_out_of_the_window_and_a_success_forgets_them(redis_client):
+    attempts = RedisLoginAttempts(redis_client, f"test-{uuid.uuid4().hex}", max_failures=3, window=60, lock=60)
+    attempts.failed("a", now=1000.0)
+    attempts.failed("a", now=1001.0)
+    assert attempts.failed("a", now=1061.5) == 0  # the first two are older than 60 s
+    attempts.failed("b", now=1000.0)
+    attempts.failed("b", now=1001.0)
+    attempts.succeeded("b")
+    assert attempts.failed("b", now=1002.0) == 0

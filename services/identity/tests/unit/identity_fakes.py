@@ -8,6 +8,8 @@ commit) throws them away. Code that relies on a write it never committed fails i
 from __future__ import annotations
 
 import contextlib
+import math
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -16,13 +18,15 @@ from typing import Any
 from hrss_identity.domain.commands import RegisterEnterprise
 from hrss_identity.domain.errors import EnterpriseUnanswered
 from hrss_identity.domain.events import Event
-from hrss_identity.domain.model import Account, PendingRegistration
+from hrss_identity.domain.model import Account, PendingRegistration, Session
 from hrss_identity.service_layer.ports import (
     AccountRepository,
     EnterpriseDirectory,
+    LoginAttempts,
     PasswordHasher,
     PendingRegistrationRepository,
     RegistrationLocks,
+    Sessions,
     UnitOfWork,
 )
 
@@ -179,12 +183,14 @@ class FakePasswordHasher(PasswordHasher):
 
     def __init__(self) -> None:
         self.hashed: list[str] = []
+        self.verified: list[str] = []
 
     def hash(self, password: str) -> str:
         self.hashed.append(password)
         return "hashed:" + password
 
     def verify(self, password_hash: str, password: str) -> bool:
+        self.verified.append(password)
         return password_hash in ("hashed:" + password, "old:" + password)
 
     def verify_and_update(self, password_hash: str, password: str) -> tuple[bool, str | None]:
@@ -209,3 +215,53 @@ class FakeRegistrationLocks(RegistrationLocks):
             yield True
         finally:
             self.held.discard(uscc)
+
+
+class FakeSessions(Sessions):
+    """Sessions in a dict, by token, with the real store's two limits."""
+
+    def __init__(self, idle: int = 1800, absolute: int = 43200) -> None:
+        self.idle, self.absolute = idle, absolute
+        self.rows: dict[str, tuple[Session, float, float]] = {}  # token → (session, opened, last used)
+
+    def open(self, session: Session, now: float) -> str:
+        token = secrets.token_urlsafe(32)
+        self.rows[token] = (session, now, now)
+        return token
+
+    def get(self, token: str, now: float) -> Session | None:
+        if token not in self.rows:
+            return None
+        session, opened, last = self.rows[token]
+        if now >= opened + self.absolute or now >= last + self.idle:
+            del self.rows[token]
+            return None
+        self.rows[token] = (session, opened, now)
+        return session
+
+    def close(self, token: str) -> Session | None:
+        row = self.rows.pop(token, None)
+        return row[0] if row else None
+
+
+class FakeLoginAttempts(LoginAttempts):
+    def __init__(self, max_failures: int = 5, window: int = 900, lock: int = 900) -> None:
+        self.max_failures, self.window, self.lock = max_failures, window, lock
+        self.failures: dict[str, list[float]] = {}
+        self.locked_until: dict[str, float] = {}
+
+    def locked_for(self, login_name: str, now: float) -> int:
+        until = self.locked_until.get(login_name, 0.0)
+        return max(1, math.ceil(until - now)) if until > now else 0
+
+    def failed(self, login_name: str, now: float) -> int:
+        times = [t for t in self.failures.get(login_name, []) if t > now - self.window] + [now]
+        self.failures[login_name] = times
+        if len(times) >= self.max_failures:
+            self.locked_until[login_name] = now + self.lock
+            self.failures[login_name] = []
+            return self.lock
+        return 0
+
+    def succeeded(self, login_name: str) -> None:
+        self.failures.pop(login_name, None)

@@ -9,8 +9,10 @@ from identity_builders import NOW
 from identity_fakes import (
     FakeDatabase,
     FakeEnterpriseDirectory,
+    FakeLoginAttempts,
     FakePasswordHasher,
     FakeRegistrationLocks,
+    FakeSessions,
     FakeUnitOfWork,
 )
 
@@ -30,6 +32,9 @@ class Ports:
         self.directory = directory or FakeEnterpriseDirectory()
         self.hasher = FakePasswordHasher()
         self.locks = FakeRegistrationLocks(set(held))
+        self.attempts = FakeLoginAttempts()
+        self.sessions = FakeSessions()
+        self.now = 1_800_000_000.0  # the clock the tests move (seconds)
 
     @property
     def identity(self) -> Identity:
@@ -39,6 +44,9 @@ class Ports:
             enterprises=self.directory,
             hasher=self.hasher,
             locks=self.locks,
+            attempts=self.attempts,
+            sessions=self.sessions,
+            clock=lambda: self.now,
         )
 
     def register(self, command: RegisterEnterprise):

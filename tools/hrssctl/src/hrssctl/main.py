@@ -44,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     log.add_argument("--type", dest="event_type", help="only this event type")
     log.add_argument("--since", help="only events from this time on (ISO 8601 with a zone)")
 
+    agency_users = commands.add_parser("agency-users", help="agency staff accounts (经办机构)")
+    agency_cmd = agency_users.add_subparsers(dest="command", required=True)
+    add_user = agency_cmd.add_parser("add", help="add a staff account; its password is read from stdin")
+    add_user.add_argument("--account", required=True, help="the login name")
+    add_user.add_argument("--agency", required=True, help="the agency the staff member works for")
+
     platform = commands.add_parser("platform", help="run the whole platform on this machine")
     platform_cmd = platform.add_subparsers(dest="command", required=True)
     run = platform_cmd.add_parser("run", help="migrate, start every service and the gateway, load demo data")
@@ -66,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         return _dispatch(args)
     except CatalogueError as error:
         hint = " Is the platform running (make run)?" if error.code == "SERVICE_UNAVAILABLE" else ""
-        print(f"hrssctl: {error.code}: {error.message}{hint}", file=sys.stderr)
+        detail = "".join(f" {field}: {', '.join(texts)}." for field, texts in error.fields.items())
+        print(f"hrssctl: {error.code}: {error.message}{detail}{hint}", file=sys.stderr)
         return 3
     except (OSError, amqp.exceptions.AMQPError, kombu.exceptions.OperationalError) as error:
         print(
@@ -92,6 +99,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         with StandaloneRpc(uri) as rpc:
             import_file(rpc, args.source, args.file)
         return 0
+    if args.group == "agency-users":
+        from hrssctl import agency_users
+
+        return agency_users.add(uri, args.account, args.agency, agency_users.read_password())
     if args.group == "events":
         if args.command == "tail":
             with contextlib.suppress(KeyboardInterrupt):

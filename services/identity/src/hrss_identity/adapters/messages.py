@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from hrss_contracts.events import new_envelope
-from hrss_identity.domain.events import AccountCreated, Event
+from hrss_contracts.masking import mask_id_number, mask_id_numbers_in_text
+from hrss_identity.domain.events import AccountCreated, Event, LoggedOut, LoginFailed, LoginSucceeded
 
 SOURCE = "identity"
 
@@ -23,6 +24,49 @@ def to_envelope(event: Event) -> dict[str, Any]:
                 "kind": account.kind,
                 "uscc": account.uscc,
                 "has_password": account.has_password,
+            },
+        )
+    if isinstance(event, LoginSucceeded):
+        session = event.session
+        return new_envelope(
+            "LoginSucceeded",
+            SOURCE,
+            session.account_id,
+            {
+                "account_id": session.account_id,
+                "role": session.role,
+                "uscc": session.uscc,
+                "agency": session.agency,
+                "id_number": mask_id_number(session.id_number) if session.id_number else None,
+                "method": event.method,
+                "logged_in_at": event.at.isoformat(),
+            },
+        )
+    if isinstance(event, LoginFailed):
+        # What was typed may be anybody's ID number: masked, here and as the aggregate.
+        login_name = mask_id_numbers_in_text(event.login_name)
+        return new_envelope(
+            "LoginFailed",
+            SOURCE,
+            f"login:{login_name}",
+            {
+                "login_name": login_name,
+                "reason": event.reason,
+                "method": event.method,
+                "failed_at": event.at.isoformat(),
+            },
+        )
+    if isinstance(event, LoggedOut):
+        session = event.session
+        return new_envelope(
+            "LoggedOut",
+            SOURCE,
+            session.account_id,
+            {
+                "account_id": session.account_id,
+                "role": session.role,
+                "uscc": session.uscc,
+                "logged_out_at": event.at.isoformat(),
             },
         )
     raise TypeError(f"no contract for {event!r}")

@@ -18,6 +18,7 @@ accounts = Table(
     Column("uscc", String(18)),
     Column("password_hash", String(200)),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("agency", String(100)),  # agency staff only: the 经办机构 they work for
 )
 
 # One registration per code whose account is not created yet (service_layer/registration.py).

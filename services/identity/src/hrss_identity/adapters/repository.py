@@ -19,7 +19,9 @@ class SqlAccountRepository(AccountRepository):
         row = self.session.execute(select(accounts).filter_by(login_name=login_name)).first()
         if row is None:
             return None
-        return Account(row.account_id, row.login_name, row.kind, row.uscc, row.password_hash, row.created_at)
+        return Account(
+            row.account_id, row.login_name, row.kind, row.uscc, row.password_hash, row.created_at, row.agency
+        )
 
     def add_if_absent(self, account: Account) -> bool:
         return insert_ignore(
@@ -32,6 +34,7 @@ class SqlAccountRepository(AccountRepository):
                 "uscc": account.uscc,
                 "password_hash": account.password_hash,
                 "created_at": account.created_at,
+                "agency": account.agency,
             },
         )
 

@@ -43,3 +43,20 @@ class ResolvePendingRegistrations:
     """Settle the pending registrations last touched before ``older_than``."""
 
     older_than: datetime
+
+
+@dataclass(frozen=True)
+class LogIn:
+    """账户方式登录 (manual 5.2.1); ``password`` is left out of ``repr``."""
+
+    account: str
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class AddAgencyUser:
+    """An agency staff account (``hrssctl agency-users add``)."""
+
+    account: str
+    agency: str
+    password: str = field(repr=False)

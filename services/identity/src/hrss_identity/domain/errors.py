@@ -17,3 +17,24 @@ class EnterpriseUnanswered(IdentityError):
 
 class RegistrationInProgress(IdentityError):
     """Another registration of the same code is being decided right now."""
+
+
+class LoginRefused(IdentityError):
+    """A password login refused: ``reason`` is ``account_not_found``, ``use_qr_login`` or
+    ``bad_credentials`` (manual 5.2.1.3 - 5.2.1.5)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class AccountLocked(IdentityError):
+    """Too many failed logins: the account takes no password for ``seconds`` more."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+class AgencyUserExists(IdentityError):
+    """The account name is taken (by staff of another agency, or by an enterprise)."""

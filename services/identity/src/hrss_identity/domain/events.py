@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from hrss_identity.domain.model import Account
+from hrss_identity.domain.model import Account, Session
 
 
 @dataclass(frozen=True)
@@ -12,4 +13,25 @@ class AccountCreated:
     account: Account
 
 
-Event = AccountCreated
+@dataclass(frozen=True)
+class LoginSucceeded:
+    session: Session
+    method: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class LoginFailed:
+    login_name: str
+    reason: str  # bad_credentials, account_not_found, use_qr_login, locked
+    method: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class LoggedOut:
+    session: Session
+    at: datetime
+
+
+Event = AccountCreated | LoginSucceeded | LoginFailed | LoggedOut

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-ENTERPRISE = "enterprise"
+ENTERPRISE, AGENCY = "enterprise", "agency"
 
 
 @dataclass
@@ -23,10 +23,20 @@ class Account:
     uscc: str | None
     password_hash: str | None
     created_at: datetime
+    agency: str | None = None
 
     @classmethod
     def for_enterprise(cls, uscc: str, password_hash: str | None, now: datetime) -> Account:
         return cls(str(uuid.uuid4()), uscc, ENTERPRISE, uscc, password_hash, now)
+
+    @classmethod
+    def for_agency_staff(cls, login_name: str, agency: str, password_hash: str, now: datetime) -> Account:
+        return cls(str(uuid.uuid4()), login_name, AGENCY, None, password_hash, now, agency)
+
+    @property
+    def role(self) -> str:
+        """The role a password login gives: an enterprise account is its legal representative's."""
+        return "agency" if self.kind == AGENCY else "legal"
 
     @property
     def has_password(self) -> bool:
@@ -75,3 +85,17 @@ class PendingRegistration:
 
     def mark_accepted(self, now: datetime) -> None:
         self.accepted, self.updated_at = True, now
+
+
+@dataclass(frozen=True)
+class Session:
+    """Who a session's token stands for: an account in a role, for an enterprise (``uscc``) or
+    an agency. ``id_number`` and ``name`` are the person's where the platform knows them."""
+
+    account_id: str
+    login_name: str
+    role: str
+    uscc: str | None = None
+    agency: str | None = None
+    id_number: str | None = None
+    name: str | None = None

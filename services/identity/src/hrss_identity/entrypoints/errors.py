@@ -6,10 +6,21 @@ from hrss_contracts.errors import CatalogueError
 from hrss_identity.domain import errors
 from hrss_kit.errors import translate_errors
 
+LOGIN_REFUSALS = {
+    "account_not_found": "ACCOUNT_NOT_FOUND",
+    "use_qr_login": "USE_QR_LOGIN",
+    "bad_credentials": "BAD_CREDENTIALS",
+}
+
 catalogue_errors = translate_errors(
     {
         errors.AccountExists: lambda e: CatalogueError("LEGAL_ACCOUNT_EXISTS"),
         errors.RegistrationInProgress: lambda e: CatalogueError("REGISTRATION_IN_PROGRESS"),
         errors.EnterpriseUnanswered: lambda e: CatalogueError("SERVICE_UNAVAILABLE"),
+        errors.LoginRefused: lambda e: CatalogueError(LOGIN_REFUSALS[e.reason]),
+        errors.AccountLocked: lambda e: CatalogueError(
+            "ACCOUNT_LOCKED", params={"minutes": str(-(-e.seconds // 60)), "retry_after": str(e.seconds)}
+        ),
+        errors.AgencyUserExists: lambda e: CatalogueError("ACCOUNT_NAME_TAKEN"),
     }
 )

@@ -3,15 +3,18 @@ through ``bootstrap``, dump."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from nameko.dependency_providers import Config
 from nameko.timer import timer
 from sqlalchemy.orm import Session
 
+from hrss_contracts.login import AgencyUserSchema, LoginRequestSchema
+from hrss_contracts.masking import mask_id_number
 from hrss_contracts.registration import RegistrationRequestSchema
 from hrss_identity.adapters.orm import metadata
-from hrss_identity.bootstrap import Identity, PasswordHashing, bootstrap, stale_cutoff
+from hrss_identity.bootstrap import Identity, LoginSettings, PasswordHashing, bootstrap, stale_cutoff
 from hrss_identity.domain import commands
 from hrss_identity.entrypoints.errors import catalogue_errors
 from hrss_kit.database import Database
@@ -23,6 +26,8 @@ from hrss_kit.rpc import rpc
 from hrss_kit.rpc_client import ServiceRpc
 
 REGISTRATION = RegistrationRequestSchema()
+LOGIN = LoginRequestSchema()
+AGENCY_USER = AgencyUserSchema()
 RESOLVE_INTERVAL_SECONDS = 300
 
 
@@ -38,7 +43,7 @@ class IdentityService(OperationsMixin):
 
     @property
     def identity(self) -> Identity:
-        return bootstrap(self.db, self.enterprise, self.redis, self.hasher)
+        return bootstrap(self.db, self.enterprise, self.redis, self.hasher, LoginSettings.from_config(self.config))
 
     @rpc(idempotent=True)
     @catalogue_errors
@@ -47,6 +52,40 @@ class IdentityService(OperationsMixin):
         command = commands.RegisterEnterprise(**REGISTRATION.load(application))
         enterprise = self.identity.register(command)
         return {"uscc": enterprise["uscc"], "status": "registered"}
+
+    @rpc
+    @catalogue_errors
+    def log_in(self, credentials: dict[str, Any]) -> dict[str, Any]:
+        """账户方式登录: ``{token, expires_in, role}``; the manual's refusals, ACCOUNT_LOCKED."""
+        command = commands.LogIn(**LOGIN.load(credentials))
+        login = self.identity.log_in(command)
+        return {"token": login.token, "expires_in": login.expires_in, "role": login.role}
+
+    @rpc
+    def authenticate(self, token: str) -> dict[str, Any] | None:
+        """The session behind ``token`` (its idle time reset), or None. The ID number is masked."""
+        if not isinstance(token, str) or not token:
+            return None
+        session = self.identity.authenticate(token)
+        if session is None:
+            return None
+        view = asdict(session)
+        view["id_number"] = mask_id_number(session.id_number) if session.id_number else None
+        return view
+
+    @rpc
+    def log_out(self, token: str) -> bool:
+        """End the session behind ``token``; False when there was none."""
+        return isinstance(token, str) and bool(token) and self.identity.log_out(token)
+
+    @rpc(idempotent=True)
+    @catalogue_errors
+    def add_agency_user(self, account: str, agency: str, password: str) -> dict[str, Any]:
+        """An agency staff account (``hrssctl agency-users add``); the same again changes nothing."""
+        command = commands.AddAgencyUser(
+            **AGENCY_USER.load({"account": account, "agency": agency, "password": password})
+        )
+        return {"account_id": self.identity.add_agency_user(command), "account": command.account}
 
     @rpc
     def ping(self) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from hrss_identity.domain.commands import RegisterEnterprise
 from hrss_identity.domain.events import Event
-from hrss_identity.domain.model import Account, PendingRegistration
+from hrss_identity.domain.model import Account, PendingRegistration, Session
 from hrss_kit.unit_of_work import UnitOfWork as KitUnitOfWork
 
 
@@ -103,3 +103,35 @@ class RegistrationLocks(abc.ABC):
     @abc.abstractmethod
     def hold(self, uscc: str) -> contextlib.AbstractContextManager[bool]:
         """Yields False when another registration of ``uscc`` holds the lock."""
+
+
+class LoginAttempts(abc.ABC):
+    """Failed password logins per account, across replicas; times are the caller's clock (s)."""
+
+    @abc.abstractmethod
+    def locked_for(self, login_name: str, now: float) -> int:
+        """Seconds the account stays locked (0: not locked)."""
+
+    @abc.abstractmethod
+    def failed(self, login_name: str, now: float) -> int:
+        """Count a failure; the seconds of the lock it started (0: none)."""
+
+    @abc.abstractmethod
+    def succeeded(self, login_name: str) -> None:
+        """Forget the account's failures."""
+
+
+class Sessions(abc.ABC):
+    """Sessions behind random tokens (only their hashes are kept); times are the caller's clock."""
+
+    @abc.abstractmethod
+    def open(self, session: Session, now: float) -> str:
+        """A new token for ``session``."""
+
+    @abc.abstractmethod
+    def get(self, token: str, now: float) -> Session | None:
+        """The token's session, its idle time reset; None when unknown, ended or expired."""
+
+    @abc.abstractmethod
+    def close(self, token: str) -> Session | None:
+        """End the token's session; what it was, or None."""

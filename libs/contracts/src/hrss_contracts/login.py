@@ -1,0 +1,72 @@
+"""Password login (manual 5.2.1): loaded by the gateway and again by identity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import EXCLUDE, fields, pre_load, validate
+
+from hrss_contracts.errors import CatalogueError
+from hrss_contracts.schema import ContractSchema
+
+MAX_PASSWORD_LENGTH = 128  # registration's limit: a longer one was never set, and costs argon2 time
+
+
+class LoginRequestSchema(ContractSchema):
+    """账户方式登录: the account (an enterprise's USCC, or an agency staff account) and its password.
+
+    An empty account or password is the manual's own error (5.2.1.1, 5.2.1.2), not a field error.
+    """
+
+    class Meta:
+        unknown = EXCLUDE
+
+    account = fields.String(
+        required=True,
+        validate=validate.Length(max=64),
+        metadata={"description": "账号", "example": "91110000600037341L"},
+    )
+    password = fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(max=MAX_PASSWORD_LENGTH),
+        metadata={"description": "密码"},
+    )
+
+    @pre_load
+    def manual_errors(self, data: Any, **_: Any) -> Any:
+        if isinstance(data, dict):
+            account, password = data.get("account"), data.get("password")
+            if account is None or (isinstance(account, str) and not account.strip()):
+                raise CatalogueError("ACCOUNT_REQUIRED")
+            if password is None or password == "":
+                raise CatalogueError("PASSWORD_REQUIRED")
+            if isinstance(account, str):
+                data = {**data, "account": account.strip()}
+        return data
+
+
+class LoginResultSchema(ContractSchema):
+    token = fields.String(required=True, metadata={"description": "Bearer token, 256 random bits"})
+    expires_in = fields.Integer(required=True, metadata={"description": "seconds of inactivity before it ends"})
+    role = fields.String(required=True, metadata={"example": "legal"})
+
+
+class AgencyUserSchema(ContractSchema):
+    """An agency staff account: its login name, its agency (经办机构), its password."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    account = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[A-Za-z0-9_.@-]{3,64}$", error="账号应为3至64位字母、数字或 _.@-"),
+    )
+    agency = fields.String(
+        required=True, validate=validate.Length(min=1, max=100, error="经办机构不能为空且不超过100字")
+    )
+    password = fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=8, max=MAX_PASSWORD_LENGTH, error="密码长度应为8至128位"),
+    )

@@ -1,0 +1,120 @@
+"""Use cases 账户方式登录 (manual 5.2.1), sessions, and agency staff accounts.
+
+A password login is refused in the manual's words: an unknown account (5.2.1.4), an account
+without a password, whose legal representative logs in by scanning (5.2.1.5), a wrong password
+(5.2.1.3). Five failures within 15 minutes lock the account for 15 minutes (``LoginPolicy``);
+while it is locked every attempt is refused before the password is looked at, so it costs no
+argon2 work and the right password does not end the lock early. Every outcome is an event
+(``LoginSucceeded``, ``LoginFailed``), written in a transaction of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from hrss_identity.domain.commands import AddAgencyUser, LogIn
+from hrss_identity.domain.errors import AccountLocked, AgencyUserExists, LoginRefused
+from hrss_identity.domain.events import AccountCreated, LoggedOut, LoginFailed, LoginSucceeded
+from hrss_identity.domain.model import Account, Session
+from hrss_identity.service_layer.ports import LoginAttempts, PasswordHasher, Sessions, UnitOfWork
+
+PASSWORD = "password"
+
+
+@dataclass(frozen=True)
+class Login:
+    """What the gateway hands the browser: the token, once."""
+
+    token: str
+    expires_in: int
+    role: str
+
+
+def log_in(
+    command: LogIn,
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    attempts: LoginAttempts,
+    sessions: Sessions,
+    clock: Callable[[], float],
+    idle_seconds: int,
+) -> Login:
+    now = clock()
+    locked = attempts.locked_for(command.account, now)
+    if locked:
+        _failed(uow, command.account, "locked", now)
+        raise AccountLocked(locked)
+    with uow:
+        account = uow.accounts.by_login_name(command.account)
+    if account is None:
+        _failed(uow, command.account, "account_not_found", now)
+        raise LoginRefused("account_not_found")
+    if account.password_hash is None:
+        _failed(uow, command.account, "use_qr_login", now)
+        raise LoginRefused("use_qr_login")
+    matches, new_hash = hasher.verify_and_update(account.password_hash, command.password)
+    if not matches:
+        locked = attempts.failed(command.account, clock())
+        _failed(uow, command.account, "bad_credentials", now)
+        if locked:
+            raise AccountLocked(locked)
+        raise LoginRefused("bad_credentials")
+    attempts.succeeded(command.account)
+    session = _session_of(account)
+    token = sessions.open(session, clock())
+    with uow:
+        if new_hash is not None:  # hashed with older parameters: today's from now on
+            uow.accounts.set_password_hash(account.account_id, new_hash)
+        uow.publish(LoginSucceeded(session, PASSWORD, _at(now)))
+        uow.commit()
+    return Login(token, idle_seconds, session.role)
+
+
+def authenticate(token: str, sessions: Sessions, clock: Callable[[], float]) -> Session | None:
+    return sessions.get(token, clock())
+
+
+def log_out(token: str, uow: UnitOfWork, sessions: Sessions, clock: Callable[[], float]) -> bool:
+    session = sessions.close(token)
+    if session is None:
+        return False
+    with uow:
+        uow.publish(LoggedOut(session, _at(clock())))
+        uow.commit()
+    return True
+
+
+def add_agency_user(command: AddAgencyUser, uow: UnitOfWork, hasher: PasswordHasher, clock: Callable[[], float]) -> str:
+    """The new account's id; adding the same name to the same agency again changes nothing
+    (a repeated command), to another agency or over an enterprise's account is refused."""
+    with uow:
+        existing = uow.accounts.by_login_name(command.account)
+    if existing is not None:
+        if existing.agency == command.agency:
+            return existing.account_id
+        raise AgencyUserExists()
+    account = Account.for_agency_staff(command.account, command.agency, hasher.hash(command.password), _at(clock()))
+    with uow:
+        if not uow.accounts.add_if_absent(account):
+            raise AgencyUserExists()
+        uow.publish(AccountCreated(account))
+        uow.commit()
+    return account.account_id
+
+
+def _session_of(account: Account) -> Session:
+    if account.role == "agency":
+        return Session(account.account_id, account.login_name, "agency", agency=account.agency)
+    return Session(account.account_id, account.login_name, "legal", uscc=account.uscc)
+
+
+def _failed(uow: UnitOfWork, login_name: str, reason: str, now: float) -> None:
+    with uow:
+        uow.publish(LoginFailed(login_name, reason, PASSWORD, _at(now)))
+        uow.commit()
+
+
+def _at(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
