@@ -235,3 +235,14 @@ def test_redis_login_failures_age_out_of_the_window_and_a_success_forgets_them(r
     attempts.failed("b", now=1001.0)
     attempts.succeeded("b")
     assert attempts.failed("b", now=1002.0) == 0
+
+
+def test_ending_every_session_of_an_account_leaves_other_accounts_alone(redis_client):
+    sessions = RedisSessions(redis_client, f"test-{uuid.uuid4().hex}", idle=100, absolute=250)
+    mine, theirs = a_session(), a_session()
+    tokens = [sessions.open(mine, now=1000.0) for _ in range(3)]
+    other = sessions.open(theirs, now=1000.0)
+    assert sessions.close_all(mine.account_id) == 3
+    assert [sessions.get(t, now=1001.0) for t in tokens] == [None, None, None]
+    assert sessions.get(other, now=1001.0) == theirs
+    assert sessions.close_all(mine.account_id) == 0

@@ -243,6 +243,12 @@ class FakeSessions(Sessions):
         row = self.rows.pop(token, None)
         return row[0] if row else None
 
+    def close_all(self, account_id: str) -> int:
+        tokens = [t for t, (session, *_) in self.rows.items() if session.account_id == account_id]
+        for token in tokens:
+            del self.rows[token]
+        return len(tokens)
+
 
 class FakeLoginAttempts(LoginAttempts):
     def __init__(self, max_failures: int = 5, window: int = 900, lock: int = 900) -> None:

@@ -103,6 +103,18 @@ class RedisSessions(Sessions):
         return session
 
 
+    def close_all(self, account_id: str) -> int:
+        index = self._account_key(account_id)
+        hashes = self.client.smembers(index)
+        if not hashes:
+            return 0
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.delete(*(f"{self.prefix}:session:{h}" for h in hashes))
+            pipe.srem(index, *hashes)
+            ended, _ = pipe.execute()
+        return int(ended)
+
+
 class RedisLoginAttempts(LoginAttempts):
     def __init__(self, client: redis.Redis, prefix: str, max_failures: int, window: int, lock: int) -> None:
         self.client, self.prefix = client, prefix

@@ -135,3 +135,8 @@ class Sessions(abc.ABC):
     @abc.abstractmethod
     def close(self, token: str) -> Session | None:
         """End the token's session; what it was, or None."""
+
+    @abc.abstractmethod
+    def close_all(self, account_id: str) -> int:
+        """End every session of ``account_id`` (a clerk removed, a legal representative
+        replaced); how many there were."""
