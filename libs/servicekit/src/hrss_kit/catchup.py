@@ -5,7 +5,8 @@ database has no ``catch_ups`` row for is new to it: it asks the publisher, over 
 that part of its event log to this service's queues (``OperationsMixin.replay_log``), then
 records the catch-up. Events published meanwhile arrive live as well; the handlers are
 idempotent and read models keep the newest sequence, so the overlap is harmless. A publisher
-that is not up yet is asked again, backing off, until it answers or the service stops.
+that is not up yet is asked again, backing off, until it answers or the service stops; the
+other publishers' catch-ups do not wait for it.
 """
 
 from __future__ import annotations
@@ -73,25 +74,32 @@ class CatchUp(SharedExtension, ProviderCollector):  # type: ignore[misc]
                 delay = min(delay * 2, 60.0)
 
     def _catch_up(self, pending: dict[tuple[str, str], list[str]]) -> None:
+        transport = RpcTransport.for_container(self.container.config)
+        unanswered = []
+        try:
+            for (source, event_type), consumers in pending.items():
+                # Each on its own: a publisher that is down, or not built yet (a service may
+                # subscribe to events of one still to come), holds back none of the others.
+                try:
+                    self._replay(transport, source, event_type, consumers)
+                except Exception as exc:
+                    unanswered.append(f"{source} {event_type}: {exc}")
+        finally:
+            transport.close()
+        if unanswered:
+            raise RuntimeError("; ".join(unanswered))
+
+    def _replay(self, transport: RpcTransport, source: str, event_type: str, consumers: list[str]) -> None:
         service = self.container.service_name
         database = self._database()
         catch_ups = database.metadata.tables["catch_ups"]
-        transport = RpcTransport.for_container(self.container.config)
-        try:
-            for (source, event_type), consumers in pending.items():
-                # One replay of the type reaches every queue of this service for it; handlers
-                # that had it already skip the copies (they are idempotent).
-                counts = transport.call(
-                    source, "replay_log", {"to": service, "event_type": event_type}, timeout=REPLAY_TIMEOUT
-                )
-                if counts.get("not_consumed"):
-                    raise RuntimeError(f"no queue of {service} is bound for {source} {event_type} yet")
-                with database.engine.begin() as conn:
-                    for consumer in consumers:
-                        row = {"consumer": consumer, "source": source, "event_type": event_type}
-                        insert_ignore(
-                            conn, catch_ups, {**row, "completed_at": datetime.now(UTC), "events": counts["sent"]}
-                        )
-                log.info("caught up on %s %s for %s: %s", source, event_type, ", ".join(consumers), counts)
-        finally:
-            transport.close()
+        # One replay of the type reaches every queue of this service for it; handlers that had
+        # it already skip the copies (they are idempotent).
+        counts = transport.call(source, "replay_log", {"to": service, "event_type": event_type}, timeout=REPLAY_TIMEOUT)
+        if counts.get("not_consumed"):
+            raise RuntimeError(f"no queue of {service} is bound for {source} {event_type} yet")
+        with database.engine.begin() as conn:
+            for consumer in consumers:
+                row = {"consumer": consumer, "source": source, "event_type": event_type}
+                insert_ignore(conn, catch_ups, {**row, "completed_at": datetime.now(UTC), "events": counts["sent"]})
+        log.info("caught up on %s %s for %s: %s", source, event_type, ", ".join(consumers), counts)

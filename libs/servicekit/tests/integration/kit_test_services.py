@@ -155,9 +155,10 @@ seen = Table(
 )
 
 
-def projector(name: str, with_second_handler: bool = False) -> type:
+def projector(name: str, with_second_handler: bool = False, with_absent_publisher: bool = False) -> type:
     """A read model of the producer's rejections: the latest reason of each code; optionally a
-    second handler of the same events (as a new release of the service would add one)."""
+    second handler of the same events (as a new release of the service would add one), or a
+    handler of a publisher no one runs yet (named to come first when catch-ups are sorted)."""
 
     class Projector(OperationsMixin):
         db = Database(projection_metadata)
@@ -186,6 +187,14 @@ def projector(name: str, with_second_handler: bool = False) -> type:
             session.execute(insert(seen).values(uscc=envelope["data"]["uscc"], event_id=str(envelope["event_id"])))
 
         Projector.on_rejection_too = on_rejection_too
+
+    if with_absent_publisher:
+
+        @reliable_handler("absent", "RegistrationRejected")
+        def a_handler_of_a_publisher_not_built_yet(self, session, envelope):
+            raise AssertionError("no such publisher runs")
+
+        Projector.a_handler_of_a_publisher_not_built_yet = a_handler_of_a_publisher_not_built_yet
 
     Projector.name = name
     return Projector

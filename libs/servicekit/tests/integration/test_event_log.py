@@ -227,3 +227,14 @@ def test_a_handler_added_later_catches_up_although_its_service_did_long_ago(
     upgraded = projector("projector_late", with_second_handler=True)
     container_factory(upgraded, config_for("x", DATABASE_URL=url)).start()
     eventually(lambda: set(codes) <= set(rpc.service("projector_late").seen_by_second_handler()))
+
+
+def test_a_publisher_not_running_yet_holds_back_no_other_catch_up(running, rpc, databases, rabbit_config, projections):
+    declare_consumer_queues(Recorder, rabbit_config["AMQP_URI"])  # the events are published, to others
+    running(Producer)
+    codes = [random_uscc() for _ in range(3)]
+    events = [rpc.service("producer").emit(uscc=code) for code in codes]
+    eventually(lambda: all(outbox_rows(databases["producer"], event_id=e)[0].published_at for e in events))
+    # Its first subscription (in the order catch-ups are taken) is of a service not built yet.
+    running(projector("projector_waiting", with_absent_publisher=True), DATABASE_URL=projections["late"])
+    eventually(lambda: set(codes) <= set(rpc.service("projector_waiting").read_model()))
