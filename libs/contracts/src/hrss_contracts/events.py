@@ -16,7 +16,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from hrss_contracts.fields import IdNumber, InsuranceType, Uscc
+from hrss_contracts.fields import IdNumber, InsuranceType, Name, Uscc
 from hrss_contracts.schema import ContractSchema
 
 
@@ -118,6 +118,68 @@ class LoggedOutV1(_Data):
     logged_out_at = fields.AwareDateTime(required=True)
 
 
+class EnterpriseKeyInfoChangedV1(_Data):
+    """单位关键信息维护 approved: the enterprise's key information, whole.
+
+    Read models keep the newest of an enterprise's events and skip older ones for good, so this
+    carries all of the key information, not what changed. ``aggregate_id`` is the enterprise's
+    as its ``EnterpriseRegistered`` carried it (the code it registered with, kept when the code
+    changes): one sequence orders both. ``uscc`` is the current code, ``previous_uscc`` the one
+    before this change when the change gave it a new code, else null.
+    """
+
+    uscc = Uscc(required=True)
+    previous_uscc = Uscc(required=True, allow_none=True)
+    name = Name(required=True, validate=validate.Length(min=1, max=200))
+    legal_rep_name = Name(required=True, validate=validate.Length(min=1, max=50))
+    legal_rep_id = IdNumber(required=True)
+    changed_at = fields.AwareDateTime(required=True)
+
+
+class _ClerkV1(_Data):
+    """A clerk (办事员) of the enterprise ``uscc``. A read model keeps the newest of a clerk's
+    events and skips older ones for good (the kit's rule, hrss_kit README), hence whole states.
+    ``name`` is in its one spelling; login compares it with the e-SSC's (manual 3.1.1 注).
+    """
+
+    clerk_id = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    uscc = Uscc(required=True)
+    id_number = IdNumber(required=True)
+    name = Name(required=True, validate=validate.Length(min=1, max=50))
+    phone = fields.String(required=True, validate=validate.Length(min=1, max=20))
+
+
+class ClerkAddedV1(_ClerkV1):
+    """A legal representative or the agency's window added a clerk to the enterprise, whole.
+
+    Carries the clerk's whole state (``clerk_id``, ``uscc``, ``id_number``, ``name``, ``phone``),
+    as every event feeding a read model must; ``aggregate_id`` is ``clerk_id``.
+    """
+
+    added_at = fields.AwareDateTime(required=True)
+
+
+class ClerkUpdatedV1(_ClerkV1):
+    """A clerk's ID number, name or phone were modified; the clerk's whole state after it.
+
+    Not a delta: a consumer replaces what it holds for ``clerk_id`` (``aggregate_id``) with it.
+    """
+
+    updated_at = fields.AwareDateTime(required=True)
+
+
+class ClerkRemovedV1(_Data):
+    """A clerk was deleted from the enterprise: nobody may log in as that clerk any longer.
+
+    The clerk's whole state after it is its absence: ``clerk_id`` (``aggregate_id``) and the
+    enterprise are all a consumer needs to drop the membership and end its sessions.
+    """
+
+    clerk_id = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    uscc = Uscc(required=True)
+    removed_at = fields.AwareDateTime(required=True)
+
+
 EVENT_SCHEMAS: dict[tuple[str, int], type[Schema]] = {
     ("EnterpriseRegistered", 1): EnterpriseRegisteredV1,
     ("RegistrationRejected", 1): RegistrationRejectedV1,
@@ -125,6 +187,10 @@ EVENT_SCHEMAS: dict[tuple[str, int], type[Schema]] = {
     ("LoginSucceeded", 1): LoginSucceededV1,
     ("LoginFailed", 1): LoginFailedV1,
     ("LoggedOut", 1): LoggedOutV1,
+    ("EnterpriseKeyInfoChanged", 1): EnterpriseKeyInfoChangedV1,
+    ("ClerkAdded", 1): ClerkAddedV1,
+    ("ClerkUpdated", 1): ClerkUpdatedV1,
+    ("ClerkRemoved", 1): ClerkRemovedV1,
 }
 
 # The one service that publishes each event type, on its exchange ``<source>.events``
@@ -136,6 +202,10 @@ EVENT_SOURCES: dict[str, str] = {
     "LoginSucceeded": "identity",
     "LoginFailed": "identity",
     "LoggedOut": "identity",
+    "EnterpriseKeyInfoChanged": "enterprise",
+    "ClerkAdded": "authorization",
+    "ClerkUpdated": "authorization",
+    "ClerkRemoved": "authorization",
 }
 
 # marshmallow schemas are safe to share and costly to build: one instance each.
