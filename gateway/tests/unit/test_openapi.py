@@ -1,16 +1,29 @@
 """The OpenAPI 3 document the gateway serves, checked against the contracts it is built from."""
 
+import inspect
 import re
+from types import SimpleNamespace
 
 import pytest
+from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
+from nameko.web.handlers import HttpRequestHandler
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
-from hrss_contracts.errors import CATALOGUE
+from hrss_contracts.errors import CATALOGUE, CatalogueError
+from hrss_contracts.qr_login import MAX_WAIT_SECONDS, QR_STATUSES
 from hrss_gateway.openapi import build_spec
+from hrss_gateway.service import GatewayService
 
 pytestmark = pytest.mark.unit
 
 REGISTRATIONS = "/api/v1/registrations"
+LOGIN = "/api/v1/auth/login"
+QR_STATUS = "/api/v1/auth/qr-sessions/{qr_id}"
+ASSERTIONS = "/api/v1/essc/assertions"
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+# Statuses whose answers the gateway always sends with Retry-After (http.error_response).
+WAIT_STATUSES = {"423", "429", "503"}
 
 
 @pytest.fixture(scope="module")
@@ -41,19 +54,58 @@ def registration_responses(spec):
     return spec["paths"][REGISTRATIONS]["post"]["responses"]
 
 
+def operations(spec):
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method in METHODS:
+                yield path, method, operation
+
+
+def endpoints():
+    """Each HTTP entrypoint of GatewayService, as (method, OpenAPI path, the decorated function)."""
+    for _, function in inspect.getmembers(GatewayService, inspect.isfunction):
+        for entrypoint in getattr(function, ENTRYPOINT_EXTENSIONS_ATTR, ()):
+            if isinstance(entrypoint, HttpRequestHandler):
+                path = re.sub(r"<(?:[^<>:]+:)?([^<>]+)>", r"{\1}", entrypoint.url)
+                for method in entrypoint.method.split(","):
+                    yield method.strip().lower(), path, function
+
+
+def served_routes():
+    routes = {(method, path) for method, path, _ in endpoints()}
+    assert len(routes) > 5, "no entrypoints found: has @api changed?"
+    return routes
+
+
+def request_without_token():
+    return Request(EnvironBuilder(method="GET", path="/").get_environ())
+
+
+def is_protected(function, path):
+    """Refuses a request without a session (``@api(..., roles=…)``), before anything else."""
+    nobody = SimpleNamespace(identity=SimpleNamespace(authenticate=lambda token: None))
+    try:
+        function(nobody, request_without_token(), **dict.fromkeys(re.findall(r"{([^{}]+)}", path), "x"))
+    except CatalogueError as exc:
+        return exc.code == "UNAUTHENTICATED"
+    except Exception:  # an open endpoint got as far as its own work with a stand-in self
+        return False
+    return False
+
+
 def test_document_is_openapi_3_with_a_title_and_version(spec):
     assert spec["openapi"].startswith("3.")
     assert spec["info"]["title"] and spec["info"]["version"]
 
 
 def test_every_operation_has_responses_keyed_by_http_status(spec):
-    for path, operations in spec["paths"].items():
+    for path, item in spec["paths"].items():
         assert path.startswith("/")
-        assert set(operations) <= METHODS, path
-        for operation in operations.values():
-            assert operation["responses"], path
-            for status, response in operation["responses"].items():
-                assert re.fullmatch(r"[1-5]\d\d", status) and response["description"], (path, status)
+        assert set(item) - {"parameters"} <= METHODS, path
+    for path, _, operation in operations(spec):
+        assert operation["responses"], path
+        for status, response in operation["responses"].items():
+            assert re.fullmatch(r"[1-5]\d\d", status) and response["description"], (path, status)
 
 
 def test_every_reference_resolves(spec):
@@ -97,11 +149,12 @@ def test_registration_documents_error_response_with_the_error_schema(spec, statu
 
 
 def test_each_code_an_error_response_names_has_that_status_in_the_catalogue(spec):
-    for status, response in registration_responses(spec).items():
-        if status.startswith(("4", "5")):
-            codes = re.findall(r"`([A-Z_]+)`", response["description"])
-            assert codes, status
-            assert {CATALOGUE[code].status for code in codes} == {int(status)}, status
+    for path, method, operation in operations(spec):
+        for status, response in operation["responses"].items():
+            if status.startswith(("4", "5")) and "$ref" in str(response.get("content")):
+                codes = re.findall(r"`([A-Z_]+)`", response["description"])
+                assert codes, (path, method, status)
+                assert {CATALOGUE[code].status for code in codes} == {int(status)}, (path, method, status)
 
 
 def test_every_error_code_in_the_error_schema_is_in_the_catalogue(spec):
@@ -124,3 +177,146 @@ def test_both_rate_limits_are_documented_as_429s(spec):
     description = registration_responses(spec)["429"]["description"]
 
     assert "`TOO_MANY_REQUESTS`" in description and "`REGISTRATION_ATTEMPTS_EXCEEDED`" in description
+
+
+def test_every_route_the_gateway_serves_is_documented(spec):
+    documented = {(method, path) for path, method, _ in operations(spec)}
+
+    assert served_routes() - documented == set()
+
+
+def test_the_document_has_no_route_the_gateway_does_not_serve(spec):
+    documented = {(method, path) for path, method, _ in operations(spec)}
+
+    assert documented - served_routes() == set()
+
+
+def test_document_is_structurally_valid_openapi_3_0(spec):
+    """The rules of OpenAPI 3.0 that apispec does not enforce for what is written by hand."""
+    schemes = spec["components"].get("securitySchemes", {})
+    for path, item in spec["paths"].items():
+        templated = set(re.findall(r"{([^{}]+)}", path))
+        for method, operation in ((m, o) for m, o in item.items() if m in METHODS):
+            where = (path, method)
+            parameters = item.get("parameters", []) + operation.get("parameters", [])
+            keys = [(p["name"], p["in"]) for p in operation.get("parameters", [])]
+            assert len(keys) == len(set(keys)), where
+            for parameter in parameters:
+                assert parameter["in"] in {"query", "header", "path", "cookie"}, where
+                assert "schema" in parameter or "content" in parameter, where
+                if parameter["in"] == "path":
+                    assert parameter.get("required") is True, where
+            assert {p["name"] for p in parameters if p["in"] == "path"} == templated, where
+            if "requestBody" in operation:
+                assert operation["requestBody"]["content"], where
+                assert method not in {"get", "head", "delete"}, where
+            for requirement in operation.get("security", []):
+                assert set(requirement) <= set(schemes), where
+            for response in operation["responses"].values():
+                for media in response.get("content", {}).values():
+                    assert "schema" in media, where
+                for header in response.get("headers", {}).values():
+                    assert "schema" in header, where
+    for scheme in schemes.values():
+        assert scheme["type"] in {"apiKey", "http", "oauth2", "openIdConnect"}
+
+
+def test_document_passes_the_openapi_spec_validator(spec):
+    validator = pytest.importorskip("openapi_spec_validator")
+
+    validator.validate(spec)
+
+
+def test_every_answer_that_asks_to_wait_documents_retry_after(spec):
+    for path, method, operation in operations(spec):
+        for status, response in operation["responses"].items():
+            if status in WAIT_STATUSES and "$ref" in str(response.get("content")):
+                header = response.get("headers", {}).get("Retry-After")
+                assert header and header["schema"] == {"type": "integer", "minimum": 1}, (path, method, status)
+
+
+def test_every_429_code_says_which_limit_it_is(spec):
+    for path, method, operation in operations(spec):
+        response = operation["responses"].get("429")
+        if response:
+            for part in response["description"].split("; "):
+                assert re.fullmatch(r"`[A-Z_]+`: .+ \(.+\)", part), (path, method, part)
+
+
+def test_protected_routes_and_only_they_require_the_bearer_token(spec):
+    assert spec["components"]["securitySchemes"]["bearerAuth"] == {
+        **spec["components"]["securitySchemes"]["bearerAuth"],
+        "type": "http",
+        "scheme": "bearer",
+    }
+    protected = {(method, path) for method, path, function in endpoints() if is_protected(function, path)}
+    assert protected, "no protected route found"
+
+    for path, method, operation in operations(spec):
+        if (method, path) in protected:
+            assert operation["security"] == [{"bearerAuth": []}], (method, path)
+            assert "`UNAUTHENTICATED`" in operation["responses"]["401"]["description"], (method, path)
+            assert "`FORBIDDEN`" in operation["responses"]["403"]["description"], (method, path)
+        else:
+            assert "security" not in operation, (method, path)
+
+
+def test_me_is_documented_with_exactly_the_keys_the_gateway_answers(spec):
+    session = {
+        "account_id": "a1",
+        "login_name": "91110000600037341L",
+        "role": "legal",
+        "uscc": "91110000600037341L",
+        "agency": None,
+        "id_number": "36042619910********",
+        "name": "张三",
+    }
+    gateway = SimpleNamespace(identity=SimpleNamespace(authenticate=lambda token: session))
+    answer = GatewayService.me(gateway, request_without_token())
+
+    ok = spec["paths"]["/api/v1/me"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    schema = resolve(spec, ok["$ref"])
+
+    assert set(schema["properties"]) == set(answer) == set(schema["required"])
+    assert {key for key, value in schema["properties"].items() if value.get("nullable")} == {
+        "uscc",
+        "agency",
+        "id_number",
+        "name",
+    }
+
+
+def test_login_documents_the_manuals_outcomes_the_lock_and_its_limits(spec):
+    responses = spec["paths"][LOGIN]["post"]["responses"]
+    body = spec["paths"][LOGIN]["post"]["requestBody"]["content"]["application/json"]["schema"]
+
+    assert resolve(spec, body["$ref"]) is spec["components"]["schemas"]["LoginRequest"]
+    for status, codes in {
+        "400": ["ACCOUNT_REQUIRED", "PASSWORD_REQUIRED", "VALIDATION_FAILED", "MALFORMED_REQUEST"],
+        "401": ["ACCOUNT_NOT_FOUND", "USE_QR_LOGIN", "BAD_CREDENTIALS"],
+        "423": ["ACCOUNT_LOCKED"],
+        "429": ["TOO_MANY_REQUESTS", "LOGIN_ATTEMPTS_EXCEEDED"],
+        "503": ["SERVICE_UNAVAILABLE"],
+    }.items():
+        assert set(re.findall(r"`([A-Z_]+)`", responses[status]["description"])) == set(codes), status
+
+
+def test_qr_status_takes_the_binding_header_and_a_bounded_wait(spec):
+    operation = spec["paths"][QR_STATUS]["get"]
+    parameters = {(p["in"], p["name"]): p for p in operation["parameters"]}
+    status = resolve(spec, operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"])
+
+    assert parameters[("header", "X-QR-Binding")]["required"] is True
+    assert parameters[("query", "wait")]["schema"] == {"type": "integer", "minimum": 0, "maximum": MAX_WAIT_SECONDS}
+    assert parameters[("query", "status")]["schema"]["enum"] == list(QR_STATUSES)
+    assert status["properties"]["status"]["enum"] == list(QR_STATUSES)
+    assert sorted(status["required"]) == ["expires_in", "status"]
+    assert "`SLOW_DOWN`" in operation["responses"]["429"]["description"]
+
+
+def test_assertion_description_names_its_signature_and_every_claim(spec):
+    description = spec["paths"][ASSERTIONS]["post"]["description"]
+
+    assert "EdDSA" in description and "Ed25519" in description
+    for claim in ("qr", "sub", "name", "act", "iat", "exp", "jti", "scan", "confirm", "cancel"):
+        assert f"`{claim}`" in description, claim

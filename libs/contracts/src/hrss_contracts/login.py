@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import EXCLUDE, fields, pre_load, validate
 
 from hrss_contracts.errors import CatalogueError
+from hrss_contracts.events import ROLES
 from hrss_contracts.schema import ContractSchema
 
 MAX_PASSWORD_LENGTH = 128  # registration's limit: a longer one was never set, and costs argon2 time
@@ -50,6 +51,21 @@ class LoginResultSchema(ContractSchema):
     token = fields.String(required=True, metadata={"description": "Bearer token, 256 random bits"})
     expires_in = fields.Integer(required=True, metadata={"description": "seconds of inactivity before it ends"})
     role = fields.String(required=True, metadata={"example": "legal"})
+
+
+class MeSchema(ContractSchema):
+    """GET /me: who the session is. Every key is always there; what the role lacks is null."""
+
+    account = fields.String(required=True, metadata={"description": "the session's login name"})
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    uscc = fields.String(required=True, allow_none=True, metadata={"description": "the enterprise (legal, clerk)"})
+    agency = fields.String(required=True, allow_none=True, metadata={"description": "经办机构 (agency staff)"})
+    id_number = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "the person's ID number, masked", "example": "36042619910********"},
+    )
+    name = fields.String(required=True, allow_none=True, metadata={"description": "the person's name"})
 
 
 class AgencyUserSchema(ContractSchema):
