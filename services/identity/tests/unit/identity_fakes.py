@@ -15,14 +15,28 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from hrss_contracts.names import normalise_name
 from hrss_identity.domain.commands import RegisterEnterprise
 from hrss_identity.domain.errors import EnterpriseUnanswered
 from hrss_identity.domain.events import Event
-from hrss_identity.domain.model import Account, PendingRegistration, Session
+from hrss_identity.domain.model import (
+    CLERK,
+    ENTERPRISE,
+    LEGAL,
+    Account,
+    ClerkMembership,
+    LegalRepresentative,
+    Membership,
+    PendingRegistration,
+    Session,
+    clerk_account_id,
+    legal_account_id,
+)
 from hrss_identity.service_layer.ports import (
     AccountRepository,
     EnterpriseDirectory,
     LoginAttempts,
+    Memberships,
     PasswordHasher,
     PendingRegistrationRepository,
     RegistrationLocks,
@@ -39,6 +53,11 @@ class FakeDatabase:
     pending: dict[str, PendingRegistration] = field(default_factory=dict)
     published: list[Event] = field(default_factory=list)
     commits: int = 0
+    # The membership read model: legal representatives by enterprise id, every code an
+    # enterprise has had (code → enterprise id), clerks by clerk id.
+    legal_representatives: dict[str, LegalRepresentative] = field(default_factory=dict)
+    enterprise_codes: dict[str, str] = field(default_factory=dict)
+    clerks: dict[str, ClerkMembership] = field(default_factory=dict)
 
 
 class FakeAccountRepository(AccountRepository):
@@ -94,6 +113,70 @@ class FakePendingRegistrations(PendingRegistrationRepository):
         return [replace(r) for r in stale[:limit]]
 
 
+class FakeMemberships(Memberships):
+    """Copies of the committed read model (its records are frozen); the accounts are those of
+    the same transaction, as the SQL adapter's join sees them."""
+
+    def __init__(self, database: FakeDatabase, accounts: FakeAccountRepository) -> None:
+        self.representatives = dict(database.legal_representatives)
+        self.codes = dict(database.enterprise_codes)
+        self.clerks = dict(database.clerks)
+        self.accounts = accounts
+
+    def write_to(self, database: FakeDatabase) -> None:
+        database.legal_representatives = dict(self.representatives)
+        database.enterprise_codes = dict(self.codes)
+        database.clerks = dict(self.clerks)
+
+    def legal_enterprises(self, id_number: str, name: str) -> list[Membership]:
+        found = [r for r in self.representatives.values() if (r.id_number, r.name) == _person(id_number, name)]
+        return [
+            Membership(r.uscc, r.enterprise_name, legal_account_id(r.enterprise_id, self._account_id(r)), LEGAL)
+            for r in sorted(found, key=lambda r: r.uscc)
+        ]
+
+    def clerk_enterprises(self, id_number: str, name: str) -> list[Membership]:
+        found = []
+        for clerk in self.clerks.values():
+            enterprise = self.representatives.get(self.codes.get(clerk.uscc, ""))
+            if enterprise is not None and (clerk.id_number, clerk.name) == _person(id_number, name):
+                found.append(
+                    Membership(enterprise.uscc, enterprise.enterprise_name, clerk_account_id(clerk.clerk_id), CLERK)
+                )
+        return sorted(found, key=lambda m: (m.uscc, m.account_id))
+
+    def legal_representative(self, enterprise_id: str) -> LegalRepresentative | None:
+        return self.representatives.get(enterprise_id)
+
+    def save_legal_representative(self, representative: LegalRepresentative, former_uscc: str | None) -> None:
+        self.representatives[representative.enterprise_id] = representative
+        for code in (representative.enterprise_id, representative.uscc, former_uscc):
+            if code:
+                self.codes.setdefault(code, representative.enterprise_id)
+
+    def clerk(self, clerk_id: str) -> ClerkMembership | None:
+        return self.clerks.get(clerk_id)
+
+    def clerks_of(self, enterprise_id: str) -> list[ClerkMembership]:
+        return sorted(
+            (c for c in self.clerks.values() if self.codes.get(c.uscc) == enterprise_id), key=lambda c: c.clerk_id
+        )
+
+    def save_clerk(self, clerk: ClerkMembership) -> None:
+        self.clerks[clerk.clerk_id] = clerk
+
+    def remove_clerk(self, clerk_id: str) -> None:
+        self.clerks.pop(clerk_id, None)
+
+    def _account_id(self, representative: LegalRepresentative) -> str | None:
+        account = self.accounts.by_login_name(representative.enterprise_id)
+        return account.account_id if account is not None and account.kind == ENTERPRISE else None
+
+
+def _person(id_number: str, name: str) -> tuple[str, str]:
+    return id_number.strip().upper(), normalise_name(name)
+
+
 class FakeUnitOfWork(UnitOfWork):
     """Events reach ``database.published`` only on commit, as the outbox would publish them."""
 
@@ -111,10 +194,12 @@ class FakeUnitOfWork(UnitOfWork):
     def _begin(self) -> None:
         self.accounts = FakeAccountRepository(self.database.accounts)
         self.pending = FakePendingRegistrations(self.database.pending)
+        self.memberships = FakeMemberships(self.database, self.accounts)
 
     def commit(self) -> None:
         self.database.accounts = {n: replace(a) for n, a in self.accounts.rows.items()}
         self.database.pending = {u: replace(p) for u, p in self.pending.rows.items()}
+        self.memberships.write_to(self.database)
         self.database.published.extend(self.events)
         self.database.commits += 1
         self.events.clear()

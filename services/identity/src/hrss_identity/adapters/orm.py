@@ -34,3 +34,38 @@ pending_registrations = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_pending_registrations_updated_at", "updated_at"),
 )
+
+# The membership read model (service_layer/membership.py), kept from the enterprise's and
+# authorization's events: who may scan in as 法人 or 办事员 of which enterprise.
+legal_representatives = Table(
+    "legal_representatives",
+    metadata,
+    # The enterprise's aggregate id: the code it registered with, kept when the code changes.
+    Column("enterprise_id", String(80), primary_key=True),
+    Column("uscc", String(18), nullable=False),  # its code today
+    Column("enterprise_name", String(200), nullable=False),
+    Column("legal_rep_id", String(18), nullable=False),
+    Column("legal_rep_name", String(50), nullable=False),
+    Index("ix_legal_representatives_legal_rep_id", "legal_rep_id"),
+)
+
+# Every code an enterprise has had: a clerk recorded under an earlier one still finds it.
+enterprise_codes = Table(
+    "enterprise_codes",
+    metadata,
+    Column("uscc", String(18), primary_key=True),
+    Column("enterprise_id", String(80), nullable=False),
+    Index("ix_enterprise_codes_enterprise_id", "enterprise_id"),
+)
+
+clerk_memberships = Table(
+    "clerk_memberships",
+    metadata,
+    Column("clerk_id", String(80), primary_key=True),
+    Column("uscc", String(18), nullable=False),
+    Column("id_number", String(18), nullable=False),
+    Column("name", String(50), nullable=False),
+    Column("phone", String(20), nullable=False),
+    Index("ix_clerk_memberships_id_number", "id_number"),
+    Index("ix_clerk_memberships_uscc", "uscc"),
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from hrss_identity.adapters.memberships import SqlMemberships
 from hrss_identity.adapters.messages import to_envelope
 from hrss_identity.adapters.pending import SqlPendingRegistrations
 from hrss_identity.adapters.repository import SqlAccountRepository
@@ -20,3 +21,4 @@ class SqlUnitOfWork(sql_unit_of_work.SqlUnitOfWork[Event], UnitOfWork):
     def bind(self, session: Session) -> None:
         self.accounts = SqlAccountRepository(session)
         self.pending = SqlPendingRegistrations(session)
+        self.memberships = SqlMemberships(session)

@@ -60,3 +60,55 @@ class AddAgencyUser:
     account: str
     agency: str
     password: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class RememberLegalRepresentative:
+    """An enterprise registered (``EnterpriseRegistered``): its legal representative may scan in
+    as 法人. ``enterprise_id`` is the event's aggregate id."""
+
+    enterprise_id: str
+    uscc: str
+    enterprise_name: str
+    legal_rep_id: str = field(repr=False)  # personal data: no log shows it
+    legal_rep_name: str
+
+
+@dataclass(frozen=True)
+class FollowKeyInfoChange:
+    """单位关键信息维护 approved (``EnterpriseKeyInfoChanged``): the enterprise's key information
+    now; ``previous_uscc`` its code before, when this change gave it a new one."""
+
+    enterprise_id: str
+    uscc: str
+    enterprise_name: str
+    legal_rep_id: str = field(repr=False)  # personal data: no log shows it
+    legal_rep_name: str
+    previous_uscc: str | None = None
+
+
+@dataclass(frozen=True)
+class RememberClerk:
+    """A clerk added or modified (``ClerkAdded``, ``ClerkUpdated``): the clerk's whole state."""
+
+    clerk_id: str
+    uscc: str
+    id_number: str = field(repr=False)
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class ForgetClerk:
+    """A clerk deleted (``ClerkRemoved``): no more logins, no more sessions."""
+
+    clerk_id: str
+
+
+@dataclass(frozen=True)
+class FindMemberships:
+    """The enterprises a person scanning in may act for in ``role`` (``legal`` or ``clerk``)."""
+
+    role: str
+    id_number: str = field(repr=False)
+    name: str

@@ -99,3 +99,70 @@ class Session:
     agency: str | None = None
     id_number: str | None = None
     name: str | None = None
+
+
+LEGAL, CLERK = "legal", "clerk"
+
+
+@dataclass(frozen=True)
+class Membership:
+    """An enterprise a person may act for in a role (法人 or 办事员), as a QR login offers it.
+
+    ``account_id`` is what the person's sessions for it are kept under, so that ending the
+    membership ends them: the enterprise account's for a legal representative, the clerk's
+    own (``clerk:<clerk_id>``) for a clerk.
+    """
+
+    uscc: str
+    enterprise_name: str
+    account_id: str
+    role: str
+
+
+@dataclass(frozen=True)
+class LegalRepresentative:
+    """法人: who represents an enterprise, in identity's membership read model.
+
+    ``enterprise_id`` is the enterprise's aggregate id (the code it registered with), which a
+    change of code keeps; ``uscc`` is its code today. Names are in their one spelling.
+    """
+
+    enterprise_id: str
+    uscc: str
+    enterprise_name: str
+    id_number: str
+    name: str
+
+    def same_person_as(self, other: LegalRepresentative) -> bool:
+        return (self.id_number, self.name) == (other.id_number, other.name)
+
+
+@dataclass(frozen=True)
+class ClerkMembership:
+    """办事员: a person added as clerk of the enterprise ``uscc`` (one per enterprise and person)."""
+
+    clerk_id: str
+    uscc: str
+    id_number: str
+    name: str
+    phone: str
+
+    @property
+    def account_id(self) -> str:
+        return clerk_account_id(self.clerk_id)
+
+    def logs_in_as(self, other: ClerkMembership) -> bool:
+        """Whether a session opened as ``self`` still stands for ``other``: the same person
+        (ID number and name, manual 3.1.1 注) for the same enterprise; the phone does not count."""
+        return (self.uscc, self.id_number, self.name) == (other.uscc, other.id_number, other.name)
+
+
+def clerk_account_id(clerk_id: str) -> str:
+    return f"clerk:{clerk_id}"
+
+
+def legal_account_id(enterprise_id: str, account_id: str | None) -> str:
+    """The account a legal representative's sessions are kept under: the enterprise account
+    (login name: the code the enterprise registered with) once it exists, else a stand-in that
+    names the enterprise, so a session opened before the account was created can end too."""
+    return account_id or f"enterprise:{enterprise_id}"

@@ -1,0 +1,116 @@
+"""The membership read model: who may scan in as 法人 or 办事员 of which enterprise, kept from
+the enterprise's and authorization's events, and the sessions that end when a membership does.
+
+Each function runs inside the event handler's transaction (``uow`` joins it); the kit applies
+an event only if it is newer than what the read model holds for its aggregate, and every event
+carries its aggregate's whole state, so each function replaces what it finds.
+
+Sessions end inside the handler, before its transaction commits: the kit offers no hook after
+the commit. Should the commit fail, the event is handled again and the sessions are ended
+again, which is harmless. The price is a window of a few milliseconds between ending the
+sessions and the commit, in which a QR login still reading the old membership can open a
+session that survives; the membership itself is gone once the commit lands.
+"""
+
+from __future__ import annotations
+
+from hrss_contracts.names import normalise_name
+from hrss_identity.domain.commands import (
+    FindMemberships,
+    FollowKeyInfoChange,
+    ForgetClerk,
+    RememberClerk,
+    RememberLegalRepresentative,
+)
+from hrss_identity.domain.model import (
+    CLERK,
+    ENTERPRISE,
+    LEGAL,
+    ClerkMembership,
+    LegalRepresentative,
+    Membership,
+    clerk_account_id,
+    legal_account_id,
+)
+from hrss_identity.service_layer.ports import Sessions, UnitOfWork
+
+
+def remember_legal_representative(command: RememberLegalRepresentative, uow: UnitOfWork) -> None:
+    """A registered enterprise's legal representative; a registration ends no session."""
+    with uow:
+        uow.memberships.save_legal_representative(
+            _representative(
+                command.enterprise_id,
+                command.uscc,
+                command.enterprise_name,
+                command.legal_rep_id,
+                command.legal_rep_name,
+            ),
+            None,
+        )
+        uow.commit()
+
+
+def follow_key_info_change(command: FollowKeyInfoChange, uow: UnitOfWork, sessions: Sessions) -> None:
+    """The enterprise's key information now. A new legal representative ends the sessions of
+    the one replaced; a new code ends every session for the enterprise, since each names it by
+    its code. Not knowing what was there before (the registration never reached identity),
+    the legal representative's sessions end anyway: a needless logout is the safer mistake."""
+    now = _representative(
+        command.enterprise_id, command.uscc, command.enterprise_name, command.legal_rep_id, command.legal_rep_name
+    )
+    with uow:
+        before = uow.memberships.legal_representative(command.enterprise_id)
+        uow.memberships.save_legal_representative(now, command.previous_uscc)
+        new_code = before is not None and before.uscc != now.uscc
+        if before is None or new_code or not before.same_person_as(now):
+            _end_legal_sessions(uow, sessions, command.enterprise_id)
+        if new_code:
+            for clerk in uow.memberships.clerks_of(command.enterprise_id):
+                sessions.close_all(clerk.account_id)
+        uow.commit()
+
+
+def remember_clerk(command: RememberClerk, uow: UnitOfWork, sessions: Sessions) -> None:
+    """A clerk added or modified. Sessions of a clerk whose ID number, name or enterprise
+    changed end: they stood for the person as they were (a phone change ends none)."""
+    clerk = ClerkMembership(
+        command.clerk_id, command.uscc, command.id_number.upper(), normalise_name(command.name), command.phone
+    )
+    with uow:
+        before = uow.memberships.clerk(command.clerk_id)
+        uow.memberships.save_clerk(clerk)
+        if before is not None and not before.logs_in_as(clerk):
+            sessions.close_all(clerk.account_id)
+        uow.commit()
+
+
+def forget_clerk(command: ForgetClerk, uow: UnitOfWork, sessions: Sessions) -> None:
+    """A clerk deleted: the membership goes, and with it every session of the clerk."""
+    with uow:
+        uow.memberships.remove_clerk(command.clerk_id)
+        sessions.close_all(clerk_account_id(command.clerk_id))
+        uow.commit()
+
+
+def find(query: FindMemberships, uow: UnitOfWork) -> list[Membership]:
+    """The enterprises the person may act for in the role; an unknown role has none."""
+    with uow:
+        if query.role == LEGAL:
+            return uow.memberships.legal_enterprises(query.id_number, query.name)
+        if query.role == CLERK:
+            return uow.memberships.clerk_enterprises(query.id_number, query.name)
+        return []
+
+
+def _representative(enterprise_id: str, uscc: str, name: str, id_number: str, person: str) -> LegalRepresentative:
+    """In the spelling the read model compares: names normalised, ID numbers upper-case."""
+    return LegalRepresentative(enterprise_id, uscc, normalise_name(name), id_number.upper(), normalise_name(person))
+
+
+def _end_legal_sessions(uow: UnitOfWork, sessions: Sessions, enterprise_id: str) -> None:
+    """Under the enterprise account, and under the stand-in used before the account existed."""
+    account = uow.accounts.by_login_name(enterprise_id)
+    account_id = account.account_id if account is not None and account.kind == ENTERPRISE else None
+    for session_account in {legal_account_id(enterprise_id, account_id), legal_account_id(enterprise_id, None)}:
+        sessions.close_all(session_account)
