@@ -82,8 +82,8 @@ def listening_sockets(port):
 class Platform:
     """``with Platform(records, port, replicas={"identity": 2}) as p:`` … ``p.url``, ``p.pids()``."""
 
-    def __init__(self, records, port, replicas=None):
-        self.records, self.port, self.replicas = records, port, replicas or {}
+    def __init__(self, records, port, replicas=None, env=None):
+        self.records, self.port, self.replicas, self.extra_env = records, port, replicas or {}, env or {}
         self.url = f"http://127.0.0.1:{port}"
 
     def __enter__(self):
@@ -115,6 +115,8 @@ class Platform:
             # wrk sends from one address: past the gateway's per-address limit every answer is 429
             "RATE_LIMIT_POSTS": "1000000000",
             "RATE_LIMIT_PREFIX": f"bench:{self.vhost.name}",
+            "IDENTITY_REDIS_PREFIX": f"bench:{self.vhost.name}:identity",
+            **self.extra_env,
         }
         command = [str(BIN / "hrssctl"), "platform", "run", "--root", str(ROOT), "--no-demo", "--var", str(self.tmp)]
         if self.replicas:

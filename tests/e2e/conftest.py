@@ -88,6 +88,7 @@ def platform(request, make_database, tmp_path_factory):
         env.pop("ENTERPRISE_DATABASE_URL", None)
         env.pop("IDENTITY_DATABASE_URL", None)
     var = tmp_path_factory.mktemp(f"var-{request.param}")
+    env["ESSC_DEV_KEY_DIR"] = str(var / "essc")  # where identity makes the key `hrssctl essc` signs with
     process = subprocess.Popen(
         [str(BIN / "hrssctl"), "platform", "run", "--root", str(ROOT), "--var", str(var)],
         env=env,

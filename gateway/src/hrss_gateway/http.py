@@ -163,9 +163,11 @@ class JsonHttpEndpoint(HttpRequestHandler):  # type: ignore[misc]
     server = JsonWebServer()
     limiter = RateLimiter()
 
-    def __init__(self, method: str, url: str, authenticated: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, method: str, url: str, authenticated: bool = False, per_address: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(method, url, **kwargs)
-        self.address_limited = "POST" in method.upper().split(",") and not authenticated
+        self.address_limited = "POST" in method.upper().split(",") and not authenticated and per_address
 
     def handle_request(self, request: Request) -> Response:
         if self.address_limited:
@@ -193,7 +195,8 @@ def api(method: str, url: str, roles: tuple[str, ...] = (), **kwargs: Any) -> An
     The request's bearer token is checked with identity (one RPC hop, every request, so a
     session that ended is refused at once): none, or one that ended, is 401 UNAUTHENTICATED;
     a role not named is 403 FORBIDDEN. The method gets the session as ``session=``.
-    Protected POSTs do not count against the client address's rate limit; others do.
+    Protected POSTs do not count against the client address's rate limit; others do, unless
+    declared ``per_address=False`` (a caller that speaks for many people from one address).
     """
     kwargs.setdefault("expected_exceptions", CLIENT_ERRORS)
     endpoint = JsonHttpEndpoint.decorator(method, url, authenticated=bool(roles), **kwargs)

@@ -71,6 +71,8 @@ class LimitSettings:
     logins_per_address: int = 60
     logins_per_account: int = 20
     logins_window: int = 60
+    qr_sessions_per_address: int = 60
+    qr_sessions_window: int = 60
     trusted_proxies: tuple[Any, ...] = ()
 
     @classmethod
@@ -84,6 +86,8 @@ class LimitSettings:
             logins_per_address=int(config.get("RATE_LIMIT_LOGINS_PER_ADDRESS", cls.logins_per_address)),
             logins_per_account=int(config.get("RATE_LIMIT_LOGINS_PER_ACCOUNT", cls.logins_per_account)),
             logins_window=int(config.get("RATE_LIMIT_LOGINS_WINDOW", cls.logins_window)),
+            qr_sessions_per_address=int(config.get("RATE_LIMIT_QR_SESSIONS", cls.qr_sessions_per_address)),
+            qr_sessions_window=int(config.get("RATE_LIMIT_QR_SESSIONS_WINDOW", cls.qr_sessions_window)),
             trusted_proxies=parse_networks(config.get("TRUSTED_PROXIES")),
         )
 
@@ -171,6 +175,22 @@ class Limits:
             if wait_ms > 0:
                 raise RateLimited("LOGIN_ATTEMPTS_EXCEEDED", retry_after=-(-wait_ms // 1000))
 
+    def check_qr_session(self, environ: Mapping[str, Any]) -> None:
+        """Count one QR session opened from the request's address; 429 TOO_MANY_REQUESTS past
+        ``RATE_LIMIT_QR_SESSIONS`` per ``RATE_LIMIT_QR_SESSIONS_WINDOW`` seconds (60 a minute:
+        an office behind one address opens a code per login and per role switch)."""
+        address = client_address(environ, self.settings.trusted_proxies)
+        key = f"{self.settings.prefix}:qr-sessions:{address}"
+        window_ms = self.settings.qr_sessions_window * 1000
+        try:
+            wait_ms = int(
+                self._reserve(keys=[key], args=[self.settings.qr_sessions_per_address, window_ms, uuid.uuid4().hex])
+            )
+        except redis.RedisError as exc:
+            raise CatalogueError("SERVICE_UNAVAILABLE") from exc
+        if wait_ms > 0:
+            raise RateLimited("TOO_MANY_REQUESTS", retry_after=-(-wait_ms // 1000))
+
     def _give_back(self, key: str, attempt: str) -> None:
         try:
             self.client.zrem(key, attempt)
@@ -215,3 +235,12 @@ class LoginAttempts(DependencyProvider):  # type: ignore[misc]
 
     def get_dependency(self, worker_ctx: Any) -> Any:
         return self.limiter.limits.check_login
+
+
+class QrSessionOpenings(DependencyProvider):  # type: ignore[misc]
+    """``self.qr_openings(environ)``: the per-address limit on opening QR sessions."""
+
+    limiter = RateLimiter()
+
+    def get_dependency(self, worker_ctx: Any) -> Any:
+        return self.limiter.limits.check_qr_session

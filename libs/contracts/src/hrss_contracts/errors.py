@@ -60,6 +60,12 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
     ("UNAUTHENTICATED", 401, "请先登录!"),
     ("FORBIDDEN", 403, "当前用户无权使用该功能!"),
     ("ACCOUNT_NAME_TAKEN", 409, "该账号已被使用!"),
+    ("QR_SESSION_NOT_FOUND", 404, "二维码不存在或已失效,请刷新二维码!"),
+    ("QR_SESSION_CLOSED", 409, "二维码已失效,请刷新二维码!"),
+    ("QR_ALREADY_SCANNED", 409, "该二维码已被他人扫描!"),
+    ("SLOW_DOWN", 429, "查询过于频繁,请稍后再试!"),
+    ("INVALID_ASSERTION", 401, "电子社保卡认证信息无效!"),
+    ("ASSERTION_REPLAYED", 409, "该电子社保卡认证信息已使用!"),
     ("INTERNAL_ERROR", 500, "系统内部错误,请稍后再试!"),
 )
 

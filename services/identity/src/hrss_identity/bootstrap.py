@@ -19,15 +19,19 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy.orm import Session
 
 from hrss_identity.adapters.enterprise_directory import RpcEnterpriseDirectory
+from hrss_identity.adapters.essc import JwtEsscVerifier, public_key_from_config
 from hrss_identity.adapters.locks import RedisRegistrationLocks
 from hrss_identity.adapters.passwords import Argon2Hasher, Argon2Parameters
+from hrss_identity.adapters.qr_sessions import RedisAssertionGuard, RedisQrSessions
 from hrss_identity.adapters.sessions import RedisLoginAttempts, RedisSessions
 from hrss_identity.adapters.unit_of_work import SqlUnitOfWork
 from hrss_identity.domain import commands
+from hrss_identity.domain.model import Membership
 from hrss_identity.domain.model import Session as UserSession
-from hrss_identity.service_layer import login, pending, registration
+from hrss_identity.service_layer import login, membership, pending, qr_login, registration
 from hrss_identity.service_layer.ports import (
     EnterpriseDirectory,
+    EsscVerifier,
     LoginAttempts,
     PasswordHasher,
     RegistrationLocks,
@@ -52,6 +56,7 @@ class LoginSettings:
     max_failures: int = 5
     failure_window: int = 15 * 60
     lock: int = 15 * 60
+    qr_content_base: str = "hrss://qr-login"
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> LoginSettings:
@@ -62,6 +67,7 @@ class LoginSettings:
             max_failures=int(config.get("LOGIN_MAX_FAILURES", cls.max_failures)),
             failure_window=int(config.get("LOGIN_FAILURE_WINDOW_SECONDS", cls.failure_window)),
             lock=int(config.get("LOGIN_LOCK_SECONDS", cls.lock)),
+            qr_content_base=str(config.get("QR_CONTENT_BASE", cls.qr_content_base)),
         )
 
 
@@ -77,6 +83,24 @@ class Identity:
     sessions: Sessions
     settings: LoginSettings = field(default_factory=LoginSettings)
     clock: Callable[[], float] = time.time
+    qr: qr_login.QrPorts | None = None  # QR login's ports; tests of other use cases leave them out
+
+    @property
+    def _qr(self) -> qr_login.QrPorts:
+        assert self.qr is not None, "Identity built without QR login's ports"
+        return self.qr
+
+    def open_qr_session(self, role: str) -> qr_login.OpenedQrSession:
+        return qr_login.open_session(role, self._qr, self.clock)
+
+    def qr_status(self, qr_id: str, binding: str, waiting: bool) -> dict[str, Any]:
+        return qr_login.status(qr_id, binding, waiting, self._qr, self.clock)
+
+    def select_enterprise(self, qr_id: str, binding: str, uscc: str) -> str:
+        return qr_login.select(qr_id, binding, uscc, self.unit_of_work(None), self._qr, self.sessions, self.clock)
+
+    def essc_assertion(self, assertion: str) -> str:
+        return qr_login.report(assertion, self.unit_of_work(None), self._qr, self.sessions, self.clock)
 
     def log_in(self, command: commands.LogIn) -> login.Login:
         return login.log_in(
@@ -108,6 +132,22 @@ class Identity:
     def resolve_stale(self, command: commands.ResolvePendingRegistrations) -> int:
         return pending.resolve_stale(command, self.unit_of_work(None), self.enterprises)
 
+    # The membership read model; each update runs in its event handler's transaction (``session``).
+    def remember_legal_representative(self, command: commands.RememberLegalRepresentative, session: Session) -> None:
+        membership.remember_legal_representative(command, self.unit_of_work(session))
+
+    def follow_key_info_change(self, command: commands.FollowKeyInfoChange, session: Session) -> None:
+        membership.follow_key_info_change(command, self.unit_of_work(session), self.sessions)
+
+    def remember_clerk(self, command: commands.RememberClerk, session: Session) -> None:
+        membership.remember_clerk(command, self.unit_of_work(session), self.sessions)
+
+    def forget_clerk(self, command: commands.ForgetClerk, session: Session) -> None:
+        membership.forget_clerk(command, self.unit_of_work(session), self.sessions)
+
+    def memberships(self, query: commands.FindMemberships) -> list[Membership]:
+        return membership.find(query, self.unit_of_work(None))
+
 
 def bootstrap(
     db: UnitOfWorkDatabase,
@@ -115,6 +155,7 @@ def bootstrap(
     redis_client: redis.Redis,
     hasher: PasswordHasher,
     settings: LoginSettings = LoginSettings(),
+    verifier: EsscVerifier | None = None,
 ) -> Identity:
     prefix = settings.redis_prefix
     return Identity(
@@ -127,6 +168,14 @@ def bootstrap(
         ),
         sessions=RedisSessions(redis_client, prefix, settings.session_idle, settings.session_absolute),
         settings=settings,
+        qr=qr_login.QrPorts(
+            RedisQrSessions(redis_client, prefix),
+            verifier,
+            RedisAssertionGuard(redis_client, prefix),
+            settings.qr_content_base,
+        )
+        if verifier is not None
+        else None,
     )
 
 
@@ -143,3 +192,13 @@ class PasswordHashing(DependencyProvider):  # type: ignore[misc]
 
     def get_dependency(self, worker_ctx: Any) -> PasswordHasher:
         return self.hasher
+
+
+class EsscKey(DependencyProvider):  # type: ignore[misc]
+    """nameko dependency: the verifier of e-SSC assertions, its public key read once per container."""
+
+    def setup(self) -> None:
+        self.verifier = JwtEsscVerifier(public_key_from_config(self.container.config))
+
+    def get_dependency(self, worker_ctx: Any) -> EsscVerifier:
+        return self.verifier

@@ -3,6 +3,7 @@
 import contextlib
 import time
 import uuid
+from dataclasses import replace
 
 import eventlet
 import pytest
@@ -11,11 +12,15 @@ from identity_builders import an_account, random_uscc
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
+from hrss_contracts.examples import random_id_number
+from hrss_contracts.qr_login import qr_changed_channel
 from hrss_identity.adapters.locks import RedisRegistrationLocks
 from hrss_identity.adapters.orm import metadata
+from hrss_identity.adapters.qr_sessions import RedisQrSessions
 from hrss_identity.adapters.sessions import RedisLoginAttempts, RedisSessions
 from hrss_identity.adapters.unit_of_work import SqlUnitOfWork
 from hrss_identity.domain.model import Session
+from hrss_identity.domain.qr import Choice, Person, QrSession
 from hrss_kit.database import UnitOfWorkDatabase, make_engine
 from hrss_kit.migrate import schema_drift, upgrade
 from hrss_kit.retry import RetryPolicy
@@ -246,3 +251,65 @@ def test_ending_every_session_of_an_account_leaves_other_accounts_alone(redis_cl
     assert [sessions.get(t, now=1001.0) for t in tokens] == [None, None, None]
     assert sessions.get(other, now=1001.0) == theirs
     assert sessions.close_all(mine.account_id) == 0
+
+
+# QR login sessions in Redis
+
+
+def a_qr_session(prefix_store, now=1000.0):
+    session = QrSession(uuid.uuid4().hex, "legal", "binding-hash", now + 120)
+    prefix_store.create(session)
+    return session
+
+
+@pytest.fixture
+def qr_store(redis_client):
+    return RedisQrSessions(redis_client, f"test-{uuid.uuid4().hex}")
+
+
+def test_a_qr_session_reads_back_as_written_and_each_change_bumps_its_version(qr_store):
+    session = a_qr_session(qr_store)
+    assert qr_store.get(session.qr_id) == session
+    scanned = session.scanned(Person(random_id_number(), "张三"), now=1001.0)
+    assert qr_store.replace(session, scanned)
+    assert qr_store.get(session.qr_id) == replace(scanned, version=1)
+
+
+def test_of_two_racing_changes_from_one_version_exactly_one_wins(qr_store):
+    person = Person(random_id_number(), "张三")
+    session = a_qr_session(qr_store)
+    qr_store.replace(session, session.scanned(person, now=1001.0))
+    read = qr_store.get(session.qr_id)
+    choice = Choice("91110000600037341L", "某公司", "account-1")
+    confirmed = read.confirmed(person, [choice], "LEGAL_ACCOUNT_NOT_FOUND", now=1002.0)
+    cancelled = read.cancelled(person, now=1002.0)
+    outcomes = [qr_store.replace(read, confirmed, token="t-1"), qr_store.replace(read, cancelled)]
+    assert outcomes == [True, False]
+    assert qr_store.get(session.qr_id).status == "authenticated"
+
+
+def test_the_token_is_handed_out_once(qr_store):
+    session = a_qr_session(qr_store)
+    assert qr_store.replace(session, replace(session, status="authenticated"), token="t-1")
+    assert (qr_store.take_token(session.qr_id), qr_store.take_token(session.qr_id)) == ("t-1", None)
+
+
+def test_a_poll_sooner_than_the_interval_is_refused_and_a_later_one_allowed(qr_store):
+    session = a_qr_session(qr_store)
+    assert qr_store.polled(session.qr_id, now=1000.0, interval=2)
+    assert not qr_store.polled(session.qr_id, now=1001.5, interval=2)
+    assert qr_store.polled(session.qr_id, now=1002.0, interval=2)
+
+
+def test_each_change_is_announced_on_the_channel_gateways_listen_to(qr_store, redis_client):
+    listener = redis_client.pubsub(ignore_subscribe_messages=True)
+    listener.subscribe(qr_changed_channel(qr_store.prefix))
+    session = a_qr_session(qr_store)
+    qr_store.replace(session, session.scanned(Person(random_id_number(), "张三"), now=1001.0))
+    message = None
+    for _ in range(50):
+        message = listener.get_message(timeout=0.1)
+        if message:
+            break
+    listener.close()
+    assert message is not None and message["data"] == session.qr_id

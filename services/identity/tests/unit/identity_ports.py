@@ -15,6 +15,7 @@ from identity_fakes import (
     FakeSessions,
     FakeUnitOfWork,
 )
+from qr_fakes import FakeGuard, FakeQrSessions, FakeVerifier
 
 from hrss_identity.bootstrap import Identity
 from hrss_identity.domain.commands import (
@@ -23,6 +24,7 @@ from hrss_identity.domain.commands import (
     ResolvePendingRegistrations,
 )
 from hrss_identity.domain.model import Account, PendingRegistration
+from hrss_identity.service_layer.qr_login import QrPorts
 
 
 class Ports:
@@ -35,6 +37,7 @@ class Ports:
         self.attempts = FakeLoginAttempts()
         self.sessions = FakeSessions()
         self.now = 1_800_000_000.0  # the clock the tests move (seconds)
+        self.qr = QrPorts(FakeQrSessions(), FakeVerifier(), FakeGuard())
 
     @property
     def identity(self) -> Identity:
@@ -47,6 +50,7 @@ class Ports:
             attempts=self.attempts,
             sessions=self.sessions,
             clock=lambda: self.now,
+            qr=self.qr,
         )
 
     def register(self, command: RegisterEnterprise):

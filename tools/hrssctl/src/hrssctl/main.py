@@ -50,6 +50,15 @@ def _parser() -> argparse.ArgumentParser:
     add_user.add_argument("--account", required=True, help="the login name")
     add_user.add_argument("--agency", required=True, help="the agency the staff member works for")
 
+    essc = commands.add_parser("essc", help="the e-SSC app, simulated with the development key (扫码登录)")
+    essc_cmd = essc.add_subparsers(dest="command", required=True)
+    for act, text in (("scan", "scan a QR code"), ("confirm", "confirm the login"), ("cancel", "cancel it")):
+        step = essc_cmd.add_parser(act, help=text)
+        step.add_argument("--qr", required=True, help="the QR code's content (qr_content), or its qr_id")
+        step.add_argument("--id-number", required=True, help="the e-SSC holder's ID number")
+        step.add_argument("--name", required=True, help="the e-SSC holder's name")
+        step.add_argument("--print", action="store_true", dest="show", help="print the assertion, do not post it")
+
     platform = commands.add_parser("platform", help="run the whole platform on this machine")
     platform_cmd = platform.add_subparsers(dest="command", required=True)
     run = platform_cmd.add_parser("run", help="migrate, start every service and the gateway, load demo data")
@@ -99,6 +108,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         with StandaloneRpc(uri) as rpc:
             import_file(rpc, args.source, args.file)
         return 0
+    if args.group == "essc":
+        from hrssctl import essc
+
+        return essc.run(args.command, args.qr, args.id_number, args.name, args.show)
     if args.group == "agency-users":
         from hrssctl import agency_users
 

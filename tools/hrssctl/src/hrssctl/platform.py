@@ -113,6 +113,8 @@ def load_demo(env: dict[str, str], demo: Path) -> None:
 def run(root: Path, demo: Path | None, var: Path | None = None, replicas: dict[str, int] | None = None) -> int:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     var = var or root / "var"
+    # Identity makes the development e-SSC key pair here; `hrssctl essc` signs with it.
+    env.setdefault("ESSC_DEV_KEY_DIR", str(var / "essc"))
     host, port = env.get("GATEWAY_HOST", "127.0.0.1"), int(env.get("GATEWAY_PORT", "8000"))
     base_url, logs = f"http://{host}:{port}", var / "log"
     lock = RunLock(var / "run.lock")

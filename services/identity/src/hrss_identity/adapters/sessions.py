@@ -102,7 +102,6 @@ class RedisSessions(Sessions):
         self.client.srem(self._account_key(session.account_id), token_hash(token))
         return session
 
-
     def close_all(self, account_id: str) -> int:
         index = self._account_key(account_id)
         hashes = self.client.smembers(index)

@@ -38,3 +38,27 @@ class AccountLocked(IdentityError):
 
 class AgencyUserExists(IdentityError):
     """The account name is taken (by staff of another agency, or by an enterprise)."""
+
+
+class QrSessionNotFound(IdentityError):
+    """No such QR session for this browser (unknown, gone, or the binding does not match)."""
+
+
+class SlowDown(IdentityError):
+    """Polled without waiting sooner than the session's interval (RFC 8628 ``slow_down``)."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+class InvalidAssertion(IdentityError):
+    """An e-SSC assertion that does not verify."""
+
+
+class AssertionReplayed(IdentityError):
+    """An e-SSC assertion whose ``jti`` was used before."""
+
+
+class AssertionsExceeded(IdentityError):
+    """Too many assertions for one QR session or one person."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hrss_contracts.errors import CatalogueError
-from hrss_identity.domain import errors
+from hrss_identity.domain import errors, qr
 from hrss_kit.errors import translate_errors
 
 LOGIN_REFUSALS = {
@@ -22,5 +22,12 @@ catalogue_errors = translate_errors(
             "ACCOUNT_LOCKED", params={"minutes": str(-(-e.seconds // 60)), "retry_after": str(e.seconds)}
         ),
         errors.AgencyUserExists: lambda e: CatalogueError("ACCOUNT_NAME_TAKEN"),
+        errors.QrSessionNotFound: lambda e: CatalogueError("QR_SESSION_NOT_FOUND"),
+        errors.SlowDown: lambda e: CatalogueError("SLOW_DOWN", params={"retry_after": str(e.seconds)}),
+        errors.InvalidAssertion: lambda e: CatalogueError("INVALID_ASSERTION"),
+        errors.AssertionReplayed: lambda e: CatalogueError("ASSERTION_REPLAYED"),
+        errors.AssertionsExceeded: lambda e: CatalogueError("TOO_MANY_REQUESTS", params={"retry_after": "60"}),
+        qr.QrSessionClosed: lambda e: CatalogueError("QR_SESSION_CLOSED"),
+        qr.ScannedByAnother: lambda e: CatalogueError("QR_ALREADY_SCANNED"),
     }
 )

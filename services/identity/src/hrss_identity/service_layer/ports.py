@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import abc
 import contextlib
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from hrss_identity.domain.commands import RegisterEnterprise
 from hrss_identity.domain.events import Event
-from hrss_identity.domain.model import Account, PendingRegistration, Session
+from hrss_identity.domain.model import (
+    Account,
+    ClerkMembership,
+    LegalRepresentative,
+    Membership,
+    PendingRegistration,
+    Session,
+)
+from hrss_identity.domain.qr import QrSession
 from hrss_kit.unit_of_work import UnitOfWork as KitUnitOfWork
 
 
@@ -64,6 +73,7 @@ class UnitOfWork(KitUnitOfWork[Event]):
 
     accounts: AccountRepository
     pending: PendingRegistrationRepository
+    memberships: Memberships
 
 
 class EnterpriseDirectory(abc.ABC):
@@ -140,3 +150,101 @@ class Sessions(abc.ABC):
     def close_all(self, account_id: str) -> int:
         """End every session of ``account_id`` (a clerk removed, a legal representative
         replaced); how many there were."""
+
+
+class QrSessions(abc.ABC):
+    """QR login sessions, shared by every replica; each change is announced to waiting browsers."""
+
+    @abc.abstractmethod
+    def create(self, session: QrSession) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, qr_id: str) -> QrSession | None:
+        """None when unknown, or gone some time after it ended."""
+
+    @abc.abstractmethod
+    def replace(self, old: QrSession, new: QrSession, token: str | None = None) -> bool:
+        """Store ``new`` if the session is still at ``old.version`` (then announce it), with
+        the ``token`` to hand out once; False (nothing written) when somebody changed it first."""
+
+    @abc.abstractmethod
+    def take_token(self, qr_id: str) -> str | None:
+        """The session's token, once: the next call gets None."""
+
+    @abc.abstractmethod
+    def polled(self, qr_id: str, now: float, interval: float) -> bool:
+        """Record a poll without waiting; False when the last was less than ``interval`` ago."""
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """What the e-SSC platform vouched for, its signature checked."""
+
+    qr_id: str
+    act: str  # scan, confirm, cancel
+    id_number: str
+    name: str
+    jti: str
+    expires_at: float
+
+
+class EsscVerifier(abc.ABC):
+    @abc.abstractmethod
+    def verify(self, assertion: str, now: float) -> Assertion:
+        """The checked claims; ``InvalidAssertion`` for anything not signed by the e-SSC's key,
+        with another algorithm, expired, not yet valid, or missing a claim."""
+
+
+class AssertionGuard(abc.ABC):
+    """Replays and floods of (validly signed) assertions."""
+
+    @abc.abstractmethod
+    def first_use(self, jti: str, until: float, now: float) -> bool:
+        """True the first time ``jti`` is seen (remembered until ``until``)."""
+
+    @abc.abstractmethod
+    def within_limits(self, qr_id: str, id_number: str) -> bool:
+        """False past the per-session or per-person allowance."""
+
+
+class Memberships(abc.ABC):
+    """Identity's membership read model: who is the legal representative (法人) of which
+    enterprise, who a clerk (办事员) of which, as the enterprise and authorization events tell.
+
+    A QR login finds the enterprises of the person the e-SSC vouched for here. The ID number
+    AND the name must both match (manual 3.1.1 注: a clerk added with a wrong name cannot log
+    in); names compare in their one spelling (``hrss_contracts.names``), ID numbers with an
+    upper-case X, whatever spelling the caller passes. Lists come ordered by code.
+    """
+
+    @abc.abstractmethod
+    def legal_enterprises(self, id_number: str, name: str) -> list[Membership]:
+        """The enterprises the person represents (role ``legal``)."""
+
+    @abc.abstractmethod
+    def clerk_enterprises(self, id_number: str, name: str) -> list[Membership]:
+        """The enterprises the person is a clerk of (role ``clerk``), among those identity knows
+        (a clerk of an enterprise whose registration has not reached identity yet is not listed)."""
+
+    @abc.abstractmethod
+    def legal_representative(self, enterprise_id: str) -> LegalRepresentative | None: ...
+
+    @abc.abstractmethod
+    def save_legal_representative(self, representative: LegalRepresentative, former_uscc: str | None) -> None:
+        """Insert or replace the enterprise's row. Its codes today, at registration
+        (``enterprise_id``) and ``former_uscc`` are all remembered as the enterprise's, so a
+        clerk recorded under any of them still finds it."""
+
+    @abc.abstractmethod
+    def clerk(self, clerk_id: str) -> ClerkMembership | None: ...
+
+    @abc.abstractmethod
+    def clerks_of(self, enterprise_id: str) -> list[ClerkMembership]:
+        """The clerks recorded under any code the enterprise has had."""
+
+    @abc.abstractmethod
+    def save_clerk(self, clerk: ClerkMembership) -> None:
+        """Insert or replace the clerk's row."""
+
+    @abc.abstractmethod
+    def remove_clerk(self, clerk_id: str) -> None: ...

@@ -1,0 +1,89 @@
+"""Browsers waiting for their QR session to change (``GET …/qr-sessions/{qr_id}?wait=N``).
+
+Identity announces every change of a QR session on one Redis channel (its id as the message).
+Each gateway process listens on it with one connection, whatever the number of waiting
+browsers, and wakes the requests waiting for that id; with several gateways and several
+identity replicas every gateway hears every change. If the subscription breaks, waiters fall
+back on their own timeout and re-read the session: slower, never wrong.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+import eventlet
+import redis
+from nameko.extensions import DependencyProvider, SharedExtension
+
+from hrss_contracts.qr_login import qr_changed_channel
+from hrss_kit.redis import REDIS_URL_KEY
+
+log = logging.getLogger(__name__)
+RECONNECT_SECONDS = 1.0
+
+
+class QrChanges(SharedExtension):  # type: ignore[misc]
+    def setup(self) -> None:
+        config = self.container.config
+        self.client = redis.Redis.from_url(config[REDIS_URL_KEY], decode_responses=True, socket_connect_timeout=2)
+        self.channel = qr_changed_channel(str(config.get("IDENTITY_REDIS_PREFIX", "identity")))
+        self.waiters: dict[str, set[threading.Event]] = defaultdict(set)
+        self._stopped = False
+        self._pubsub: Any = None
+
+    def start(self) -> None:
+        self._thread = self.container.spawn_managed_thread(self._listen)
+
+    def stop(self) -> None:
+        self._stopped = True
+        with contextlib.suppress(Exception):
+            if self._pubsub is not None:
+                self._pubsub.close()
+        with contextlib.suppress(Exception):
+            self._thread.kill()
+        self.client.close()
+
+    kill = stop
+
+    def _listen(self) -> None:
+        while not self._stopped:
+            try:
+                self._pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+                self._pubsub.subscribe(self.channel)
+                for message in self._pubsub.listen():
+                    self._wake(str(message.get("data", "")))
+            except Exception as exc:  # Redis went away: waiters time out and re-read meanwhile
+                if self._stopped:
+                    return
+                log.warning("QR change notifications lost (%s); resubscribing in %.0f s", exc, RECONNECT_SECONDS)
+                eventlet.sleep(RECONNECT_SECONDS)
+
+    def _wake(self, qr_id: str) -> None:
+        for event in list(self.waiters.get(qr_id, ())):
+            event.set()
+
+    @contextlib.contextmanager
+    def watching(self, qr_id: str) -> Iterator[threading.Event]:
+        """An event set whenever ``qr_id`` changes, from now on (register, then read)."""
+        event = threading.Event()
+        self.waiters[qr_id].add(event)
+        try:
+            yield event
+        finally:
+            self.waiters[qr_id].discard(event)
+            if not self.waiters[qr_id]:
+                del self.waiters[qr_id]
+
+
+class QrWatch(DependencyProvider):  # type: ignore[misc]
+    """``with self.qr_watch(qr_id) as changed: …``"""
+
+    changes = QrChanges()
+
+    def get_dependency(self, worker_ctx: Any) -> Any:
+        return self.changes.watching

@@ -1,0 +1,49 @@
+"""QR login with the e-SSC (manual 2.1.2, 3.1.1, 4): requests the gateway and identity load."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, fields, validate
+
+from hrss_contracts.fields import Uscc
+from hrss_contracts.schema import ContractSchema
+
+QR_ROLES = ("legal", "clerk")
+QR_STATUSES = ("pending", "scanned", "select_enterprise", "authenticated", "cancelled", "expired", "rejected")
+# What the QR code shows above it (manual 3.1.1, 4).
+QR_TITLES = {"legal": "法人扫码登录", "clerk": "办事员扫码登录"}
+MAX_WAIT_SECONDS = 30
+
+
+class QrSessionRequestSchema(ContractSchema):
+    class Meta:
+        unknown = RAISE
+
+    role = fields.String(
+        required=True,
+        validate=validate.OneOf(QR_ROLES, error="角色应为 legal 或 clerk"),
+        metadata={"description": "legal: 法人扫码登录; clerk: 办事员扫码登录"},
+    )
+
+
+class SelectionSchema(ContractSchema):
+    """选择单位: the enterprise picked from the session's list."""
+
+    class Meta:
+        unknown = RAISE
+
+    uscc = Uscc(required=True)
+
+
+class AssertionSchema(ContractSchema):
+    """An e-SSC assertion: a compact JWS (EdDSA) with claims qr, sub, name, act, iat, exp, jti."""
+
+    class Meta:
+        unknown = RAISE
+
+    assertion = fields.String(required=True, validate=validate.Length(min=1, max=4096))
+
+
+def qr_changed_channel(prefix: str) -> str:
+    """The Redis channel where identity announces each change of a QR session (its id), and
+    where gateways holding a ``wait`` listen. ``prefix``: identity's Redis prefix."""
+    return f"{prefix}:qr-changed"

@@ -1,0 +1,183 @@
+"""Use cases 扫码登录 (manual 2.1.2, 3.1.1, 4): the browser's side (open a session, follow it,
+pick an enterprise) and the e-SSC's (scan, confirm, cancel), over ``domain.qr``.
+
+The browser proves it opened the session with its ``binding`` secret (only its hash is kept);
+without it the session does not exist for the caller (RFC 10027's advice against a stolen
+``qr_id``). The user session's token is made when the login completes and handed out once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from hrss_identity.domain.errors import (
+    AssertionReplayed,
+    AssertionsExceeded,
+    QrSessionNotFound,
+    SlowDown,
+)
+from hrss_identity.domain.events import LoginSucceeded
+from hrss_identity.domain.model import Session
+from hrss_identity.domain.qr import (
+    AUTHENTICATED,
+    LIFETIME,
+    POLL_INTERVAL,
+    REJECTED,
+    SELECT_ENTERPRISE,
+    Choice,
+    Person,
+    QrSession,
+    QrSessionClosed,
+)
+from hrss_identity.service_layer.ports import AssertionGuard, EsscVerifier, QrSessions, Sessions, UnitOfWork
+
+REJECTIONS = {"legal": "LEGAL_ACCOUNT_NOT_FOUND", "clerk": "CLERK_ACCOUNT_NOT_FOUND"}
+
+
+@dataclass(frozen=True)
+class QrPorts:
+    sessions: QrSessions
+    verifier: EsscVerifier
+    guard: AssertionGuard
+    content_base: str = "hrss://qr-login"
+
+
+@dataclass(frozen=True)
+class OpenedQrSession:
+    qr_id: str
+    qr_content: str
+    role: str
+    expires_in: int
+    interval: int
+    binding: str
+
+
+def open_session(role: str, qr: QrPorts, clock: Callable[[], float]) -> OpenedQrSession:
+    qr_id, binding = secrets.token_urlsafe(16), secrets.token_urlsafe(32)
+    qr.sessions.create(QrSession(qr_id, role, _hash(binding), clock() + LIFETIME))
+    return OpenedQrSession(qr_id, f"{qr.content_base}?qr={qr_id}", role, LIFETIME, POLL_INTERVAL, binding)
+
+
+def status(qr_id: str, binding: str, waiting: bool, qr: QrPorts, clock: Callable[[], float]) -> dict[str, Any]:
+    """What the browser sees: ``status``, and ``enterprises``, ``token`` (once) or ``error``.
+    A poll without ``waiting`` sooner than the interval is ``SlowDown``."""
+    session = _own(qr, qr_id, binding)
+    now = clock()
+    if not waiting and not qr.sessions.polled(qr_id, now, POLL_INTERVAL):
+        raise SlowDown(POLL_INTERVAL)
+    return _view(session, now, qr)
+
+
+def select(
+    qr_id: str, binding: str, uscc: str, uow: UnitOfWork, qr: QrPorts, sessions: Sessions, clock: Callable[[], float]
+) -> str:
+    """选择单位: the token of the session for the picked enterprise."""
+    session, now = _own(qr, qr_id, binding), clock()
+    chosen, choice = session.selected(uscc, now)
+    assert session.person is not None
+    return _complete(session, chosen, choice, session.person, uow, qr, sessions, now, hand_out_later=False)
+
+
+def report(
+    assertion: str,
+    uow: UnitOfWork,
+    qr: QrPorts,
+    sessions: Sessions,
+    clock: Callable[[], float],
+) -> str:
+    """An e-SSC assertion (scan, confirm, cancel): the session's status after it."""
+    now = clock()
+    claims = qr.verifier.verify(assertion, now)
+    if not qr.guard.within_limits(claims.qr_id, claims.id_number):
+        raise AssertionsExceeded()
+    if not qr.guard.first_use(claims.jti, claims.expires_at, now):
+        raise AssertionReplayed()
+    session = qr.sessions.get(claims.qr_id)
+    if session is None:
+        raise QrSessionClosed()
+    person = Person(claims.id_number, claims.name)
+    if claims.act == "scan":
+        new = session.scanned(person, now)
+    elif claims.act == "cancel":
+        new = session.cancelled(person, now)
+    else:
+        session.check_confirmable(person, now)
+        choices = _enterprises(uow, session.role, person)
+        new = session.confirmed(person, choices, REJECTIONS[session.role], now)
+        if new.status == AUTHENTICATED:  # the browser takes the token with its next status
+            _complete(session, new, new.choices[0], person, uow, qr, sessions, now, hand_out_later=True)
+            return AUTHENTICATED
+    if new is not session and not qr.sessions.replace(session, new):
+        raise QrSessionClosed()  # another report changed it first
+    return new.status
+
+
+def _complete(
+    old: QrSession,
+    new: QrSession,
+    choice: Choice,
+    person: Person,
+    uow: UnitOfWork,
+    qr: QrPorts,
+    sessions: Sessions,
+    now: float,
+    hand_out_later: bool,
+) -> str:
+    """Open the user session if this change wins; its token, kept for the browser's next
+    status when ``hand_out_later`` (a confirm), else only returned (a selection's answer)."""
+    user = Session(
+        choice.account_id,
+        choice.uscc if old.role == "legal" else choice.account_id,
+        old.role,
+        uscc=choice.uscc,
+        id_number=person.id_number,
+        name=person.name,
+    )
+    token = sessions.open(user, now)
+    if not qr.sessions.replace(old, new, token=token if hand_out_later else None):
+        sessions.close(token)
+        raise QrSessionClosed()  # the other confirm (or selection) won
+    with uow:
+        uow.publish(LoginSucceeded(user, "qr", datetime.fromtimestamp(now, UTC)))
+        uow.commit()
+    return token
+
+
+def _enterprises(uow: UnitOfWork, role: str, person: Person) -> list[Choice]:
+    with uow:
+        if role == "legal":
+            found = uow.memberships.legal_enterprises(person.id_number, person.name)
+        else:
+            found = uow.memberships.clerk_enterprises(person.id_number, person.name)
+    return [Choice(m.uscc, m.enterprise_name, m.account_id) for m in found]
+
+
+def _own(qr: QrPorts, qr_id: str, binding: str) -> QrSession:
+    session = qr.sessions.get(qr_id) if qr_id and binding else None
+    if session is None or not hmac.compare_digest(session.binding_hash, _hash(binding)):
+        raise QrSessionNotFound()
+    return session
+
+
+def _view(session: QrSession, now: float, qr: QrPorts) -> dict[str, Any]:
+    state = session.status_at(now)
+    view: dict[str, Any] = {"status": state, "expires_in": max(0, int(session.expires_at - now))}
+    if state == SELECT_ENTERPRISE:
+        view["enterprises"] = [{"uscc": c.uscc, "name": c.name} for c in session.choices]
+    elif state == REJECTED:
+        view["error"] = session.error
+    elif state == AUTHENTICATED:
+        token = qr.sessions.take_token(session.qr_id)
+        if token:
+            view["token"] = token
+    return view
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
