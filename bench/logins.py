@@ -14,6 +14,7 @@ The e-SSC is played in process: assertions signed with the platform's developmen
 import http.client
 import json
 import statistics
+import sys
 import threading
 import time
 import uuid
@@ -111,16 +112,23 @@ def qr_logins(platform, essc, people, seconds, connections=16):
             i += connections
             _, opened = browser.call("POST", "/api/v1/auth/qr-sessions", {"role": "legal"})
             qr_id = opened["qr_id"]
-            for act in ("scan", "confirm"):
+            reports = [
                 phone.call("POST", "/api/v1/essc/assertions", {"assertion": essc.assertion(act, qr_id, *person)})
+                for act in ("scan", "confirm")
+            ]
             status, view = browser.call(
                 "GET", f"/api/v1/auth/qr-sessions/{qr_id}?wait=5", headers={"X-QR-Binding": opened["binding"]}
             )
-            (done if status == 200 and "token" in view else failed).append(1)
+            if status == 200 and "token" in view:
+                done.append(1)
+            else:
+                failed.append((status, view, reports))
 
     started = time.monotonic()
     with ThreadPoolExecutor(connections) as pool:
         list(pool.map(worker, range(connections)))
+    if failed:
+        print(f"QR logins that failed, the first of {len(failed)}: {failed[0]}", file=sys.stderr)
     return len(done) / (time.monotonic() - started), len(failed)
 
 

@@ -22,8 +22,8 @@ def open_session(platform, role="legal"):
     return answer.json()
 
 
-def status(platform, session, wait=None, binding=None, seen=None):
-    query = {k: v for k, v in (("wait", wait), ("status", seen)) if v is not None}
+def status(platform, session, wait=None, binding=None):
+    query = {"wait": wait} if wait is not None else {}
     return requests.get(
         f"{platform.base_url}{SESSIONS}/{session['qr_id']}",
         params=query,

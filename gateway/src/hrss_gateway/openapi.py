@@ -319,13 +319,6 @@ def build_spec() -> dict[str, Any]:
                         "description": "seconds to hold the request at most (0 or absent: answer at once)",
                         "schema": {"type": "integer", "minimum": 0, "maximum": MAX_WAIT_SECONDS},
                     },
-                    {
-                        "name": "status",
-                        "in": "query",
-                        "required": False,
-                        "description": "with `wait`: the status the browser last saw",
-                        "schema": {"type": "string", "enum": list(QR_STATUSES)},
-                    },
                 ],
                 "responses": {
                     "200": {"description": "the session's status", "content": _json("QrStatus")},

@@ -4,7 +4,11 @@ Identity announces every change of a QR session on one Redis channel (its id as 
 Each gateway process listens on it with one connection, whatever the number of waiting
 browsers, and wakes the requests waiting for that id; with several gateways and several
 identity replicas every gateway hears every change. If the subscription breaks, waiters fall
-back on their own timeout and re-read the session: slower, never wrong.
+back on their own timeout and re-read the session: slower, never wrong; once it is back, every
+waiter re-reads at once (a change may have passed unheard).
+
+A wait holds one of the gateway's workers: at most ``PER_SESSION`` at once for one session and
+``PER_ADDRESS`` for one client address (an office's browsers), so one client cannot hold them all.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import contextlib
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import eventlet
@@ -21,18 +25,29 @@ import redis
 from nameko.extensions import DependencyProvider, SharedExtension
 
 from hrss_contracts.qr_login import qr_changed_channel
+from hrss_gateway.addresses import client_address, parse_networks
+from hrss_gateway.errors import RateLimited
 from hrss_kit.redis import REDIS_URL_KEY
 
 log = logging.getLogger(__name__)
 RECONNECT_SECONDS = 1.0
+PER_SESSION, PER_ADDRESS = 2, 50
+HEALTH_CHECK_SECONDS = 15  # a silent Redis is noticed on the subscription within about this
 
 
 class QrChanges(SharedExtension):  # type: ignore[misc]
     def setup(self) -> None:
         config = self.container.config
-        self.client = redis.Redis.from_url(config[REDIS_URL_KEY], decode_responses=True, socket_connect_timeout=2)
+        self.client = redis.Redis.from_url(
+            config[REDIS_URL_KEY],
+            decode_responses=True,
+            socket_connect_timeout=2,
+            health_check_interval=HEALTH_CHECK_SECONDS,
+        )
         self.channel = qr_changed_channel(str(config.get("IDENTITY_REDIS_PREFIX", "identity")))
         self.waiters: dict[str, set[threading.Event]] = defaultdict(set)
+        self.per_address: dict[str, int] = defaultdict(int)
+        self.trusted_proxies = parse_networks(config.get("TRUSTED_PROXIES"))
         self._stopped = False
         self._pubsub: Any = None
 
@@ -55,29 +70,44 @@ class QrChanges(SharedExtension):  # type: ignore[misc]
             try:
                 self._pubsub = self.client.pubsub(ignore_subscribe_messages=True)
                 self._pubsub.subscribe(self.channel)
-                for message in self._pubsub.listen():
-                    self._wake(str(message.get("data", "")))
+                self._wake_all()  # what changed while we were not listening is re-read
+                while not self._stopped:
+                    message = self._pubsub.get_message(timeout=HEALTH_CHECK_SECONDS)
+                    if message is not None:
+                        self._wake(str(message.get("data", "")))
             except Exception as exc:  # Redis went away: waiters time out and re-read meanwhile
                 if self._stopped:
                     return
                 log.warning("QR change notifications lost (%s); resubscribing in %.0f s", exc, RECONNECT_SECONDS)
                 eventlet.sleep(RECONNECT_SECONDS)
 
+    def _wake_all(self) -> None:
+        for qr_id in list(self.waiters):
+            self._wake(qr_id)
+
     def _wake(self, qr_id: str) -> None:
         for event in list(self.waiters.get(qr_id, ())):
             event.set()
 
     @contextlib.contextmanager
-    def watching(self, qr_id: str) -> Iterator[threading.Event]:
-        """An event set whenever ``qr_id`` changes, from now on (register, then read)."""
+    def watching(self, qr_id: str, environ: Mapping[str, Any]) -> Iterator[threading.Event]:
+        """An event set whenever ``qr_id`` changes, from now on (register, then read);
+        ``RateLimited`` SLOW_DOWN past the waits one session or one address may hold."""
+        address = client_address(environ, self.trusted_proxies)
+        if len(self.waiters.get(qr_id, ())) >= PER_SESSION or self.per_address[address] >= PER_ADDRESS:
+            raise RateLimited("SLOW_DOWN", retry_after=2)
         event = threading.Event()
         self.waiters[qr_id].add(event)
+        self.per_address[address] += 1
         try:
             yield event
         finally:
             self.waiters[qr_id].discard(event)
             if not self.waiters[qr_id]:
                 del self.waiters[qr_id]
+            self.per_address[address] -= 1
+            if not self.per_address[address]:
+                del self.per_address[address]
 
 
 class QrWatch(DependencyProvider):  # type: ignore[misc]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -106,18 +107,18 @@ class GatewayService:
     def qr_status(self, request: Request, qr_id: str) -> dict[str, Any]:
         """The session's ``{status, expires_in, enterprises?, token?, error?}`` for the browser
         holding its binding (``X-QR-Binding``; without it 404). ``wait=N`` (N ≤ 30) holds the
-        request until the status changes from what it is (or from ``status=``, the one the
-        browser last saw), at most N seconds. Without ``wait``, polling faster than the
+        request until the status changes, at most N seconds (two waits per session and 50 per
+        address at once; more are 429 SLOW_DOWN). Without ``wait``, polling faster than the
         session's ``interval`` gets 429 SLOW_DOWN. The token is given once."""
         binding = request.headers.get("X-QR-Binding", "")
         wait = _wait_seconds(request.args.get("wait"))
         if not wait:
             return self.identity.qr_status(qr_id=qr_id, binding=binding, waiting=False)
         deadline = time.monotonic() + wait
-        with self.qr_watch(qr_id) as changed:
+        with self.qr_watch(qr_id, request.environ) as changed:
             view = self.identity.qr_status(qr_id=qr_id, binding=binding, waiting=True)
-            seen = request.args.get("status") or view["status"]
-            while view["status"] == seen and view["status"] not in ENDED_QR_STATUSES:
+            first = view["status"]
+            while view["status"] == first and first not in ENDED_QR_STATUSES:
                 # Woken by a change, or at the session's expiry (to report it), or at the deadline.
                 remaining = min(deadline - time.monotonic(), view["expires_in"] + 0.5)
                 if remaining <= 0:
@@ -171,7 +172,7 @@ def _wait_seconds(raw: str | None) -> int:
     """``wait=N``: 0 to ``MAX_WAIT_SECONDS``; anything else is 400."""
     if raw is None or raw == "":
         return 0
-    if not raw.isdigit() or int(raw) > MAX_WAIT_SECONDS:
+    if not re.fullmatch(r"[0-9]{1,2}", raw) or int(raw) > MAX_WAIT_SECONDS:
         raise CatalogueError("VALIDATION_FAILED", fields={"wait": [f"应为0至{MAX_WAIT_SECONDS}的整数"]})
     return int(raw)
 

@@ -101,9 +101,12 @@ class LoginSucceededV1(_Data):
 
 
 class LoginFailedV1(_Data):
-    """A refused login. ``login_name`` is what was typed, masked if it has an ID number's shape."""
+    """A refused login. ``login_name``: the account's, masked if it has an ID number's shape; null
+    when no account has the name typed (which may be anything, even a password)."""
 
-    login_name = fields.String(required=True)
+    login_name = fields.String(
+        required=True, allow_none=True, metadata={"description": "null when no such account exists"}
+    )
     reason = fields.String(
         required=True, validate=validate.OneOf(["bad_credentials", "account_not_found", "use_qr_login", "locked"])
     )

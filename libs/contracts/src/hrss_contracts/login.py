@@ -24,7 +24,10 @@ class LoginRequestSchema(ContractSchema):
 
     account = fields.String(
         required=True,
-        validate=validate.Length(max=64),
+        validate=[
+            validate.Length(max=64),
+            validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error="账号不能包含控制字符"),
+        ],
         metadata={"description": "账号", "example": "91110000600037341L"},
     )
     password = fields.String(

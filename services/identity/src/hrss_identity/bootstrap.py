@@ -94,13 +94,13 @@ class Identity:
         return qr_login.open_session(role, self._qr, self.clock)
 
     def qr_status(self, qr_id: str, binding: str, waiting: bool) -> dict[str, Any]:
-        return qr_login.status(qr_id, binding, waiting, self._qr, self.clock)
+        return qr_login.status(qr_id, binding, waiting, self.unit_of_work(None), self._qr, self.sessions, self.clock)
 
     def select_enterprise(self, qr_id: str, binding: str, uscc: str) -> str:
         return qr_login.select(qr_id, binding, uscc, self.unit_of_work(None), self._qr, self.sessions, self.clock)
 
     def essc_assertion(self, assertion: str) -> str:
-        return qr_login.report(assertion, self.unit_of_work(None), self._qr, self.sessions, self.clock)
+        return qr_login.report(assertion, self.unit_of_work(None), self._qr, self.clock)
 
     def log_in(self, command: commands.LogIn) -> login.Login:
         return login.log_in(

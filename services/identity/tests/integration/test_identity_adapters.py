@@ -283,15 +283,17 @@ def test_of_two_racing_changes_from_one_version_exactly_one_wins(qr_store):
     choice = Choice("91110000600037341L", "某公司", "account-1")
     confirmed = read.confirmed(person, [choice], "LEGAL_ACCOUNT_NOT_FOUND", now=1002.0)
     cancelled = read.cancelled(person, now=1002.0)
-    outcomes = [qr_store.replace(read, confirmed, token="t-1"), qr_store.replace(read, cancelled)]
+    outcomes = [qr_store.replace(read, confirmed), qr_store.replace(read, cancelled)]
     assert outcomes == [True, False]
     assert qr_store.get(session.qr_id).status == "authenticated"
 
 
-def test_the_token_is_handed_out_once(qr_store):
-    session = a_qr_session(qr_store)
-    assert qr_store.replace(session, replace(session, status="authenticated"), token="t-1")
-    assert (qr_store.take_token(session.qr_id), qr_store.take_token(session.qr_id)) == ("t-1", None)
+def test_the_login_is_handed_out_once_also_after_a_selection_that_took_it(qr_store):
+    session, selected = a_qr_session(qr_store), a_qr_session(qr_store)
+    assert qr_store.replace(session, replace(session, status="authenticated"))
+    assert (qr_store.claim_handout(session.qr_id), qr_store.claim_handout(session.qr_id)) == (True, False)
+    assert qr_store.replace(selected, replace(selected, status="authenticated"), handed_out=True)
+    assert qr_store.claim_handout(selected.qr_id) is False
 
 
 def test_a_poll_sooner_than_the_interval_is_refused_and_a_later_one_allowed(qr_store):
@@ -313,3 +315,17 @@ def test_each_change_is_announced_on_the_channel_gateways_listen_to(qr_store, re
             break
     listener.close()
     assert message is not None and message["data"] == session.qr_id
+
+
+def test_one_login_attempt_per_account_is_checked_at_a_time_across_replicas(redis_client):
+    prefix = f"test-{uuid.uuid4().hex}"
+    first = RedisLoginAttempts(redis_client, prefix, max_failures=5, window=900, lock=900)
+    second = RedisLoginAttempts(redis_client, prefix, max_failures=5, window=900, lock=900)
+    with (
+        first.one_at_a_time("window01") as mine,
+        second.one_at_a_time("window01") as theirs,
+        second.one_at_a_time("window02") as other,
+    ):
+        assert (mine, theirs, other) == (True, False, True)
+    with second.one_at_a_time("window01") as later:
+        assert later is True

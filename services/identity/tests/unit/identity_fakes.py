@@ -340,6 +340,18 @@ class FakeLoginAttempts(LoginAttempts):
         self.max_failures, self.window, self.lock = max_failures, window, lock
         self.failures: dict[str, list[float]] = {}
         self.locked_until: dict[str, float] = {}
+        self.checking: set[str] = set()  # accounts an attempt is being checked for
+
+    @contextlib.contextmanager
+    def one_at_a_time(self, login_name: str) -> Iterator[bool]:
+        if login_name in self.checking:
+            yield False
+            return
+        self.checking.add(login_name)
+        try:
+            yield True
+        finally:
+            self.checking.discard(login_name)
 
     def locked_for(self, login_name: str, now: float) -> int:
         until = self.locked_until.get(login_name, 0.0)

@@ -15,7 +15,7 @@ from hrss_identity.service_layer.ports import Assertion, AssertionGuard, EsscVer
 class FakeQrSessions(QrSessions):
     def __init__(self) -> None:
         self.rows: dict[str, QrSession] = {}
-        self.tokens: dict[str, str] = {}
+        self.handed_out: set[str] = set()
         self.polls: dict[str, float] = {}
         self.announced: list[str] = []
 
@@ -25,18 +25,21 @@ class FakeQrSessions(QrSessions):
     def get(self, qr_id: str) -> QrSession | None:
         return self.rows.get(qr_id)
 
-    def replace(self, old: QrSession, new: QrSession, token: str | None = None) -> bool:
+    def replace(self, old: QrSession, new: QrSession, handed_out: bool = False) -> bool:
         current = self.rows.get(old.qr_id)
         if current is None or current.version != old.version:
             return False
         self.rows[old.qr_id] = replace(new, version=old.version + 1)
-        if token:
-            self.tokens[old.qr_id] = token
+        if handed_out:
+            self.handed_out.add(old.qr_id)
         self.announced.append(old.qr_id)
         return True
 
-    def take_token(self, qr_id: str) -> str | None:
-        return self.tokens.pop(qr_id, None)
+    def claim_handout(self, qr_id: str) -> bool:
+        if qr_id in self.handed_out:
+            return False
+        self.handed_out.add(qr_id)
+        return True
 
     def polled(self, qr_id: str, now: float, interval: float) -> bool:
         last = self.polls.get(qr_id)
@@ -53,7 +56,7 @@ class FakeVerifier(EsscVerifier):
         claims = json.loads(assertion)
         if claims.get("forged") or claims["exp"] <= now:
             raise InvalidAssertion("forged or expired")
-        return Assertion(claims["qr"], claims["act"], claims["sub"], claims["name"], claims["jti"], claims["exp"])
+        return Assertion(claims["qr"], claims["act"], claims["sub"], claims["name"], claims["jti"], claims["exp"] + 30)
 
 
 class FakeGuard(AssertionGuard):

@@ -6,7 +6,7 @@ from identity_builders import an_account
 from identity_ports import Ports
 
 from hrss_identity.domain.commands import AddAgencyUser, LogIn
-from hrss_identity.domain.errors import AccountLocked, AgencyUserExists, LoginRefused
+from hrss_identity.domain.errors import AccountLocked, AgencyUserExists, LoginBusy, LoginRefused
 from hrss_identity.domain.events import LoggedOut, LoginFailed, LoginSucceeded
 
 pytestmark = pytest.mark.unit
@@ -134,3 +134,17 @@ def test_adding_the_same_agency_user_again_changes_nothing_and_another_agency_is
     assert ports.identity.add_agency_user(AddAgencyUser("window01", "哈尔滨市社保局", "another-pass-1")) == first
     with pytest.raises(AgencyUserExists):
         ports.identity.add_agency_user(AddAgencyUser("window01", "大庆市社保局", PASSWORD))
+
+
+def test_a_second_attempt_while_one_is_checked_is_refused_so_parallel_guesses_cannot_pass_the_lock():
+    ports, account = with_account()
+    ports.attempts.checking.add(account.login_name)  # another replica is checking a password
+    with pytest.raises(LoginBusy):
+        ports.identity.log_in(LogIn(account.login_name, PASSWORD))
+    assert ports.hasher.verified == []
+
+
+def test_a_failed_login_for_an_account_that_does_not_exist_keeps_nothing_of_what_was_typed():
+    ports = Ports()
+    refusal(ports, "my-secret-password", PASSWORD)
+    assert ports.published[-1].login_name is None

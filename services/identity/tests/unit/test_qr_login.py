@@ -3,11 +3,14 @@ the browser's side and the e-SSC's reports."""
 
 import itertools
 import json
+import uuid
 
 import pytest
+from identity_builders import an_account
 from identity_ports import Ports
 
-from hrss_contracts.examples import random_id_number
+from hrss_contracts.examples import random_id_number, random_uscc
+from hrss_identity.domain.commands import ForgetClerk, RememberClerk, RememberLegalRepresentative
 from hrss_identity.domain.errors import (
     AssertionReplayed,
     AssertionsExceeded,
@@ -15,7 +18,8 @@ from hrss_identity.domain.errors import (
     QrSessionNotFound,
     SlowDown,
 )
-from hrss_identity.domain.qr import QrSessionClosed, ScannedByAnother
+from hrss_identity.domain.events import LoginSucceeded
+from hrss_identity.domain.qr import Person, QrSessionClosed, ScannedByAnother
 
 pytestmark = pytest.mark.unit
 
@@ -143,3 +147,95 @@ def test_polling_without_waiting_faster_than_the_interval_is_slow_down():
     ports.now += 0.1
     assert status(ports, opened, waiting=False)["status"] == "pending"
     assert status(ports, opened, waiting=True)["status"] == "pending"  # waiting is never too fast
+
+
+# logging in: the person's enterprises decide, when the browser collects the login
+
+
+def legal_rep_of(ports, *usccs, id_number=None, name="王建国"):
+    id_number = id_number or random_id_number()
+    for uscc in usccs:
+        ports.database.accounts[uscc] = an_account(uscc)
+        command = RememberLegalRepresentative(uscc, uscc, f"测试企业{uscc[-6:]}有限公司", id_number, name)
+        ports.identity.remember_legal_representative(command, session=None)
+    return id_number
+
+
+def clerk_of(ports, uscc, id_number, name="李小红"):
+    clerk_id = str(uuid.uuid4())
+    ports.identity.remember_clerk(RememberClerk(clerk_id, uscc, id_number, name, "13904510002"), session=None)
+    return clerk_id
+
+
+def confirmed(ports, role, id_number, name):
+    opened = ports.identity.open_qr_session(role)
+    report(ports, "scan", opened, id_number, name=name)
+    report(ports, "confirm", opened, id_number, name=name)
+    return opened
+
+
+def test_a_legal_representative_of_one_enterprise_gets_a_token_once_when_the_browser_collects_it():
+    ports, uscc = Ports(), random_uscc()
+    person = legal_rep_of(ports, uscc)
+    opened = confirmed(ports, "legal", person, "王建国")
+    assert ports.sessions.rows == {}, "no session before the browser collects it"
+    view = status(ports, opened)
+    session = ports.identity.authenticate(view["token"])
+    assert (view["status"], session.role, session.uscc, session.id_number) == ("authenticated", "legal", uscc, person)
+    assert "token" not in status(ports, opened)
+    assert isinstance(ports.published[-1], LoginSucceeded)
+
+
+def test_the_right_id_number_with_another_name_is_rejected_with_the_manuals_code():
+    ports = Ports()
+    person = legal_rep_of(ports, random_uscc())
+    opened = confirmed(ports, "legal", person, "王建")
+    assert status(ports, opened) == {"status": "rejected", "expires_in": 120, "error": "LEGAL_ACCOUNT_NOT_FOUND"}
+
+
+def test_a_legal_representative_scanning_as_clerk_is_rejected_as_no_clerk():
+    ports = Ports()
+    person = legal_rep_of(ports, random_uscc())
+    opened = confirmed(ports, "clerk", person, "王建国")
+    assert status(ports, opened)["error"] == "CLERK_ACCOUNT_NOT_FOUND"
+
+
+def test_a_clerk_removed_between_confirm_and_collection_gets_no_session():
+    ports, uscc = Ports(), random_uscc()
+    legal_rep_of(ports, uscc)
+    person = random_id_number()
+    clerk_id = clerk_of(ports, uscc, person)
+    opened = confirmed(ports, "clerk", person, "李小红")
+    ports.identity.forget_clerk(ForgetClerk(clerk_id), session=None)
+    view = status(ports, opened)
+    assert (view["status"], "token" in view, view["error"]) == ("rejected", False, "CLERK_ACCOUNT_NOT_FOUND")
+    assert ports.sessions.rows == {}
+
+
+def test_several_enterprises_ask_the_browser_to_pick_and_a_stale_pick_opens_nothing():
+    ports, first, second = Ports(), random_uscc(), random_uscc()
+    person = random_id_number()
+    legal_rep_of(ports, first, id_number=person)
+    legal_rep_of(ports, second, id_number=person)
+    opened = confirmed(ports, "legal", person, "王建国")
+    view = status(ports, opened)
+    assert sorted(e["uscc"] for e in view["enterprises"]) == sorted([first, second])
+    with pytest.raises(LookupError):
+        ports.identity.select_enterprise(opened.qr_id, opened.binding, random_uscc())
+    token = ports.identity.select_enterprise(opened.qr_id, opened.binding, second)
+    assert ports.identity.authenticate(token).uscc == second
+    assert "token" not in status(ports, opened)
+    with pytest.raises(QrSessionClosed):
+        ports.identity.select_enterprise(opened.qr_id, opened.binding, first)
+
+
+def test_of_two_racing_confirms_exactly_one_wins():
+    ports, uscc = Ports(), random_uscc()
+    person = legal_rep_of(ports, uscc)
+    opened = ports.identity.open_qr_session("legal")
+    report(ports, "scan", opened, person, name="王建国")
+    read = ports.qr.sessions.get(opened.qr_id)
+    report(ports, "confirm", opened, person, name="王建国")
+    racing = read.confirmed(Person(person, "王建国"), [], "LEGAL_ACCOUNT_NOT_FOUND", ports.now)
+    assert ports.qr.sessions.replace(read, racing) is False
+    assert status(ports, opened)["status"] == "authenticated"

@@ -70,7 +70,9 @@ def _checked(claims: dict[str, Any], now: float) -> Assertion:
         raise InvalidAssertion("a claim has no valid value")
     if not 0 < len(qr) <= 64:
         raise InvalidAssertion("qr has no valid value")
-    return Assertion(qr, act, sub, name.strip(), jti, float(exp))
+    if any(ord(c) < 32 or ord(c) == 127 for c in qr + sub + name + jti):
+        raise InvalidAssertion("a claim holds a control character")
+    return Assertion(qr, act, sub, name.strip(), jti, float(exp) + SKEW)
 
 
 def public_key_from_config(config: dict[str, Any]) -> Ed25519PublicKey:
@@ -96,8 +98,8 @@ def dev_private_key(folder: Path) -> Ed25519PrivateKey:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
         draft = folder / f".{PRIVATE_KEY_FILE}.{os.getpid()}"
-        draft.write_bytes(pem)
-        draft.chmod(0o600)
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+            out.write(pem)  # never readable by others, not even for a moment
         with contextlib.suppress(FileExistsError):  # another process made it first: theirs stands
             os.link(draft, path)
         draft.unlink()

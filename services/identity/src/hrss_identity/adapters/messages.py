@@ -43,12 +43,13 @@ def to_envelope(event: Event) -> dict[str, Any]:
             },
         )
     if isinstance(event, LoginFailed):
-        # What was typed may be anybody's ID number: masked, here and as the aggregate.
-        login_name = mask_id_numbers_in_text(event.login_name)
+        # Only an existing account's name is published (masked if it has an ID number's shape):
+        # what a stranger typed may be anything, a password typed in the wrong field included.
+        login_name = mask_id_numbers_in_text(event.login_name) if event.login_name else None
         return new_envelope(
             "LoginFailed",
             SOURCE,
-            f"login:{login_name}",
+            f"login:{login_name or 'unknown'}",
             {
                 "login_name": login_name,
                 "reason": event.reason,

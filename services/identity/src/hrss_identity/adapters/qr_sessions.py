@@ -31,11 +31,6 @@ redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1
 """
 
-_TAKE_TOKEN = """
-local token = redis.call('HGET', KEYS[1], 'token')
-if token then redis.call('HDEL', KEYS[1], 'token') end
-return token
-"""
 
 # KEYS: session; ARGV: now, interval. 1 and the poll recorded, or 0 when too soon.
 _POLLED = """
@@ -53,7 +48,6 @@ class RedisQrSessions(QrSessions):
         self.client, self.prefix = client, prefix
         self.channel = qr_changed_channel(prefix)
         self._replace = client.register_script(_REPLACE)
-        self._take_token = client.register_script(_TAKE_TOKEN)
         self._polled = client.register_script(_POLLED)
 
     def _key(self, qr_id: str) -> str:
@@ -84,16 +78,15 @@ class RedisQrSessions(QrSessions):
             values.get("error") or None,
         )
 
-    def replace(self, old: QrSession, new: QrSession, token: str | None = None) -> bool:
-        changes = _fields(new) | ({"token": token} if token else {})
+    def replace(self, old: QrSession, new: QrSession, handed_out: bool = False) -> bool:
+        changes = _fields(new) | ({"handed_out": 1} if handed_out else {})
         args: list[Any] = [old.version, self.channel, old.qr_id]
         for name, value in changes.items():
             args += [name, value]
         return bool(self._replace(keys=[self._key(old.qr_id)], args=args))
 
-    def take_token(self, qr_id: str) -> str | None:
-        token = self._take_token(keys=[self._key(qr_id)])
-        return str(token) if token else None
+    def claim_handout(self, qr_id: str) -> bool:
+        return bool(self.client.hsetnx(self._key(qr_id), "handed_out", 1))
 
     def polled(self, qr_id: str, now: float, interval: float) -> bool:
         return bool(self._polled(keys=[self._key(qr_id)], args=[now, interval]))
@@ -121,6 +114,7 @@ class RedisAssertionGuard(AssertionGuard):
         self.client, self.prefix, self.per_session, self.per_person = client, prefix, per_session, per_person
 
     def first_use(self, jti: str, until: float, now: float) -> bool:
+        """Remembered for as long as the verifier would still take the assertion (``until``)."""
         key = f"{self.prefix}:essc-jti:{hashlib.sha256(jti.encode()).hexdigest()}"
         return bool(self.client.set(key, 1, nx=True, ex=max(1, int(until - now) + 1)))
 

@@ -6,15 +6,18 @@ collects what is dead anyway.
 - A session is a hash at ``<prefix>:session:<sha256(token)>``: the token itself is never
   stored, so a copy of Redis opens no session. It ends after ``idle`` seconds without use
   (sliding) and ``absolute`` seconds after it opened, whichever comes first. Each account's
-  token hashes are in ``<prefix>:account-sessions:<account id>``, for ending them all.
+  token hashes are in ``<prefix>:account-sessions:<account id>`` (a sorted set scored by when
+  each ends at the latest, trimmed at every login), for ending them all.
 - Failed logins are a sorted set of failure times per account; ``max_failures`` within
   ``window`` seconds set ``<prefix>:locked:<account>`` to the time the lock ends.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
+from collections.abc import Iterator
 from dataclasses import asdict, fields
 
 import redis
@@ -52,6 +55,19 @@ end
 return 0
 """
 
+# KEYS: a key; ARGV: the token that took it. Delete only if still ours (it may have expired).
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+CHECKING_MS = 10_000
+
+# KEYS: the account's index; ARGV: the session key prefix. Ends every session in the index.
+_CLOSE_ALL = """
+local hashes = redis.call('ZRANGE', KEYS[1], 0, -1)
+local ended = 0
+for _, h in ipairs(hashes) do ended = ended + redis.call('DEL', ARGV[1] .. h) end
+redis.call('DEL', KEYS[1])
+return ended
+"""
+
 _SESSION_FIELDS = [f.name for f in fields(Session)]
 
 
@@ -63,6 +79,7 @@ class RedisSessions(Sessions):
     def __init__(self, client: redis.Redis, prefix: str, idle: int, absolute: int) -> None:
         self.client, self.prefix, self.idle, self.absolute = client, prefix, idle, absolute
         self._touch = client.register_script(_TOUCH)
+        self._close_all = client.register_script(_CLOSE_ALL)
 
     def _key(self, token: str) -> str:
         return f"{self.prefix}:session:{token_hash(token)}"
@@ -75,11 +92,14 @@ class RedisSessions(Sessions):
         key = self._key(token)
         values = {k: v for k, v in asdict(session).items() if v is not None}
         values |= {"opened_at": now, "last_used": now, "absolute_until": now + self.absolute}
+        index = self._account_key(session.account_id)
         with self.client.pipeline(transaction=True) as pipe:
             pipe.hset(key, mapping=values)
             pipe.expire(key, min(self.idle, self.absolute))
-            pipe.sadd(self._account_key(session.account_id), token_hash(token))
-            pipe.expire(self._account_key(session.account_id), self.absolute)
+            # The index is scored by when each session ends at the latest; ended ones go.
+            pipe.zremrangebyscore(index, "-inf", now)
+            pipe.zadd(index, {token_hash(token): now + self.absolute})
+            pipe.expire(index, self.absolute)
             pipe.execute()
         return token
 
@@ -99,19 +119,12 @@ class RedisSessions(Sessions):
         if not values:
             return None
         session = Session(**{k: values[k] for k in _SESSION_FIELDS if k in values})
-        self.client.srem(self._account_key(session.account_id), token_hash(token))
+        self.client.zrem(self._account_key(session.account_id), token_hash(token))
         return session
 
     def close_all(self, account_id: str) -> int:
-        index = self._account_key(account_id)
-        hashes = self.client.smembers(index)
-        if not hashes:
-            return 0
-        with self.client.pipeline(transaction=True) as pipe:
-            pipe.delete(*(f"{self.prefix}:session:{h}" for h in hashes))
-            pipe.srem(index, *hashes)
-            ended, _ = pipe.execute()
-        return int(ended)
+        # One script: a session opened meanwhile is either in the index (and ended) or opened after.
+        return int(self._close_all(keys=[self._account_key(account_id)], args=[f"{self.prefix}:session:"]))
 
 
 class RedisLoginAttempts(LoginAttempts):
@@ -119,6 +132,20 @@ class RedisLoginAttempts(LoginAttempts):
         self.client, self.prefix = client, prefix
         self.max_failures, self.window, self.lock = max_failures, window, lock
         self._fail = client.register_script(_FAIL)
+        self._release = client.register_script(_RELEASE)
+
+    @contextlib.contextmanager
+    def one_at_a_time(self, login_name: str) -> Iterator[bool]:
+        name = hashlib.sha256(login_name.encode()).hexdigest()
+        key, token = f"{self.prefix}:login-checking:{name}", secrets.token_hex(16)
+        # Longer than any check takes (argon2 in tpool, a database round trip): a worker that
+        # died holding it only delays the account's next attempt this long.
+        mine = bool(self.client.set(key, token, nx=True, px=CHECKING_MS))
+        try:
+            yield mine
+        finally:
+            if mine:
+                self._release(keys=[key], args=[token])
 
     def _keys(self, login_name: str) -> list[str]:
         name = hashlib.sha256(login_name.encode()).hexdigest()  # typed text, maybe an ID number: not a key

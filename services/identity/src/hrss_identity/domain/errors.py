@@ -62,3 +62,7 @@ class AssertionReplayed(IdentityError):
 
 class AssertionsExceeded(IdentityError):
     """Too many assertions for one QR session or one person."""
+
+
+class LoginBusy(IdentityError):
+    """Another login attempt for the same account is being checked right now."""

@@ -22,7 +22,7 @@ class LoginSucceeded:
 
 @dataclass(frozen=True)
 class LoginFailed:
-    login_name: str
+    login_name: str | None  # None for an account that does not exist: what was typed is not kept
     reason: str  # bad_credentials, account_not_found, use_qr_login, locked
     method: str
     at: datetime

@@ -21,6 +21,7 @@ catalogue_errors = translate_errors(
         errors.AccountLocked: lambda e: CatalogueError(
             "ACCOUNT_LOCKED", params={"minutes": str(-(-e.seconds // 60)), "retry_after": str(e.seconds)}
         ),
+        errors.LoginBusy: lambda e: CatalogueError("LOGIN_ATTEMPTS_EXCEEDED", params={"retry_after": "1"}),
         errors.AgencyUserExists: lambda e: CatalogueError("ACCOUNT_NAME_TAKEN"),
         errors.QrSessionNotFound: lambda e: CatalogueError("QR_SESSION_NOT_FOUND"),
         errors.SlowDown: lambda e: CatalogueError("SLOW_DOWN", params={"retry_after": str(e.seconds)}),

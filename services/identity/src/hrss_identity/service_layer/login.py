@@ -4,7 +4,9 @@ A password login is refused in the manual's words: an unknown account (5.2.1.4),
 without a password, whose legal representative logs in by scanning (5.2.1.5), a wrong password
 (5.2.1.3). Five failures within 15 minutes lock the account for 15 minutes (``LoginPolicy``);
 while it is locked every attempt is refused before the password is looked at, so it costs no
-argon2 work and the right password does not end the lock early. Every outcome is an event
+argon2 work and the right password does not end the lock early. The attempts for one account
+are checked one at a time (a second one meanwhile is refused, ``LoginBusy``): parallel guesses
+would otherwise all pass the lock check before any of them counted as a failure. Every outcome is an event
 (``LoginSucceeded``, ``LoginFailed``), written in a transaction of its own.
 """
 
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from hrss_identity.domain.commands import AddAgencyUser, LogIn
-from hrss_identity.domain.errors import AccountLocked, AgencyUserExists, LoginRefused
+from hrss_identity.domain.errors import AccountLocked, AgencyUserExists, LoginBusy, LoginRefused
 from hrss_identity.domain.events import AccountCreated, LoggedOut, LoginFailed, LoginSucceeded
 from hrss_identity.domain.model import Account, Session
 from hrss_identity.service_layer.ports import LoginAttempts, PasswordHasher, Sessions, UnitOfWork
@@ -41,6 +43,21 @@ def log_in(
     clock: Callable[[], float],
     idle_seconds: int,
 ) -> Login:
+    with attempts.one_at_a_time(command.account) as mine:
+        if not mine:  # another attempt for this account is being checked: no parallel guessing
+            raise LoginBusy()
+        return _log_in(command, uow, hasher, attempts, sessions, clock, idle_seconds)
+
+
+def _log_in(
+    command: LogIn,
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    attempts: LoginAttempts,
+    sessions: Sessions,
+    clock: Callable[[], float],
+    idle_seconds: int,
+) -> Login:
     now = clock()
     locked = attempts.locked_for(command.account, now)
     if locked:
@@ -49,7 +66,7 @@ def log_in(
     with uow:
         account = uow.accounts.by_login_name(command.account)
     if account is None:
-        _failed(uow, command.account, "account_not_found", now)
+        _failed(uow, None, "account_not_found", now)  # what was typed may be anything: not published
         raise LoginRefused("account_not_found")
     if account.password_hash is None:
         _failed(uow, command.account, "use_qr_login", now)
@@ -110,7 +127,7 @@ def _session_of(account: Account) -> Session:
     return Session(account.account_id, account.login_name, "legal", uscc=account.uscc)
 
 
-def _failed(uow: UnitOfWork, login_name: str, reason: str, now: float) -> None:
+def _failed(uow: UnitOfWork, login_name: str | None, reason: str, now: float) -> None:
     with uow:
         uow.publish(LoginFailed(login_name, reason, PASSWORD, _at(now)))
         uow.commit()

@@ -119,6 +119,10 @@ class LoginAttempts(abc.ABC):
     """Failed password logins per account, across replicas; times are the caller's clock (s)."""
 
     @abc.abstractmethod
+    def one_at_a_time(self, login_name: str) -> contextlib.AbstractContextManager[bool]:
+        """Yields False when another attempt for ``login_name`` is being checked right now."""
+
+    @abc.abstractmethod
     def locked_for(self, login_name: str, now: float) -> int:
         """Seconds the account stays locked (0: not locked)."""
 
@@ -163,13 +167,13 @@ class QrSessions(abc.ABC):
         """None when unknown, or gone some time after it ended."""
 
     @abc.abstractmethod
-    def replace(self, old: QrSession, new: QrSession, token: str | None = None) -> bool:
-        """Store ``new`` if the session is still at ``old.version`` (then announce it), with
-        the ``token`` to hand out once; False (nothing written) when somebody changed it first."""
+    def replace(self, old: QrSession, new: QrSession, handed_out: bool = False) -> bool:
+        """Store ``new`` if the session is still at ``old.version`` (then announce it), marked as
+        handed out when asked; False (nothing written) when somebody changed it first."""
 
     @abc.abstractmethod
-    def take_token(self, qr_id: str) -> str | None:
-        """The session's token, once: the next call gets None."""
+    def claim_handout(self, qr_id: str) -> bool:
+        """True once: the caller opens the user session and hands its token out."""
 
     @abc.abstractmethod
     def polled(self, qr_id: str, now: float, interval: float) -> bool:
@@ -185,7 +189,7 @@ class Assertion:
     id_number: str
     name: str
     jti: str
-    expires_at: float
+    accepted_until: float  # the last moment the verifier takes it (its exp, plus the clock skew allowed)
 
 
 class EsscVerifier(abc.ABC):

@@ -3,7 +3,8 @@ pick an enterprise) and the e-SSC's (scan, confirm, cancel), over ``domain.qr``.
 
 The browser proves it opened the session with its ``binding`` secret (only its hash is kept);
 without it the session does not exist for the caller (RFC 10027's advice against a stolen
-``qr_id``). The user session's token is made when the login completes and handed out once.
+``qr_id``). The user session is opened when that browser collects it (its token handed out
+once, never stored in the clear), after the person's membership is checked once more.
 """
 
 from __future__ import annotations
@@ -64,14 +65,36 @@ def open_session(role: str, qr: QrPorts, clock: Callable[[], float]) -> OpenedQr
     return OpenedQrSession(qr_id, f"{qr.content_base}?qr={qr_id}", role, LIFETIME, POLL_INTERVAL, binding)
 
 
-def status(qr_id: str, binding: str, waiting: bool, qr: QrPorts, clock: Callable[[], float]) -> dict[str, Any]:
+def status(
+    qr_id: str,
+    binding: str,
+    waiting: bool,
+    uow: UnitOfWork,
+    qr: QrPorts,
+    sessions: Sessions,
+    clock: Callable[[], float],
+) -> dict[str, Any]:
     """What the browser sees: ``status``, and ``enterprises``, ``token`` (once) or ``error``.
     A poll without ``waiting`` sooner than the interval is ``SlowDown``."""
     session = _own(qr, qr_id, binding)
     now = clock()
     if not waiting and not qr.sessions.polled(qr_id, now, POLL_INTERVAL):
         raise SlowDown(POLL_INTERVAL)
-    return _view(session, now, qr)
+    state = session.status_at(now)
+    view: dict[str, Any] = {"status": state, "expires_in": max(0, int(session.expires_at - now))}
+    if state == SELECT_ENTERPRISE:
+        view["enterprises"] = [{"uscc": c.uscc, "name": c.name} for c in session.choices]
+    elif state == REJECTED:
+        view["error"] = session.error
+    elif state == AUTHENTICATED and qr.sessions.claim_handout(qr_id):
+        # The user session is opened now, for the browser that collects it: its token is never
+        # kept anywhere in the clear. A membership ended since the confirm opens none.
+        assert session.person is not None
+        token = _open_user_session(session, session.choices[0], session.person, uow, sessions, now)
+        if token is None:
+            return {**view, "status": REJECTED, "error": REJECTIONS[session.role]}
+        view["token"] = token
+    return view
 
 
 def select(
@@ -80,15 +103,19 @@ def select(
     """选择单位: the token of the session for the picked enterprise."""
     session, now = _own(qr, qr_id, binding), clock()
     chosen, choice = session.selected(uscc, now)
+    if not qr.sessions.replace(session, chosen, handed_out=True):
+        raise QrSessionClosed()  # another selection (or the expiry) came first
     assert session.person is not None
-    return _complete(session, chosen, choice, session.person, uow, qr, sessions, now, hand_out_later=False)
+    token = _open_user_session(session, choice, session.person, uow, sessions, now)
+    if token is None:
+        raise LookupError(uscc)  # no longer one of the person's enterprises in this role
+    return token
 
 
 def report(
     assertion: str,
     uow: UnitOfWork,
     qr: QrPorts,
-    sessions: Sessions,
     clock: Callable[[], float],
 ) -> str:
     """An e-SSC assertion (scan, confirm, cancel): the session's status after it."""
@@ -96,7 +123,7 @@ def report(
     claims = qr.verifier.verify(assertion, now)
     if not qr.guard.within_limits(claims.qr_id, claims.id_number):
         raise AssertionsExceeded()
-    if not qr.guard.first_use(claims.jti, claims.expires_at, now):
+    if not qr.guard.first_use(claims.jti, claims.accepted_until, now):
         raise AssertionReplayed()
     session = qr.sessions.get(claims.qr_id)
     if session is None:
@@ -110,39 +137,29 @@ def report(
         session.check_confirmable(person, now)
         choices = _enterprises(uow, session.role, person)
         new = session.confirmed(person, choices, REJECTIONS[session.role], now)
-        if new.status == AUTHENTICATED:  # the browser takes the token with its next status
-            _complete(session, new, new.choices[0], person, uow, qr, sessions, now, hand_out_later=True)
-            return AUTHENTICATED
     if new is not session and not qr.sessions.replace(session, new):
         raise QrSessionClosed()  # another report changed it first
     return new.status
 
 
-def _complete(
-    old: QrSession,
-    new: QrSession,
-    choice: Choice,
-    person: Person,
-    uow: UnitOfWork,
-    qr: QrPorts,
-    sessions: Sessions,
-    now: float,
-    hand_out_later: bool,
-) -> str:
-    """Open the user session if this change wins; its token, kept for the browser's next
-    status when ``hand_out_later`` (a confirm), else only returned (a selection's answer)."""
+def _open_user_session(
+    qr_session: QrSession, choice: Choice, person: Person, uow: UnitOfWork, sessions: Sessions, now: float
+) -> str | None:
+    """The token of a session for ``choice``, if the person still holds it in this role (a clerk
+    removed, or a legal representative replaced, since the confirm gets none)."""
+    current = {c.uscc: c for c in _enterprises(uow, qr_session.role, person)}
+    if choice.uscc not in current:
+        return None
+    choice = current[choice.uscc]
     user = Session(
         choice.account_id,
-        choice.uscc if old.role == "legal" else choice.account_id,
-        old.role,
+        choice.uscc if qr_session.role == "legal" else choice.account_id,
+        qr_session.role,
         uscc=choice.uscc,
         id_number=person.id_number,
         name=person.name,
     )
     token = sessions.open(user, now)
-    if not qr.sessions.replace(old, new, token=token if hand_out_later else None):
-        sessions.close(token)
-        raise QrSessionClosed()  # the other confirm (or selection) won
     with uow:
         uow.publish(LoginSucceeded(user, "qr", datetime.fromtimestamp(now, UTC)))
         uow.commit()
@@ -163,20 +180,6 @@ def _own(qr: QrPorts, qr_id: str, binding: str) -> QrSession:
     if session is None or not hmac.compare_digest(session.binding_hash, _hash(binding)):
         raise QrSessionNotFound()
     return session
-
-
-def _view(session: QrSession, now: float, qr: QrPorts) -> dict[str, Any]:
-    state = session.status_at(now)
-    view: dict[str, Any] = {"status": state, "expires_in": max(0, int(session.expires_at - now))}
-    if state == SELECT_ENTERPRISE:
-        view["enterprises"] = [{"uscc": c.uscc, "name": c.name} for c in session.choices]
-    elif state == REJECTED:
-        view["error"] = session.error
-    elif state == AUTHENTICATED:
-        token = qr.sessions.take_token(session.qr_id)
-        if token:
-            view["token"] = token
-    return view
 
 
 def _hash(secret: str) -> str:
