@@ -31,13 +31,13 @@ from hrss_identity.domain.model import Session as UserSession
 from hrss_identity.service_layer import login, membership, pending, qr_login, registration
 from hrss_identity.service_layer.ports import (
     EnterpriseDirectory,
-    EsscVerifier,
     LoginAttempts,
     PasswordHasher,
     RegistrationLocks,
     Sessions,
     UnitOfWork,
 )
+from hrss_identity.service_layer.qr_ports import EsscVerifier
 from hrss_kit.database import UnitOfWorkDatabase
 from hrss_kit.rpc_client import ServiceClient
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from hrss_identity.domain.errors import InvalidAssertion
 from hrss_identity.domain.qr import QrSession
-from hrss_identity.service_layer.ports import Assertion, AssertionGuard, EsscVerifier, QrSessions
+from hrss_identity.service_layer.qr_ports import Assertion, AssertionGuard, EsscVerifier, QrSessions
 
 
 class FakeQrSessions(QrSessions):

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from hrss_contracts.id_number import is_valid_id_number
 from hrss_identity.domain.errors import InvalidAssertion
-from hrss_identity.service_layer.ports import Assertion, EsscVerifier
+from hrss_identity.service_layer.qr_ports import Assertion, EsscVerifier
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ import redis
 
 from hrss_contracts.qr_login import qr_changed_channel
 from hrss_identity.domain.qr import LIFETIME, Choice, Person, QrSession
-from hrss_identity.service_layer.ports import AssertionGuard, QrSessions
+from hrss_identity.service_layer.qr_ports import AssertionGuard, QrSessions
 
 GRACE = 60  # seconds a session stays readable after it expired
 

@@ -36,7 +36,8 @@ from hrss_identity.domain.qr import (
     QrSession,
     QrSessionClosed,
 )
-from hrss_identity.service_layer.ports import AssertionGuard, EsscVerifier, QrSessions, Sessions, UnitOfWork
+from hrss_identity.service_layer.ports import Sessions, UnitOfWork
+from hrss_identity.service_layer.qr_ports import AssertionGuard, EsscVerifier, QrSessions
 
 REJECTIONS = {"legal": "LEGAL_ACCOUNT_NOT_FOUND", "clerk": "CLERK_ACCOUNT_NOT_FOUND"}
 
