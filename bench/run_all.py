@@ -1,7 +1,7 @@
 """`make bench`: every benchmark, figures printed as Markdown.
 
 Needs the local Postgres, RabbitMQ (management plugin) and Redis, and wrk; each benchmark
-makes its own vhost and databases and removes them after. Takes about six minutes.
+makes its own vhost and databases and removes them after. Takes about ten minutes.
 ``BENCH_SCALE=0.2`` shortens every run to check the scripts (its figures mean nothing).
 """
 
@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import event_latency  # noqa: E402
 import event_latency_load  # noqa: E402
 import http_hop  # noqa: E402
+import logins  # noqa: E402
 import registration_sql  # noqa: E402
 import registrations  # noqa: E402
 import rpc_roundtrip  # noqa: E402
@@ -31,6 +32,7 @@ def main():
     registrations.main()
     event_latency_load.main()
     registration_sql.main()
+    logins.main()
     print(f"\n(all benchmarks: {time.monotonic() - started:.0f} s)")
 
 
