@@ -3,15 +3,12 @@ publishes (``hrss-migrate --amqp-uri``, and ``hrssctl platform run`` before it s
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import inspect
 from collections.abc import Iterator
 
-import kombu
-
 from hrss_kit.inbox import ReliableEventHandler
-from hrss_kit.topology import consumer_queue
+from hrss_kit.topology import consumer_queue, declare_queues
 
 
 def subscriptions(service_cls: type) -> Iterator[tuple[str, str, str]]:
@@ -28,16 +25,12 @@ def declare_consumer_queues(service_cls: type, amqp_uri: str) -> list[str]:
     Run at deploy time, before any producer starts, so no event committed from then on can
     find its consumer's queue missing.
     """
-    names = []
-    with kombu.Connection(amqp_uri, heartbeat=0) as connection:
-        channel = connection.channel()
-        for method, source, event_type in subscriptions(service_cls):
-            queue = consumer_queue(service_cls.name, method, source, event_type)  # type: ignore[attr-defined]
-            queue(channel).declare()
-            names.append(queue.name)
-        with contextlib.suppress(Exception):
-            channel.close()
-    return names
+    name = service_cls.name  # type: ignore[attr-defined]
+    queues = [
+        consumer_queue(name, method, source, event_type) for method, source, event_type in subscriptions(service_cls)
+    ]
+    declare_queues(amqp_uri, queues)
+    return [queue.name for queue in queues]
 
 
 def service_class(package: str) -> type | None:

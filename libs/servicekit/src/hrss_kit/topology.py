@@ -1,8 +1,9 @@
 """Where events go: exchanges, the consumers' queues and their bindings.
 
 Queues exist before events do (DESIGN): a consuming service declares its queues when it
-starts and when it is deployed (``hrss-migrate --amqp-uri``), and the relay publishes
-``mandatory``, so an event nobody consumes stays in the log instead of vanishing.
+starts, when it is deployed (``hrss-migrate --amqp-uri``) and before its catch-up asks for a
+replay (``catchup``), and the relay publishes ``mandatory``, so an event nobody consumes
+stays in the log instead of vanishing.
 
 Each consumer queue has two bindings: the publisher's event exchange (``<source>.events``,
 routing key = event type), as nameko's ``event_handler`` binds it, and the replay exchange
@@ -12,8 +13,11 @@ its event log to one consumer only (``hrssctl events replay-log``, and a consume
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterable
 from typing import Any
 
+import kombu
 from kombu import Exchange, Queue, binding
 
 # Seconds; a silent broker is noticed within two of them (AMQP heartbeats).
@@ -51,6 +55,19 @@ def consumer_queue(service: str, method: str, source: str, event_type: str) -> Q
         durable=True,
         auto_delete=False,
     )
+
+
+def declare_queues(amqp_uri: str, queues: Iterable[Queue]) -> None:
+    """Declare ``queues`` with their bindings (and exchanges) on a connection of their own.
+
+    Short-lived and never read from, so without heartbeats (nothing would answer them).
+    """
+    with kombu.Connection(amqp_uri, heartbeat=0) as connection:
+        channel = connection.channel()
+        for queue in queues:
+            queue(channel).declare()
+        with contextlib.suppress(Exception):
+            channel.close()
 
 
 def declare_exchange(channel: Any, exchange: Exchange) -> None:

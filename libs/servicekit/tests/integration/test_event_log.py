@@ -6,6 +6,7 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
+import eventlet
 import kombu
 import pytest
 from kit_test_services import Producer, Recorder, projection_metadata, projector, rejection
@@ -14,6 +15,7 @@ from sqlalchemy import create_engine, select, update
 from conftest import eventually, random_uscc
 from hrss_contracts.errors import CatalogueError
 from hrss_kit.deploy import declare_consumer_queues
+from hrss_kit.queue_consumer import QueueConsumer
 from hrss_kit.topology import REPLAY_EXCHANGE, event_exchange
 
 pytestmark = pytest.mark.integration
@@ -238,3 +240,34 @@ def test_a_publisher_not_running_yet_holds_back_no_other_catch_up(running, rpc, 
     # Its first subscription (in the order catch-ups are taken) is of a service not built yet.
     running(projector("projector_waiting", with_absent_publisher=True), DATABASE_URL=projections["late"])
     eventually(lambda: set(codes) <= set(rpc.service("projector_waiting").read_model()))
+
+
+def test_a_catch_up_reaches_every_handler_of_a_type_though_its_queues_are_declared_one_by_one(
+    running, rpc, databases, rabbit_config, projections, monkeypatch
+):
+    """nameko declares a service's queues one at a time while its catch-up is already asking
+    for the replay; the broker calls a replayed event routed once any queue took it. Held
+    between the first queue and the second, a catch-up that trusted that left the second
+    handler without the log for good (recorded as caught up for both)."""
+    get_consumers = QueueConsumer.get_consumers
+
+    def one_queue_then_a_pause(self, consumer_cls, channel):
+        made = []
+
+        def consumer(*args, **kwargs):
+            if made:
+                eventlet.sleep(4)  # past the catch-up's first try and its retry 1 s later
+            made.append(consumer_cls(*args, **kwargs))
+            return made[-1]
+
+        return get_consumers(self, consumer, channel)
+
+    declare_consumer_queues(Recorder, rabbit_config["AMQP_URI"])  # the events are published, to others
+    running(Producer)
+    codes = [random_uscc() for _ in range(3)]
+    events = [rpc.service("producer").emit(uscc=code) for code in codes]
+    eventually(lambda: all(outbox_rows(databases["producer"], event_id=e)[0].published_at for e in events))
+    monkeypatch.setattr(QueueConsumer, "get_consumers", one_queue_then_a_pause)
+    running(projector("projector_two_queues", with_second_handler=True), DATABASE_URL=projections["late"])
+    eventually(lambda: set(codes) <= set(rpc.service("projector_two_queues").read_model()))
+    eventually(lambda: set(codes) <= set(rpc.service("projector_two_queues").seen_by_second_handler()))
