@@ -1,0 +1,62 @@
+"""What every part of the OpenAPI document shares: the error body, ``Retry-After``, the texts
+of the rate limits, and the helpers that write responses and request bodies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hrss_contracts.errors import CATALOGUE
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "enum": sorted(CATALOGUE)},
+                "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            },
+        }
+    },
+}
+
+
+RETRY_AFTER = {
+    "description": "Seconds to wait before trying again.",
+    "schema": {"type": "integer", "minimum": 1},
+}
+
+# What each 429 means, beside its catalogue text (the limits are configuration); an operation
+# whose limit differs says its own (``error_response(..., limits=…)``).
+LIMITS = {
+    "TOO_MANY_REQUESTS": "too many POSTs from one client address (default 300 a minute)",
+    "REGISTRATION_ATTEMPTS_EXCEEDED": "too many attempts for one code answered 422 (default 5 an hour)",
+    "LOGIN_ATTEMPTS_EXCEEDED": (
+        "too many password logins from one client address (default 60 a minute) "
+        "or for one account (default 20 a minute)"
+    ),
+    "SLOW_DOWN": "polled without `wait` sooner than the session's `interval` (2 s) after the last poll",
+}
+
+
+def error_response(*codes: str, retry_after: bool = False, limits: dict[str, str] | None = None) -> dict[str, Any]:
+    texts = {**LIMITS, **(limits or {})}
+    listed = "; ".join(f"`{c}`: {CATALOGUE[c].message}" + (f" ({texts[c]})" if c in texts else "") for c in codes)
+    response: dict[str, Any] = {
+        "description": listed,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    if retry_after:
+        response["headers"] = {"Retry-After": RETRY_AFTER}
+    return response
+
+
+def json_content(schema: str | dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+def required_body(schema: str) -> dict[str, Any]:
+    return {"required": True, "content": json_content(schema)}
