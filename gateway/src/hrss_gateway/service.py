@@ -10,7 +10,7 @@ import eventlet
 from werkzeug.wrappers import Request
 
 from hrss_contracts.errors import CatalogueError
-from hrss_contracts.events import ROLES
+from hrss_contracts.event_data import ROLES
 from hrss_contracts.login import LoginRequestSchema
 from hrss_contracts.qr_login import MAX_WAIT_SECONDS
 from hrss_contracts.registration import RegistrationRequestSchema

@@ -1,4 +1,5 @@
-"""Event envelope and one data schema per event type and version.
+"""Event envelope, the registry of event types (their data schemas in ``event_data``, their
+publishers), and the functions that wrap and load events.
 
 Every event that leaves a service is ``{event_id, event_type, schema_version, source,
 occurred_at, aggregate_id, sequence, data}`` (``sequence`` is numbered by the outbox when the
@@ -16,7 +17,18 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from hrss_contracts.fields import IdNumber, InsuranceType, Name, Uscc
+from hrss_contracts.event_data import (
+    AccountCreatedV1,
+    ClerkAddedV1,
+    ClerkRemovedV1,
+    ClerkUpdatedV1,
+    EnterpriseKeyInfoChangedV1,
+    EnterpriseRegisteredV1,
+    LoggedOutV1,
+    LoginFailedV1,
+    LoginSucceededV1,
+    RegistrationRejectedV1,
+)
 from hrss_contracts.schema import ContractSchema
 
 
@@ -35,152 +47,6 @@ class EnvelopeSchema(ContractSchema):
     # Absent only from events written before sequences existed.
     sequence = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
     data = fields.Dict(required=True)
-
-
-class _Data(ContractSchema):
-    class Meta:
-        unknown = EXCLUDE
-
-
-class RelationData(_Data):
-    relation_id = fields.String(required=True)
-    unit_no = fields.String(required=True)
-    insurance = InsuranceType(required=True)
-    agency = fields.String(required=True)
-
-
-class UnitData(_Data):
-    unit_no = fields.String(required=True)
-    relations = fields.List(fields.Nested(RelationData), required=True)
-
-
-class EnterpriseRegisteredV1(_Data):
-    """企业注册成功: the enterprise with every unit number and insurance relation."""
-
-    uscc = Uscc(required=True)
-    name = fields.String(required=True)
-    address = fields.String(required=True, allow_none=True)
-    legal_rep_name = fields.String(required=True)
-    legal_rep_id = IdNumber(required=True)
-    legal_rep_phone = fields.String(required=True)
-    units = fields.List(fields.Nested(UnitData), required=True)
-    registered_at = fields.AwareDateTime(required=True)
-
-
-class RegistrationRejectedV1(_Data):
-    """A registration the three sources did not support (5.1.1) or that did not match them."""
-
-    uscc = Uscc(required=True)
-    reason = fields.String(required=True, validate=validate.OneOf(["not_verified", "mismatch"]))
-    mismatched_fields = fields.List(fields.String(), load_default=list)
-    decided_at = fields.AwareDateTime(required=True)
-
-
-class AccountCreatedV1(_Data):
-    account_id = fields.String(required=True)
-    login_name = fields.String(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(["enterprise", "agency"]))
-    uscc = fields.String(allow_none=True, load_default=None)
-    has_password = fields.Boolean(required=True)
-
-
-ROLES = ("legal", "clerk", "agency")
-LOGIN_METHODS = ("password", "qr")
-
-
-class LoginSucceededV1(_Data):
-    """A session was opened. ``id_number`` is masked (the person's, where the platform knows it)."""
-
-    account_id = fields.String(required=True)
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    uscc = fields.String(allow_none=True, load_default=None)
-    agency = fields.String(allow_none=True, load_default=None)
-    id_number = fields.String(allow_none=True, load_default=None, metadata={"description": "masked"})
-    method = fields.String(required=True, validate=validate.OneOf(LOGIN_METHODS))
-    logged_in_at = fields.AwareDateTime(required=True)
-
-
-class LoginFailedV1(_Data):
-    """A refused login. ``login_name``: the account's, masked if it has an ID number's shape; null
-    when no account has the name typed (which may be anything, even a password)."""
-
-    login_name = fields.String(
-        required=True, allow_none=True, metadata={"description": "null when no such account exists"}
-    )
-    reason = fields.String(
-        required=True, validate=validate.OneOf(["bad_credentials", "account_not_found", "use_qr_login", "locked"])
-    )
-    method = fields.String(required=True, validate=validate.OneOf(LOGIN_METHODS))
-    failed_at = fields.AwareDateTime(required=True)
-
-
-class LoggedOutV1(_Data):
-    account_id = fields.String(required=True)
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    uscc = fields.String(allow_none=True, load_default=None)
-    logged_out_at = fields.AwareDateTime(required=True)
-
-
-class EnterpriseKeyInfoChangedV1(_Data):
-    """单位关键信息维护 approved: the enterprise's key information, whole.
-
-    Read models keep the newest of an enterprise's events and skip older ones for good, so this
-    carries all of the key information, not what changed. ``aggregate_id`` is the enterprise's
-    as its ``EnterpriseRegistered`` carried it (the code it registered with, kept when the code
-    changes): one sequence orders both. ``uscc`` is the current code, ``previous_uscc`` the one
-    before this change when the change gave it a new code, else null.
-    """
-
-    uscc = Uscc(required=True)
-    previous_uscc = Uscc(required=True, allow_none=True)
-    name = Name(required=True, validate=validate.Length(min=1, max=200))
-    legal_rep_name = Name(required=True, validate=validate.Length(min=1, max=50))
-    legal_rep_id = IdNumber(required=True)
-    changed_at = fields.AwareDateTime(required=True)
-
-
-class _ClerkV1(_Data):
-    """A clerk (办事员) of the enterprise ``uscc``. A read model keeps the newest of a clerk's
-    events and skips older ones for good (the kit's rule, hrss_kit README), hence whole states.
-    ``name`` is in its one spelling; login compares it with the e-SSC's (manual 3.1.1 注).
-    """
-
-    clerk_id = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    uscc = Uscc(required=True)
-    id_number = IdNumber(required=True)
-    name = Name(required=True, validate=validate.Length(min=1, max=50))
-    phone = fields.String(required=True, validate=validate.Length(min=1, max=20))
-
-
-class ClerkAddedV1(_ClerkV1):
-    """A legal representative or the agency's window added a clerk to the enterprise, whole.
-
-    Carries the clerk's whole state (``clerk_id``, ``uscc``, ``id_number``, ``name``, ``phone``),
-    as every event feeding a read model must; ``aggregate_id`` is ``clerk_id``.
-    """
-
-    added_at = fields.AwareDateTime(required=True)
-
-
-class ClerkUpdatedV1(_ClerkV1):
-    """A clerk's ID number, name or phone were modified; the clerk's whole state after it.
-
-    Not a delta: a consumer replaces what it holds for ``clerk_id`` (``aggregate_id``) with it.
-    """
-
-    updated_at = fields.AwareDateTime(required=True)
-
-
-class ClerkRemovedV1(_Data):
-    """A clerk was deleted from the enterprise: nobody may log in as that clerk any longer.
-
-    The clerk's whole state after it is its absence: ``clerk_id`` (``aggregate_id``) and the
-    enterprise are all a consumer needs to drop the membership and end its sessions.
-    """
-
-    clerk_id = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    uscc = Uscc(required=True)
-    removed_at = fields.AwareDateTime(required=True)
 
 
 EVENT_SCHEMAS: dict[tuple[str, int], type[Schema]] = {

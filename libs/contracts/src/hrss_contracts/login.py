@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import EXCLUDE, fields, pre_load, validate
 
 from hrss_contracts.errors import CatalogueError
-from hrss_contracts.events import ROLES
+from hrss_contracts.event_data import ROLES
 from hrss_contracts.schema import ContractSchema
 
 MAX_PASSWORD_LENGTH = 128  # registration's limit: a longer one was never set, and costs argon2 time

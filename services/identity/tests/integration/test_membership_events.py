@@ -29,7 +29,6 @@ from hrss_kit.migrate import upgrade
 from hrss_kit.ops import OperationsMixin
 from hrss_kit.retry import RetryPolicy
 from hrss_kit.rpc import rpc as rpc_entrypoint
-from hrss_kit.rpc_client import StandaloneRpc
 from hrss_kit.tables import add_kit_tables
 from hrss_kit.topology import event_exchange
 
@@ -80,37 +79,6 @@ def urls(make_database):
     authorization_metadata.create_all(engine)
     engine.dispose()
     return found
-
-
-@pytest.fixture
-def prefix():
-    return f"test-membership-{uuid.uuid4().hex[:8]}"
-
-
-@pytest.fixture
-def start(container_factory, rabbit_config, urls, redis_url, prefix, tmp_path):
-    def start(service_class, database):
-        config = {
-            "AMQP_URI": rabbit_config["AMQP_URI"],
-            "DATABASE_URL": urls[database],
-            "REDIS_URL": redis_url,
-            "IDENTITY_REDIS_PREFIX": prefix,
-            "ESSC_DEV_KEY_DIR": str(tmp_path / "essc"),
-            "EVENT_RETRY_BASE_SECONDS": 0.1,
-            "EVENT_RETRY_POLL_SECONDS": 0.1,
-            "OUTBOX_POLL_SECONDS": 0.2,
-        }
-        container = container_factory(service_class, config)
-        container.start()
-        return container
-
-    return start
-
-
-@pytest.fixture
-def rpc(rabbit_config):
-    with StandaloneRpc(rabbit_config["AMQP_URI"], timeout=30) as client:
-        yield client
 
 
 @pytest.fixture

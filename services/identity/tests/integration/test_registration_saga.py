@@ -18,7 +18,7 @@ from hrss_identity.adapters.passwords import Argon2Hasher
 from hrss_identity.domain.model import UNANSWERED
 from hrss_identity.entrypoints.service import IdentityService
 from hrss_kit.migrate import upgrade
-from hrss_kit.rpc_client import ServiceRpc, StandaloneRpc
+from hrss_kit.rpc_client import ServiceRpc
 
 pytestmark = pytest.mark.integration
 
@@ -47,30 +47,6 @@ def urls(make_database):
     upgrade("hrss_enterprise", found["enterprise"])
     upgrade("hrss_identity", found["identity"])
     return found
-
-
-@pytest.fixture
-def start(container_factory, rabbit_config, urls, redis_url):
-    def start(service_class, name):
-        config = {
-            "AMQP_URI": rabbit_config["AMQP_URI"],
-            "DATABASE_URL": urls[name],
-            "REDIS_URL": redis_url,
-            "EVENT_RETRY_BASE_SECONDS": 0.1,
-            "EVENT_RETRY_POLL_SECONDS": 0.1,
-            "OUTBOX_POLL_SECONDS": 0.2,
-        }
-        container = container_factory(service_class, config)
-        container.start()
-        return container
-
-    return start
-
-
-@pytest.fixture
-def rpc(rabbit_config):
-    with StandaloneRpc(rabbit_config["AMQP_URI"], timeout=30) as client:
-        yield client
 
 
 @pytest.fixture

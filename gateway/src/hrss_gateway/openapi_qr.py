@@ -1,0 +1,223 @@
+"""The OpenAPI document's QR login part: QR sessions, their selection and the e-SSC's
+assertions (issue 6)."""
+
+from __future__ import annotations
+
+from apispec import APISpec
+
+from hrss_contracts.qr_login import (
+    MAX_WAIT_SECONDS,
+    QR_ROLES,
+    QR_STATUSES,
+    QR_TITLES,
+    AssertionSchema,
+    QrSessionRequestSchema,
+    SelectionSchema,
+)
+from hrss_gateway.openapi_parts import error_response, json_content, required_body
+
+QR_SESSION_LIMITS = {
+    "TOO_MANY_REQUESTS": (
+        "too many POSTs from one client address (default 300 a minute), "
+        "or too many QR sessions opened from it (default 60 a minute)"
+    ),
+}
+ASSERTION_LIMITS = {
+    "TOO_MANY_REQUESTS": (
+        "too many assertions for one QR session (10 in 5 minutes) or for one person (30 a minute), never per address"
+    ),
+}
+
+QR_ID = {
+    "name": "qr_id",
+    "in": "path",
+    "required": True,
+    "description": "`qr_id` of the QR session",
+    "schema": {"type": "string"},
+}
+QR_BINDING = {
+    "name": "X-QR-Binding",
+    "in": "header",
+    "required": True,
+    "description": "The session's `binding`, as its opening answered it; without the right one the session is 404.",
+    "schema": {"type": "string"},
+}
+QR_SESSION_SCHEMA = {
+    "type": "object",
+    "required": ["qr_id", "qr_content", "role", "title", "expires_in", "interval", "binding"],
+    "properties": {
+        "qr_id": {"type": "string", "description": "the session's id (path of its status and selection)"},
+        "qr_content": {"type": "string", "description": "what the QR code shows", "example": "hrss://qr-login?qr=…"},
+        "role": {"type": "string", "enum": list(QR_ROLES)},
+        "title": {"type": "string", "enum": list(QR_TITLES.values()), "description": "shown above the code"},
+        "expires_in": {"type": "integer", "description": "seconds the session lives", "example": 120},
+        "interval": {
+            "type": "integer",
+            "description": "seconds between two polls without `wait` (faster is 429 SLOW_DOWN)",
+            "example": 2,
+        },
+        "binding": {
+            "type": "string",
+            "description": "the browser's secret: keep it, send it as `X-QR-Binding`, never show it",
+        },
+    },
+}
+QR_STATUS_SCHEMA = {
+    "type": "object",
+    "required": ["status", "expires_in"],
+    "properties": {
+        "status": {"type": "string", "enum": list(QR_STATUSES)},
+        "expires_in": {"type": "integer", "minimum": 0, "description": "seconds the session has left"},
+        "enterprises": {
+            "type": "array",
+            "description": "with `select_enterprise`: the enterprises to choose from (`selection`)",
+            "items": {
+                "type": "object",
+                "required": ["uscc", "name"],
+                "properties": {"uscc": {"type": "string"}, "name": {"type": "string"}},
+            },
+        },
+        "token": {
+            "type": "string",
+            "description": "with `authenticated`: the bearer token, in the first answer after the confirm only",
+        },
+        "error": {
+            "type": "string",
+            "enum": ["LEGAL_ACCOUNT_NOT_FOUND", "CLERK_ACCOUNT_NOT_FOUND"],
+            "description": "with `rejected`: the catalogue code of why (no account in the session's role)",
+        },
+    },
+}
+QR_TOKEN_SCHEMA = {
+    "type": "object",
+    "required": ["token", "expires_in"],
+    "properties": {
+        "token": {"type": "string", "description": "Bearer token of the session for the chosen enterprise"},
+        "expires_in": {"type": "integer", "description": "seconds of inactivity before it ends", "example": 1800},
+    },
+}
+ASSERTION_RESULT_SCHEMA = {
+    "type": "object",
+    "required": ["status"],
+    "properties": {"status": {"type": "string", "enum": list(QR_STATUSES), "description": "the session's after it"}},
+}
+ASSERTION_DESCRIPTION = """The e-SSC platform reports what its app's holder did with a QR code.
+
+`assertion` is a compact JWS signed by the e-SSC platform's key with Ed25519 (`alg` `EdDSA`,
+nothing else accepted). Its claims, all required:
+
+- `qr`: the `qr_id` of the QR session (as in its `qr_content`);
+- `sub`: the holder's citizen ID number;
+- `name`: the holder's name;
+- `act`: `scan` (the code was scanned), `confirm` (the holder confirmed the login) or
+  `cancel` (the holder cancelled it);
+- `iat`, `exp`: issued and expiry times (seconds since the epoch), at most 300 s apart,
+  checked with 30 s of clock skew;
+- `jti`: a unique id; each assertion is accepted once (again: 409 `ASSERTION_REPLAYED`).
+
+The answer is the session's `status` after the report."""
+
+
+def add_qr_login(spec: APISpec) -> None:
+    """The QR login schemas and paths."""
+    spec.components.schema("QrSessionRequest", schema=QrSessionRequestSchema)
+    spec.components.schema("QrSession", QR_SESSION_SCHEMA)
+    spec.components.schema("QrStatus", QR_STATUS_SCHEMA)
+    spec.components.schema("Selection", schema=SelectionSchema)
+    spec.components.schema("QrToken", QR_TOKEN_SCHEMA)
+    spec.components.schema("Assertion", schema=AssertionSchema)
+    spec.components.schema("AssertionResult", ASSERTION_RESULT_SCHEMA)
+    spec.path(
+        "/api/v1/auth/qr-sessions",
+        operations={
+            "post": {
+                "summary": "扫码登录: open a QR login session for a role (manual 2.1.2)",
+                "description": (
+                    "Show `qr_content` as the QR code under `title`; keep `binding` secret and send it "
+                    "as `X-QR-Binding`. A role switch under the code opens a new session."
+                ),
+                "requestBody": required_body("QrSessionRequest"),
+                "responses": {
+                    "201": {"description": "opened", "content": json_content("QrSession")},
+                    "400": error_response("VALIDATION_FAILED", "MALFORMED_REQUEST"),
+                    "408": error_response("REQUEST_TIMEOUT"),
+                    "413": error_response("PAYLOAD_TOO_LARGE"),
+                    "429": error_response("TOO_MANY_REQUESTS", retry_after=True, limits=QR_SESSION_LIMITS),
+                    "503": error_response("SERVICE_UNAVAILABLE", retry_after=True),
+                },
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/auth/qr-sessions/{qr_id}",
+        operations={
+            "get": {
+                "summary": "The QR session as its browser sees it; with `wait`, held until its status changes",
+                "description": (
+                    "With `wait=N` the answer comes when the status differs from `status` (or, without it, "
+                    "from the status at the request), when the session ends or expires, or after N seconds "
+                    "with the status unchanged. Without `wait`, polling faster than the session's `interval` "
+                    "is 429 `SLOW_DOWN`. The token is given once."
+                ),
+                "parameters": [
+                    QR_BINDING,
+                    {
+                        "name": "wait",
+                        "in": "query",
+                        "required": False,
+                        "description": "seconds to hold the request at most (0 or absent: answer at once)",
+                        "schema": {"type": "integer", "minimum": 0, "maximum": MAX_WAIT_SECONDS},
+                    },
+                ],
+                "responses": {
+                    "200": {"description": "the session's status", "content": json_content("QrStatus")},
+                    "400": error_response("VALIDATION_FAILED"),
+                    "404": error_response("QR_SESSION_NOT_FOUND"),
+                    "429": error_response("SLOW_DOWN", retry_after=True),
+                    "503": error_response("SERVICE_UNAVAILABLE", retry_after=True),
+                },
+            }
+        },
+        parameters=[QR_ID],
+    )
+    spec.path(
+        "/api/v1/auth/qr-sessions/{qr_id}/selection",
+        operations={
+            "post": {
+                "summary": "选择单位: pick one of the session's `enterprises` and get its token",
+                "parameters": [QR_BINDING],
+                "requestBody": required_body("Selection"),
+                "responses": {
+                    "200": {"description": "logged in to the chosen enterprise", "content": json_content("QrToken")},
+                    "400": error_response("VALIDATION_FAILED", "MALFORMED_REQUEST"),
+                    "404": error_response("QR_SESSION_NOT_FOUND", "ENTERPRISE_NOT_FOUND"),
+                    "408": error_response("REQUEST_TIMEOUT"),
+                    "409": error_response("QR_SESSION_CLOSED"),
+                    "413": error_response("PAYLOAD_TOO_LARGE"),
+                    "429": error_response("TOO_MANY_REQUESTS", retry_after=True),
+                    "503": error_response("SERVICE_UNAVAILABLE", retry_after=True),
+                },
+            }
+        },
+        parameters=[QR_ID],
+    )
+    spec.path(
+        "/api/v1/essc/assertions",
+        operations={
+            "post": {
+                "summary": "The e-SSC platform reports a scan, confirm or cancel of a QR code",
+                "description": ASSERTION_DESCRIPTION,
+                "requestBody": required_body("Assertion"),
+                "responses": {
+                    "200": {"description": "reported", "content": json_content("AssertionResult")},
+                    "400": error_response("VALIDATION_FAILED", "MALFORMED_REQUEST"),
+                    "401": error_response("INVALID_ASSERTION"),
+                    "408": error_response("REQUEST_TIMEOUT"),
+                    "409": error_response("ASSERTION_REPLAYED", "QR_SESSION_CLOSED", "QR_ALREADY_SCANNED"),
+                    "413": error_response("PAYLOAD_TOO_LARGE"),
+                    "429": error_response("TOO_MANY_REQUESTS", retry_after=True, limits=ASSERTION_LIMITS),
+                    "503": error_response("SERVICE_UNAVAILABLE", retry_after=True),
+                },
+            }
+        },
+    )
