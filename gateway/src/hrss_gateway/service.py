@@ -15,6 +15,7 @@ from hrss_contracts.login import LoginRequestSchema
 from hrss_contracts.qr_login import MAX_WAIT_SECONDS
 from hrss_contracts.registration import RegistrationRequestSchema
 from hrss_gateway.asyncapi import build_asyncapi
+from hrss_gateway.clerks import ClerkRoutes
 from hrss_gateway.http import api, bearer_token
 from hrss_gateway.limits import LoginAttempts, QrSessionOpenings, RegistrationAttempts
 from hrss_gateway.openapi import build_spec
@@ -24,7 +25,7 @@ from hrss_kit.logs import CallIdLogging
 from hrss_kit.rpc import RemoteError
 from hrss_kit.rpc_client import ServiceRpc
 
-SERVICES = ("enterprise", "identity")
+SERVICES = ("enterprise", "identity", "authorization")
 REGISTRATION = RegistrationRequestSchema()
 LOGIN = LoginRequestSchema()
 ENDED_QR_STATUSES = ("authenticated", "cancelled", "expired", "rejected")
@@ -32,7 +33,7 @@ ENDED_QR_STATUSES = ("authenticated", "cancelled", "expired", "rejected")
 HEALTH_TIMEOUT = 2.0
 
 
-class GatewayService:
+class GatewayService(ClerkRoutes):
     name = "gateway"
 
     # fail_fast: while identity does not answer its pings, a registration is 503 at once.
@@ -40,6 +41,7 @@ class GatewayService:
     # Health checks have clients of their own: a hung service answers /healthz 503 in 2 s.
     enterprise_health = ServiceRpc("enterprise", timeout=HEALTH_TIMEOUT)
     identity_health = ServiceRpc("identity", timeout=HEALTH_TIMEOUT)
+    authorization_health = ServiceRpc("authorization", timeout=HEALTH_TIMEOUT)
     attempts = RegistrationAttempts()
     login_attempts = LoginAttempts()
     qr_openings = QrSessionOpenings()
@@ -147,7 +149,11 @@ class GatewayService:
     @api("GET", "/healthz")
     def healthz(self, request: Request) -> tuple[int, dict[str, Any]]:
         """Each service pinged over RPC at once: 200 ``{"status": "ok", "services": {…}}``, or 503."""
-        clients = {"enterprise": self.enterprise_health, "identity": self.identity_health}
+        clients = {
+            "enterprise": self.enterprise_health,
+            "identity": self.identity_health,
+            "authorization": self.authorization_health,
+        }
         pool = eventlet.GreenPool(len(SERVICES))
         answers = dict(zip(SERVICES, pool.imap(lambda name: _ping(clients[name]), SERVICES), strict=False))
         healthy = all(state == "ok" for state in answers.values())

@@ -122,6 +122,8 @@ class _ClerkV1(_Data):
     id_number = IdNumber(required=True)
     name = Name(required=True, validate=validate.Length(min=1, max=50))
     phone = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    # Every relation granted to the clerk after the event (added later, hence optional).
+    relation_ids = fields.List(fields.String(), load_default=list)
 
 
 class ClerkAddedV1(_ClerkV1):
@@ -153,3 +155,40 @@ class ClerkRemovedV1(_Data):
     clerk_id = fields.String(required=True, validate=validate.Length(min=1, max=80))
     uscc = Uscc(required=True)
     removed_at = fields.AwareDateTime(required=True)
+
+
+CHANNELS = ("legal_rep", "agency_window")
+
+
+class ActorData(_Data):
+    """Who made a change: the account's login name, role and (agency staff) agency."""
+
+    account = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    agency = fields.String(allow_none=True, load_default=None)
+
+
+class _GrantChangeV1(_ClerkV1):
+    """A change of a clerk's grants (单位授权): ``relations`` are the relations it concerns, whole;
+    ``relation_ids`` (every event about a clerk carries the clerk's whole state) all that the
+    clerk holds after it. ``aggregate_id`` is ``clerk_id``, so a grants read model orders it
+    with the clerk's other events."""
+
+    relations = fields.List(fields.Nested(RelationData), required=True, validate=validate.Length(min=1))
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    actor = fields.Nested(ActorData, required=True)
+
+
+class ClerkAuthorizedV1(_GrantChangeV1):
+    """Relations granted to a clerk, by the legal representative (``legal_rep``) or at the agency's
+    window after checking the ``attachments`` (``agency_window``; ids of the uploaded materials)."""
+
+    attachments = fields.List(fields.String(), load_default=list)
+    authorized_at = fields.AwareDateTime(required=True)
+
+
+class ClerkAuthorizationRevokedV1(_GrantChangeV1):
+    """Relations taken from a clerk: by the legal representative, or because the clerk was deleted
+    (then ``relation_ids`` is empty and ``ClerkRemoved`` follows)."""
+
+    revoked_at = fields.AwareDateTime(required=True)

@@ -20,6 +20,8 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from hrss_contracts.event_data import (
     AccountCreatedV1,
     ClerkAddedV1,
+    ClerkAuthorizationRevokedV1,
+    ClerkAuthorizedV1,
     ClerkRemovedV1,
     ClerkUpdatedV1,
     EnterpriseKeyInfoChangedV1,
@@ -60,6 +62,8 @@ EVENT_SCHEMAS: dict[tuple[str, int], type[Schema]] = {
     ("ClerkAdded", 1): ClerkAddedV1,
     ("ClerkUpdated", 1): ClerkUpdatedV1,
     ("ClerkRemoved", 1): ClerkRemovedV1,
+    ("ClerkAuthorized", 1): ClerkAuthorizedV1,
+    ("ClerkAuthorizationRevoked", 1): ClerkAuthorizationRevokedV1,
 }
 
 # The one service that publishes each event type, on its exchange ``<source>.events``
@@ -75,6 +79,8 @@ EVENT_SOURCES: dict[str, str] = {
     "ClerkAdded": "authorization",
     "ClerkUpdated": "authorization",
     "ClerkRemoved": "authorization",
+    "ClerkAuthorized": "authorization",
+    "ClerkAuthorizationRevoked": "authorization",
 }
 
 # marshmallow schemas are safe to share and costly to build: one instance each.

@@ -70,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         type=parse_replicas,
         default={},
         metavar="SERVICE=N[,...]",
-        help="processes of each (enterprise, identity, gateway); default 1 each; gateways share the port",
+        help="processes of each service and the gateway; default 1 each; gateways share the port",
     )
     return parser
 

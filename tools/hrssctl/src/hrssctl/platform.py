@@ -36,6 +36,11 @@ SERVICES = {
         "ENTERPRISE_DATABASE_URL",
     ),
     "identity": ("hrss_identity", "hrss_identity.entrypoints.service:IdentityService", "IDENTITY_DATABASE_URL"),
+    "authorization": (
+        "hrss_authorization",
+        "hrss_authorization.entrypoints.service:AuthorizationService",
+        "AUTHORIZATION_DATABASE_URL",
+    ),
 }
 GATEWAY = "hrss_gateway.service:GatewayService"
 STOP_GRACE = 8.0  # seconds between SIGTERM and SIGKILL: the whole stop stays under 10 s

@@ -1,0 +1,61 @@
+"""The authorization service wired: its unit of work over the SQL adapters.
+
+Entrypoints call ``bootstrap(self.db)``; event handlers pass their transaction's session so
+the read model changes with the processed-event record; tests build ``Authorization`` from a
+fake unit of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from hrss_authorization.adapters.unit_of_work import SqlUnitOfWork
+from hrss_authorization.domain import commands
+from hrss_authorization.domain.model import Clerk, Enterprise, InsuranceRelation
+from hrss_authorization.service_layer import clerks, enterprises
+from hrss_authorization.service_layer.ports import AuditEntry, UnitOfWork
+from hrss_kit.database import UnitOfWorkDatabase
+
+
+@dataclass(frozen=True)
+class Authorization:
+    """The service layer with its unit of work filled in; what entrypoints call."""
+
+    unit_of_work: Callable[[Session | None], UnitOfWork]
+
+    def relations(self, uscc: str) -> list[InsuranceRelation]:
+        return clerks.relations(uscc, self.unit_of_work(None))
+
+    def clerks(self, uscc: str) -> list[Clerk]:
+        return clerks.clerks(uscc, self.unit_of_work(None))
+
+    def add_clerk(self, command: commands.AddClerk) -> Clerk:
+        return clerks.add(command, self.unit_of_work(None))
+
+    def update_clerk(self, command: commands.UpdateClerk) -> Clerk:
+        return clerks.update(command, self.unit_of_work(None))
+
+    def remove_clerk(self, command: commands.RemoveClerk) -> None:
+        clerks.remove(command, self.unit_of_work(None))
+
+    def set_grants(self, command: commands.SetGrants) -> Clerk:
+        return clerks.set_grants(command, self.unit_of_work(None))
+
+    def find_enterprise(self, uscc: str | None, unit_no: str | None) -> Enterprise:
+        return enterprises.find(self.unit_of_work(None), uscc=uscc, unit_no=unit_no)
+
+    def audit(self, query: commands.AuditQuery) -> tuple[list[AuditEntry], int]:
+        return enterprises.audit(query, self.unit_of_work(None))
+
+    def remember_enterprise(self, command: commands.RememberEnterprise, session: Session) -> None:
+        enterprises.remember(command, self.unit_of_work(session))
+
+    def follow_key_info(self, command: commands.FollowKeyInfoChange, session: Session) -> None:
+        enterprises.follow_key_info(command, self.unit_of_work(session))
+
+
+def bootstrap(db: UnitOfWorkDatabase) -> Authorization:
+    return Authorization(unit_of_work=lambda session: SqlUnitOfWork(db, session))

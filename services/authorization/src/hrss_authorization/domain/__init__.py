@@ -1,0 +1,1 @@
+"""Clerks, grants and the enterprises they belong to: pure Python, no infrastructure."""

@@ -1,0 +1,73 @@
+"""What the authorization service is asked to do (imperative) and to answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hrss_authorization.domain.model import Actor, InsuranceRelation, Person
+
+
+@dataclass(frozen=True)
+class AddClerk:
+    uscc: str
+    person: Person
+
+
+@dataclass(frozen=True)
+class UpdateClerk:
+    uscc: str
+    clerk_id: str
+    person: Person
+
+
+@dataclass(frozen=True)
+class RemoveClerk:
+    uscc: str
+    clerk_id: str
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class SetGrants:
+    """单位授权 by the legal representative: the clerk holds exactly ``relation_ids`` after it."""
+
+    uscc: str
+    clerk_id: str
+    relation_ids: tuple[str, ...]
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class RememberEnterprise:
+    """A registered enterprise, from ``EnterpriseRegistered``: ``enterprise_id`` is its event
+    stream's id (the code it registered with)."""
+
+    enterprise_id: str
+    uscc: str
+    name: str
+    address: str | None
+    legal_rep_name: str
+    legal_rep_id: str
+    legal_rep_phone: str
+    relations: tuple[InsuranceRelation, ...]
+
+
+@dataclass(frozen=True)
+class FollowKeyInfoChange:
+    """单位关键信息维护 approved: the enterprise's code, name and legal representative now."""
+
+    enterprise_id: str
+    uscc: str
+    name: str
+    legal_rep_name: str
+    legal_rep_id: str
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """A page of an enterprise's grant history, of one clerk's if ``clerk_id``."""
+
+    uscc: str
+    clerk_id: str | None
+    page: int
+    page_size: int

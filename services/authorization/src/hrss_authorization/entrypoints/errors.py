@@ -1,0 +1,18 @@
+"""The authorization service's one table from domain error to catalogue code."""
+
+from __future__ import annotations
+
+from hrss_authorization.domain import errors
+from hrss_contracts.errors import CatalogueError
+from hrss_kit.errors import translate_errors
+
+catalogue_errors = translate_errors(
+    {
+        errors.EnterpriseNotFound: lambda e: CatalogueError("ENTERPRISE_NOT_FOUND"),
+        errors.ClerkNotFound: lambda e: CatalogueError("CLERK_NOT_FOUND"),
+        errors.ClerkExists: lambda e: CatalogueError("CLERK_EXISTS", {"id_number": ["该办事员已添加"]}),
+        errors.RelationNotFound: lambda e: CatalogueError(
+            "RELATION_NOT_FOUND", {"relation_ids": [f"不属于本单位: {', '.join(e.relation_ids)}"]}
+        ),
+    }
+)

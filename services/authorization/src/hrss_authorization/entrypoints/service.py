@@ -1,0 +1,120 @@
+"""The authorization service's nameko entrypoints: load, build the command, call the service
+layer through ``bootstrap``, dump. The gateway has checked the caller's session; it passes
+the enterprise (``uscc``) and the ``actor`` from it, never from the request body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from hrss_authorization.adapters.messages import actor_from, audit_page, clerk_view, enterprise_view, relation_data
+from hrss_authorization.adapters.orm import metadata
+from hrss_authorization.bootstrap import Authorization, bootstrap
+from hrss_authorization.domain import commands
+from hrss_authorization.domain.model import InsuranceRelation, Person
+from hrss_authorization.entrypoints.errors import catalogue_errors
+from hrss_contracts.authorization import AuditQuerySchema, ClerkRequestSchema, GrantsRequestSchema
+from hrss_kit.database import Database
+from hrss_kit.inbox import reliable_handler
+from hrss_kit.logs import CallIdLogging
+from hrss_kit.ops import OperationsMixin
+from hrss_kit.rpc import rpc
+
+CLERK, GRANTS, AUDIT_QUERY = ClerkRequestSchema(), GrantsRequestSchema(), AuditQuerySchema()
+KEY_INFO = "enterprise_key_info"  # the read model of KeyInfoChanged, ordered per enterprise
+
+
+class AuthorizationService(OperationsMixin):
+    name = "authorization"
+
+    db = Database(metadata)
+    call_ids = CallIdLogging()
+
+    @property
+    def authorization(self) -> Authorization:
+        return bootstrap(self.db)
+
+    @rpc
+    @catalogue_errors
+    def relations(self, uscc: str) -> dict[str, Any]:
+        """The enterprise's insurance relations: ``{items: [{relation_id, unit_no, insurance, agency}]}``."""
+        return {"items": [relation_data(r) for r in self.authorization.relations(uscc)]}
+
+    @rpc
+    @catalogue_errors
+    def clerks(self, uscc: str) -> dict[str, Any]:
+        """The enterprise's clerks, ID numbers masked, each with the relations granted."""
+        return {"items": [clerk_view(c) for c in self.authorization.clerks(uscc)]}
+
+    @rpc(idempotent=True)
+    @catalogue_errors
+    def add_clerk(self, uscc: str, clerk: dict[str, Any]) -> dict[str, Any]:
+        """添加 a clerk; CLERK_EXISTS for an ID number the enterprise has already."""
+        return clerk_view(self.authorization.add_clerk(commands.AddClerk(uscc, Person(**CLERK.load(clerk)))))
+
+    @rpc(idempotent=True)
+    @catalogue_errors
+    def update_clerk(self, uscc: str, clerk_id: str, clerk: dict[str, Any]) -> dict[str, Any]:
+        """修改 a clerk's ID number, name and phone; the grants stay."""
+        command = commands.UpdateClerk(uscc, clerk_id, Person(**CLERK.load(clerk)))
+        return clerk_view(self.authorization.update_clerk(command))
+
+    @rpc(idempotent=True)
+    @catalogue_errors
+    def remove_clerk(self, uscc: str, clerk_id: str, actor: dict[str, Any]) -> dict[str, Any]:
+        """删除 a clerk: grants revoked, then the clerk removed (their sessions end in identity)."""
+        self.authorization.remove_clerk(commands.RemoveClerk(uscc, clerk_id, actor_from(actor)))
+        return {"clerk_id": clerk_id, "status": "removed"}
+
+    @rpc(idempotent=True)
+    @catalogue_errors
+    def set_grants(self, uscc: str, clerk_id: str, grants: dict[str, Any], actor: dict[str, Any]) -> dict[str, Any]:
+        """单位授权: the clerk holds exactly ``grants["relation_ids"]`` afterwards."""
+        relation_ids = tuple(GRANTS.load(grants)["relation_ids"])
+        command = commands.SetGrants(uscc, clerk_id, relation_ids, actor_from(actor))
+        return clerk_view(self.authorization.set_grants(command))
+
+    @rpc
+    @catalogue_errors
+    def find_enterprise(self, uscc: str | None = None, unit_no: str | None = None) -> dict[str, Any]:
+        """The agency window's search, by code or by unit number."""
+        return enterprise_view(self.authorization.find_enterprise(uscc, unit_no))
+
+    @rpc
+    @catalogue_errors
+    def audit(self, uscc: str, query: dict[str, Any]) -> dict[str, Any]:
+        """A page of the enterprise's grant history, newest first."""
+        loaded = AUDIT_QUERY.load(query)
+        entries, total = self.authorization.audit(commands.AuditQuery(uscc, **loaded))
+        return audit_page(entries, total, loaded["page"], loaded["page_size"])
+
+    @reliable_handler("enterprise", "EnterpriseRegistered")
+    def remember_enterprise(self, session: Session, envelope: dict[str, Any]) -> None:
+        """A registered enterprise and its relations (a registration is always its first event)."""
+        data = envelope["data"]
+        relations = tuple(
+            InsuranceRelation(r["relation_id"], r["unit_no"], r["insurance"], r["agency"])
+            for unit in data["units"]
+            for r in unit["relations"]
+        )
+        command = commands.RememberEnterprise(
+            envelope["aggregate_id"],
+            data["uscc"],
+            data["name"],
+            data["address"],
+            data["legal_rep_name"],
+            data["legal_rep_id"].upper(),
+            data["legal_rep_phone"],
+            relations,
+        )
+        self.authorization.remember_enterprise(command, session)
+
+    @reliable_handler("enterprise", "EnterpriseKeyInfoChanged", read_model=KEY_INFO)
+    def follow_key_info_change(self, session: Session, envelope: dict[str, Any]) -> None:
+        """单位关键信息维护: the enterprise's code, name and legal representative now."""
+        data = envelope["data"]
+        command = commands.FollowKeyInfoChange(
+            envelope["aggregate_id"], data["uscc"], data["name"], data["legal_rep_name"], data["legal_rep_id"].upper()
+        )
+        self.authorization.follow_key_info(command, session)

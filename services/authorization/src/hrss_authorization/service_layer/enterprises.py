@@ -1,0 +1,40 @@
+"""The read model of registered enterprises, kept from the enterprise service's events inside
+each handler's transaction (``uow`` joins it), and the grant history's pages."""
+
+from __future__ import annotations
+
+from hrss_authorization.domain import commands
+from hrss_authorization.domain.errors import EnterpriseNotFound
+from hrss_authorization.domain.model import Enterprise
+from hrss_authorization.service_layer.ports import AuditEntry, UnitOfWork
+
+
+def remember(command: commands.RememberEnterprise, uow: UnitOfWork) -> None:
+    with uow:
+        uow.enterprises.remember(command)
+        uow.commit()
+
+
+def follow_key_info(command: commands.FollowKeyInfoChange, uow: UnitOfWork) -> None:
+    with uow:
+        uow.enterprises.follow_key_info(command)
+        uow.commit()
+
+
+def find(uow: UnitOfWork, uscc: str | None = None, unit_no: str | None = None) -> Enterprise:
+    """The agency window's search: by code or by any of the enterprise's unit numbers."""
+    with uow:
+        enterprise = uow.enterprises.get(uscc) if uscc else uow.enterprises.by_unit(unit_no or "")
+        if enterprise is None:
+            raise EnterpriseNotFound(uscc or unit_no or "")
+        return enterprise
+
+
+def audit(query: commands.AuditQuery, uow: UnitOfWork) -> tuple[list[AuditEntry], int]:
+    with uow:
+        enterprise = uow.enterprises.get(query.uscc)
+        if enterprise is None:
+            raise EnterpriseNotFound(query.uscc)
+        # Scoped to the enterprise: another enterprise's clerk id finds nothing. A deleted
+        # clerk's history stays listable.
+        return uow.audit.page(enterprise.enterprise_id, query.clerk_id, query.page, query.page_size)
