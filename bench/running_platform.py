@@ -101,7 +101,7 @@ class Platform:
     def _start(self):
         stack = self._stack
         self.vhost = stack.enter_context(Vhost())
-        self.dbs = stack.enter_context(Databases("enterprise", "identity"))
+        self.dbs = stack.enter_context(Databases("enterprise", "identity", "authorization"))
         self.tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         self.env = {
             **os.environ,
@@ -110,6 +110,7 @@ class Platform:
             "PYTHONWARNINGS": "ignore",
             "ENTERPRISE_DATABASE_URL": self.dbs.urls["enterprise"],
             "IDENTITY_DATABASE_URL": self.dbs.urls["identity"],
+            "AUTHORIZATION_DATABASE_URL": self.dbs.urls["authorization"],
             "LOG_LEVEL": "WARNING",
             "MAX_WORKERS": os.environ.get("BENCH_MAX_WORKERS", "10"),
             # wrk sends from one address: past the gateway's per-address limit every answer is 429

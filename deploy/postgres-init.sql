@@ -2,3 +2,4 @@
 -- (mounted into /docker-entrypoint-initdb.d): one database per service.
 CREATE DATABASE enterprise;
 CREATE DATABASE identity;
+CREATE DATABASE "authorization";  -- quoted: AUTHORIZATION is a reserved word

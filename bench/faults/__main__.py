@@ -83,7 +83,7 @@ def main() -> int:
     chosen = [f for f in FULL if not wanted or any(w in f.name for w in wanted)]
     shared = any(f.shared for f in chosen)
     try:
-        with Vhost() as vhost, Databases("enterprise", "identity") as dbs, tempfile.TemporaryDirectory() as tmp:
+        with Vhost() as vhost, Databases("enterprise", "identity", "authorization") as dbs, tempfile.TemporaryDirectory() as tmp:
             return run(Path(tmp), vhost, dbs, chosen, args)
     finally:
         if shared:
@@ -98,6 +98,7 @@ def run(tmp: Path, vhost: Vhost, dbs: Databases, chosen: list[Fault], args: argp
         "GATEWAY_PORT": str(free_port()),
         "ENTERPRISE_DATABASE_URL": dbs.urls["enterprise"],
         "IDENTITY_DATABASE_URL": dbs.urls["identity"],
+        "AUTHORIZATION_DATABASE_URL": dbs.urls["authorization"],
         "REDIS_URL": "redis://127.0.0.1:6379/13",
         "PYTHONWARNINGS": "ignore",
         "LOG_LEVEL": os.environ.get("FAULTS_LOG_LEVEL", "WARNING"),

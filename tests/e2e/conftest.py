@@ -84,9 +84,10 @@ def platform(request, make_database, tmp_path_factory):
     if request.param == "postgres":
         env["ENTERPRISE_DATABASE_URL"] = make_database("e2e_enterprise")
         env["IDENTITY_DATABASE_URL"] = make_database("e2e_identity")
+        env["AUTHORIZATION_DATABASE_URL"] = make_database("e2e_authorization")
     else:
-        env.pop("ENTERPRISE_DATABASE_URL", None)
-        env.pop("IDENTITY_DATABASE_URL", None)
+        for name in ("ENTERPRISE", "IDENTITY", "AUTHORIZATION"):
+            env.pop(f"{name}_DATABASE_URL", None)
     var = tmp_path_factory.mktemp(f"var-{request.param}")
     env["ESSC_DEV_KEY_DIR"] = str(var / "essc")  # where identity makes the key `hrssctl essc` signs with
     process = subprocess.Popen(
@@ -139,8 +140,8 @@ def runner_env():
             "REDIS_URL": "redis://127.0.0.1:6379/14",
             "PYTHONWARNINGS": "ignore",
         }
-        env.pop("ENTERPRISE_DATABASE_URL", None)
-        env.pop("IDENTITY_DATABASE_URL", None)
+        for name in ("ENTERPRISE", "IDENTITY", "AUTHORIZATION"):
+            env.pop(f"{name}_DATABASE_URL", None)
         return env
 
     yield make

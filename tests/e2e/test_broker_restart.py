@@ -55,6 +55,7 @@ def stack(runner_env, make_database, tmp_path_factory):
     env.update(
         ENTERPRISE_DATABASE_URL=make_database("brk_enterprise"),
         IDENTITY_DATABASE_URL=make_database("brk_identity"),
+        AUTHORIZATION_DATABASE_URL=make_database("brk_authorization"),
         RATE_LIMIT_POSTS="1000000",
         RATE_LIMIT_PREFIX=f"e2e:{vhost}",
         LOG_LEVEL="WARNING",

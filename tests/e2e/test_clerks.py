@@ -1,0 +1,208 @@
+"""授权登录 (manual 3.1.1) end to end: a legal representative manages clerks and their grants
+over HTTP; clerks scan in with the e-SSC (played by `hrssctl essc`); agency staff search."""
+
+import time
+
+import pytest
+import requests
+from e2e_records import application, import_records, source_record
+
+from hrss_contracts.errors import CATALOGUE
+from hrss_contracts.examples import random_id_number, random_uscc
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "right-password-1"
+AGENCY = "哈尔滨市社会保险事业中心"
+
+
+def call(platform, method, path, token, body=None, params=None):
+    return requests.request(
+        method,
+        f"{platform.base_url}{path}",
+        json=body,
+        params=params,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+
+
+def registered_with_units(platform, tmp_path):
+    """An enterprise with two units (three relations), registered with a password; its token."""
+    uscc, rep_id, name = random_uscc(), random_id_number(), "授权测试有限公司"
+    units = [
+        {
+            "unit_no": f"U{uscc[-8:]}1",
+            "relations": [{"insurance": "110", "agency": AGENCY}, {"insurance": "210", "agency": AGENCY}],
+        },
+        {"unit_no": f"U{uscc[-8:]}2", "relations": [{"insurance": "410", "agency": AGENCY}]},
+    ]
+    import_records(platform, tmp_path, "enterprise-pension", source_record(uscc, name, "授权法人", rep_id, units))
+    body = application(uscc, name, "授权法人", rep_id, password=PASSWORD)
+    assert platform.post("/api/v1/registrations", body).status_code == 201
+    token = until(lambda: platform.post("/api/v1/auth/login", {"account": uscc, "password": PASSWORD}), 200)
+    until(lambda: call(platform, "GET", "/api/v1/insurance-relations", token.json()["token"]), 200)
+    return uscc, token.json()["token"]
+
+
+def until(request, status, timeout=10.0):
+    """The first answer with ``status`` (events take a few milliseconds to land)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = request()
+        if answer.status_code == status or time.monotonic() > deadline:
+            assert answer.status_code == status, answer.text
+            return answer
+        time.sleep(0.1)
+
+
+def qr_login(platform, role, id_number, name):
+    """Open a QR session for ``role``, scan and confirm as the person; the final view."""
+    session = platform.post("/api/v1/auth/qr-sessions", {"role": role}).json()
+    for act in ("scan", "confirm"):
+        done = platform.hrssctl("essc", act, "--qr", session["qr_content"], "--id-number", id_number, "--name", name)
+        assert done.returncode == 0, done.stdout + done.stderr
+    headers = {"X-QR-Binding": session["binding"]}
+    url = f"{platform.base_url}/api/v1/auth/qr-sessions/{session['qr_id']}"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        view = requests.get(url, params={"wait": 5}, headers=headers, timeout=30).json()
+        if view["status"] not in ("pending", "scanned"):
+            return view
+    pytest.fail("the QR session never ended")
+
+
+def clerk_logs_in(platform, id_number, name, timeout=10.0):
+    """QR login as clerk until it succeeds (ClerkAdded reaches identity within milliseconds)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        view = qr_login(platform, "clerk", id_number, name)
+        if view["status"] == "authenticated" or time.monotonic() > deadline:
+            return view
+        time.sleep(0.2)
+
+
+def assert_error(response, code):
+    assert response.status_code == CATALOGUE[code].status, response.text
+    assert response.json()["error"]["code"] == code
+
+
+def test_a_legal_representative_adds_a_clerk_grants_two_relations_and_the_clerk_scans_in(platform, tmp_path):
+    uscc, legal = registered_with_units(platform, tmp_path)
+    relations = call(platform, "GET", "/api/v1/insurance-relations", legal).json()["items"]
+    assert sorted(r["insurance"] for r in relations) == ["110", "210", "410"]
+    id_number = random_id_number()
+
+    added = call(
+        platform, "POST", "/api/v1/clerks", legal, {"id_number": id_number, "name": "李四", "phone": "13900139000"}
+    )
+    assert added.status_code == 201, added.text
+    clerk = added.json()
+    assert clerk["id_number"] == id_number[:11] + "********" and clerk["relation_ids"] == []
+    two = sorted(r["relation_id"] for r in relations[:2])
+    granted = call(platform, "PUT", f"/api/v1/clerks/{clerk['clerk_id']}/grants", legal, {"relation_ids": two})
+    assert granted.status_code == 200 and granted.json()["relation_ids"] == two
+
+    view = clerk_logs_in(platform, id_number, "李四")
+    assert view["status"] == "authenticated", view
+    who = call(platform, "GET", "/api/v1/me", view["token"]).json()
+    assert who["role"] == "clerk" and who["uscc"] == uscc
+    listed = call(platform, "GET", "/api/v1/clerks", legal).json()["items"]
+    assert [(c["clerk_id"], c["relation_ids"]) for c in listed] == [(clerk["clerk_id"], two)]
+    history = call(platform, "GET", "/api/v1/authorization-audit", legal, params={"clerk_id": clerk["clerk_id"]}).json()
+    assert history["total"] == 2 and {e["action"] for e in history["items"]} == {"granted"}
+    assert {e["channel"] for e in history["items"]} == {"legal_rep"}
+
+
+def test_a_clerk_added_with_a_wrong_name_cannot_scan_in(platform, tmp_path):
+    _, legal = registered_with_units(platform, tmp_path)
+    id_number = random_id_number()
+    body = {"id_number": id_number, "name": "张冠", "phone": "13900139000"}
+    assert call(platform, "POST", "/api/v1/clerks", legal, body).status_code == 201
+    assert clerk_logs_in(platform, id_number, "张冠", timeout=10)["status"] == "authenticated"
+
+    view = qr_login(platform, "clerk", id_number, "李戴")
+
+    assert view["status"] == "rejected" and view["error"]["code"] == "CLERK_ACCOUNT_NOT_FOUND"
+
+
+def test_a_deleted_clerk_can_no_longer_log_in_and_their_open_session_ends(platform, tmp_path):
+    _, legal = registered_with_units(platform, tmp_path)
+    id_number = random_id_number()
+    clerk = call(
+        platform, "POST", "/api/v1/clerks", legal, {"id_number": id_number, "name": "王五", "phone": "13700137000"}
+    )
+    token = clerk_logs_in(platform, id_number, "王五")["token"]
+    assert call(platform, "GET", "/api/v1/me", token).status_code == 200
+
+    removed = call(platform, "DELETE", f"/api/v1/clerks/{clerk.json()['clerk_id']}", legal)
+
+    assert removed.status_code == 200 and removed.json()["status"] == "removed"
+    until(lambda: call(platform, "GET", "/api/v1/me", token), 401)
+    assert qr_login(platform, "clerk", id_number, "王五")["status"] == "rejected"
+    assert call(platform, "GET", "/api/v1/clerks", legal).json()["items"] == []
+
+
+def test_a_clerks_token_is_refused_on_every_legal_representative_route(platform, tmp_path):
+    _, legal = registered_with_units(platform, tmp_path)
+    id_number = random_id_number()
+    clerk = call(
+        platform, "POST", "/api/v1/clerks", legal, {"id_number": id_number, "name": "赵六", "phone": "13600136000"}
+    )
+    clerk_id = clerk.json()["clerk_id"]
+    token = clerk_logs_in(platform, id_number, "赵六")["token"]
+    person = {"id_number": random_id_number(), "name": "钱七", "phone": "13500135000"}
+
+    for method, path, body in (
+        ("GET", "/api/v1/insurance-relations", None),
+        ("GET", "/api/v1/clerks", None),
+        ("POST", "/api/v1/clerks", person),
+        ("PUT", f"/api/v1/clerks/{clerk_id}", person),
+        ("DELETE", f"/api/v1/clerks/{clerk_id}", None),
+        ("PUT", f"/api/v1/clerks/{clerk_id}/grants", {"relation_ids": []}),
+        ("GET", "/api/v1/authorization-audit", None),
+        ("GET", "/api/v1/agency/enterprises", None),
+    ):
+        assert_error(call(platform, method, path, token, body), "FORBIDDEN")
+    assert [c["clerk_id"] for c in call(platform, "GET", "/api/v1/clerks", legal).json()["items"]] == [clerk_id]
+
+
+def test_bad_clerks_and_foreign_relations_are_refused_and_change_nothing(platform, tmp_path):
+    _, legal = registered_with_units(platform, tmp_path)
+    _, other = registered_with_units(platform, tmp_path)
+    foreign = call(platform, "GET", "/api/v1/insurance-relations", other).json()["items"][0]["relation_id"]
+    bad = call(
+        platform, "POST", "/api/v1/clerks", legal, {"id_number": "110105194912310021", "name": "", "phone": "12345"}
+    )
+    assert_error(bad, "VALIDATION_FAILED")
+    assert set(bad.json()["error"]["fields"]) == {"id_number", "name", "phone"}
+    id_number = random_id_number()
+    person = {"id_number": id_number, "name": "孙八", "phone": "13900139000"}
+    clerk = call(platform, "POST", "/api/v1/clerks", legal, person).json()
+    assert_error(call(platform, "POST", "/api/v1/clerks", legal, person), "CLERK_EXISTS")
+    assert_error(
+        call(platform, "PUT", f"/api/v1/clerks/{clerk['clerk_id']}/grants", legal, {"relation_ids": [foreign]}),
+        "RELATION_NOT_FOUND",
+    )
+    assert_error(call(platform, "DELETE", "/api/v1/clerks/no-such-clerk", other), "CLERK_NOT_FOUND")
+    assert_error(call(platform, "DELETE", f"/api/v1/clerks/{clerk['clerk_id']}", other), "CLERK_NOT_FOUND")
+    listed = call(platform, "GET", "/api/v1/clerks", legal).json()["items"]
+    assert [(c["clerk_id"], c["relation_ids"]) for c in listed] == [(clerk["clerk_id"], [])]
+
+
+def test_agency_staff_find_an_enterprise_by_code_or_unit_number(platform, tmp_path):
+    uscc, _ = registered_with_units(platform, tmp_path)
+    account = f"window{random_uscc()[-6:]}"
+    added = platform.hrssctl("agency-users", "add", "--account", account, "--agency", AGENCY, stdin=PASSWORD)
+    assert added.returncode == 0, added.stderr
+    staff = platform.post("/api/v1/auth/login", {"account": account, "password": PASSWORD}).json()["token"]
+
+    by_code = call(platform, "GET", "/api/v1/agency/enterprises", staff, params={"uscc": uscc.lower()}).json()["items"]
+    unit_no = by_code[0]["units"][1]["unit_no"]
+    by_unit = call(platform, "GET", "/api/v1/agency/enterprises", staff, params={"unit_no": unit_no}).json()["items"]
+
+    assert by_code == by_unit and by_code[0]["uscc"] == uscc and by_code[0]["legal_rep_name"] == "授权法人"
+    assert [[r["insurance"] for r in u["relations"]] for u in by_code[0]["units"]] == [["110", "210"], ["410"]]
+    nothing = call(platform, "GET", "/api/v1/agency/enterprises", staff, params={"unit_no": "nope"})
+    assert nothing.status_code == 200 and nothing.json()["items"] == []
+    assert_error(call(platform, "GET", "/api/v1/agency/enterprises", staff), "VALIDATION_FAILED")
