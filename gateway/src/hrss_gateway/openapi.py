@@ -8,6 +8,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from hrss_contracts.registration import RegistrationRequestSchema, RegistrationResultSchema
+from hrss_gateway.openapi_clerks import add_clerks
 from hrss_gateway.openapi_login import add_login
 from hrss_gateway.openapi_parts import ERROR_SCHEMA, error_response
 from hrss_gateway.openapi_qr import add_qr_login
@@ -26,6 +27,7 @@ def build_spec() -> dict[str, Any]:
     spec.components.schema("Error", ERROR_SCHEMA)
     add_login(spec)
     add_qr_login(spec)
+    add_clerks(spec)
     spec.path(
         "/api/v1/registrations",
         operations={
