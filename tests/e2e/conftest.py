@@ -36,6 +36,7 @@ class Platform:
     base_url: str
     env: dict
     events: list = field(default_factory=list)
+    var: Path | None = None
 
     def post(self, path, body=None, data=None, headers=None):
         return requests.post(f"{self.base_url}{path}", json=body, data=data, headers=headers, timeout=30)
@@ -106,7 +107,7 @@ def platform(request, make_database, tmp_path_factory):
             logs = "\n".join(p.read_text()[-3000:] for p in (var / "log").glob("*.log"))
             pytest.fail("platform did not start:\n" + "\n".join(output) + "\n" + logs)
         time.sleep(0.1)
-    platform = Platform(f"http://127.0.0.1:{port}", env)
+    platform = Platform(f"http://127.0.0.1:{port}", env, var=var)
     tail = subprocess.Popen(
         [str(BIN / "hrssctl"), "events", "tail"], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )

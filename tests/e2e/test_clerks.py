@@ -1,90 +1,12 @@
 """授权登录 (manual 3.1.1) end to end: a legal representative manages clerks and their grants
 over HTTP; clerks scan in with the e-SSC (played by `hrssctl essc`); agency staff search."""
 
-import time
-
 import pytest
-import requests
-from e2e_records import application, import_records, source_record
+from e2e_clerks import AGENCY, PASSWORD, assert_error, call, clerk_logs_in, qr_login, registered_with_units, until
 
-from hrss_contracts.errors import CATALOGUE
 from hrss_contracts.examples import random_id_number, random_uscc
 
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "right-password-1"
-AGENCY = "哈尔滨市社会保险事业中心"
-
-
-def call(platform, method, path, token, body=None, params=None):
-    return requests.request(
-        method,
-        f"{platform.base_url}{path}",
-        json=body,
-        params=params,
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=30,
-    )
-
-
-def registered_with_units(platform, tmp_path):
-    """An enterprise with two units (three relations), registered with a password; its token."""
-    uscc, rep_id, name = random_uscc(), random_id_number(), "授权测试有限公司"
-    units = [
-        {
-            "unit_no": f"U{uscc[-8:]}1",
-            "relations": [{"insurance": "110", "agency": AGENCY}, {"insurance": "210", "agency": AGENCY}],
-        },
-        {"unit_no": f"U{uscc[-8:]}2", "relations": [{"insurance": "410", "agency": AGENCY}]},
-    ]
-    import_records(platform, tmp_path, "enterprise-pension", source_record(uscc, name, "授权法人", rep_id, units))
-    body = application(uscc, name, "授权法人", rep_id, password=PASSWORD)
-    assert platform.post("/api/v1/registrations", body).status_code == 201
-    token = until(lambda: platform.post("/api/v1/auth/login", {"account": uscc, "password": PASSWORD}), 200)
-    until(lambda: call(platform, "GET", "/api/v1/insurance-relations", token.json()["token"]), 200)
-    return uscc, token.json()["token"]
-
-
-def until(request, status, timeout=10.0):
-    """The first answer with ``status`` (events take a few milliseconds to land)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        answer = request()
-        if answer.status_code == status or time.monotonic() > deadline:
-            assert answer.status_code == status, answer.text
-            return answer
-        time.sleep(0.1)
-
-
-def qr_login(platform, role, id_number, name):
-    """Open a QR session for ``role``, scan and confirm as the person; the final view."""
-    session = platform.post("/api/v1/auth/qr-sessions", {"role": role}).json()
-    for act in ("scan", "confirm"):
-        done = platform.hrssctl("essc", act, "--qr", session["qr_content"], "--id-number", id_number, "--name", name)
-        assert done.returncode == 0, done.stdout + done.stderr
-    headers = {"X-QR-Binding": session["binding"]}
-    url = f"{platform.base_url}/api/v1/auth/qr-sessions/{session['qr_id']}"
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        view = requests.get(url, params={"wait": 5}, headers=headers, timeout=30).json()
-        if view["status"] not in ("pending", "scanned"):
-            return view
-    pytest.fail("the QR session never ended")
-
-
-def clerk_logs_in(platform, id_number, name, timeout=10.0):
-    """QR login as clerk until it succeeds (ClerkAdded reaches identity within milliseconds)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        view = qr_login(platform, "clerk", id_number, name)
-        if view["status"] == "authenticated" or time.monotonic() > deadline:
-            return view
-        time.sleep(0.2)
-
-
-def assert_error(response, code):
-    assert response.status_code == CATALOGUE[code].status, response.text
-    assert response.json()["error"]["code"] == code
 
 
 def test_a_legal_representative_adds_a_clerk_grants_two_relations_and_the_clerk_scans_in(platform, tmp_path):

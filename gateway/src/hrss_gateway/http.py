@@ -1,7 +1,8 @@
 """nameko's HTTP entrypoint, made to speak JSON everywhere.
 
 - every error, including unknown routes and methods, is ``{"error": {code, message, fields}}``;
-- a body over ``MAX_BODY_BYTES`` is refused with 413 before anything reads it;
+- a body over ``MAX_BODY_BYTES`` is refused with 413 before anything reads it (but for an
+  endpoint that streams its body, an upload, which keeps a limit of its own);
 - connections are kept alive (nameko's server closes each after one request), idle ones are
   closed after ``HTTP_IDLE_TIMEOUT`` s, slow requests cut off after ``HTTP_REQUEST_TIMEOUT`` s
   (``connections``), and at most ``HTTP_MAX_CONNECTIONS`` are served at once;
@@ -71,9 +72,10 @@ class JsonWsgiApp:
         request.max_content_length = self.max_body
         adapter = self.url_map.bind_to_environ(environ)
         try:
-            if (request.content_length or 0) > self.max_body:
-                raise BodyTooLarge()
             provider, values = adapter.match()
+            # An endpoint that streams its body (an upload) keeps a limit of its own.
+            if not provider.streams_body and (request.content_length or 0) > self.max_body:
+                raise BodyTooLarge()
             request.path_values = values
             response = provider.handle_request(request)
         except (NotFound, RequestRedirect):  # e.g. "//" in a path: not one of our routes
@@ -164,10 +166,17 @@ class JsonHttpEndpoint(HttpRequestHandler):  # type: ignore[misc]
     limiter = RateLimiter()
 
     def __init__(
-        self, method: str, url: str, authenticated: bool = False, per_address: bool = True, **kwargs: Any
+        self,
+        method: str,
+        url: str,
+        authenticated: bool = False,
+        per_address: bool = True,
+        streams_body: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(method, url, **kwargs)
         self.address_limited = "POST" in method.upper().split(",") and not authenticated and per_address
+        self.streams_body = streams_body  # reads and limits its own body (``MAX_BODY_BYTES`` does not apply)
 
     def handle_request(self, request: Request) -> Response:
         if self.address_limited:

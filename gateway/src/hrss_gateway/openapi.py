@@ -12,6 +12,7 @@ from hrss_gateway.openapi_clerks import add_clerks
 from hrss_gateway.openapi_login import add_login
 from hrss_gateway.openapi_parts import ERROR_SCHEMA, error_response
 from hrss_gateway.openapi_qr import add_qr_login
+from hrss_gateway.openapi_window import add_window
 
 
 def build_spec() -> dict[str, Any]:
@@ -28,6 +29,7 @@ def build_spec() -> dict[str, Any]:
     add_login(spec)
     add_qr_login(spec)
     add_clerks(spec)
+    add_window(spec)
     spec.path(
         "/api/v1/registrations",
         operations={

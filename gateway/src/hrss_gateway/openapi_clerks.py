@@ -200,6 +200,7 @@ def add_clerks(spec: APISpec) -> None:
                 "Agency window: find an enterprise by USCC or unit number (one of them)",
                 ("200", "found (empty when none)", "AgencyEnterpriseList"),
                 bad,
+                ("422", ("PUBLIC_SERVICE_REGISTRATION_MISSING",)),
                 parameters=search,
             )
         },

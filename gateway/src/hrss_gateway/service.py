@@ -21,6 +21,7 @@ from hrss_gateway.limits import LoginAttempts, QrSessionOpenings, RegistrationAt
 from hrss_gateway.openapi import build_spec
 from hrss_gateway.qr_watch import QrWatch
 from hrss_gateway.requests import json_body, load
+from hrss_gateway.window import WindowRoutes
 from hrss_kit.logs import CallIdLogging
 from hrss_kit.rpc import RemoteError
 from hrss_kit.rpc_client import ServiceRpc
@@ -33,7 +34,7 @@ ENDED_QR_STATUSES = ("authenticated", "cancelled", "expired", "rejected")
 HEALTH_TIMEOUT = 2.0
 
 
-class GatewayService(ClerkRoutes):
+class GatewayService(ClerkRoutes, WindowRoutes):
     name = "gateway"
 
     # fail_fast: while identity does not answer its pings, a registration is 503 at once.

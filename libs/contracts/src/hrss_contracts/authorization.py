@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, fields, validate
 
-from hrss_contracts.fields import IdNumber, InsuranceType, Name
+from hrss_contracts.fields import IdNumber, InsuranceType, Name, Uscc
 from hrss_contracts.schema import ContractSchema
 
 MOBILE_PATTERN = r"^1[3-9]\d{9}$"
@@ -77,3 +77,43 @@ class AuditQuerySchema(ContractSchema):
     clerk_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=80))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class WindowGrantSchema(ContractSchema):
+    class Meta:
+        unknown = RAISE
+
+    id_number = IdNumber(required=True, metadata={"description": "办事员身份证号"})
+    relation_ids = fields.List(
+        fields.String(validate=validate.Length(min=1, max=80)),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_RELATIONS),
+    )
+
+
+class WindowAuthorizationSchema(ContractSchema):
+    """公共服务单位用户授权 (manual 3.1.2), submitted by agency staff: the materials checked (at
+    least one attachment they uploaded), the clerks to add (or correct), and the relations to
+    grant each clerk (by ID number; a clerk added here or earlier)."""
+
+    class Meta:
+        unknown = RAISE
+
+    uscc = Uscc(required=True, metadata={"description": "统一社会信用代码"})
+    attachment_ids = fields.List(
+        fields.String(validate=validate.Length(min=1, max=80)),
+        required=True,
+        validate=validate.Length(min=1, max=20, error="请至少上传一份附件(最多20份)"),
+    )
+    clerks = fields.List(fields.Nested(ClerkRequestSchema), load_default=list, validate=validate.Length(max=50))
+    grants = fields.List(fields.Nested(WindowGrantSchema), load_default=list, validate=validate.Length(max=50))
+
+
+class AttachmentSchema(ContractSchema):
+    """An uploaded attachment: ``content_type`` as found in its bytes, not as declared."""
+
+    attachment_id = fields.String(required=True)
+    sha256 = fields.String(required=True)
+    size = fields.Integer(required=True)
+    content_type = fields.String(required=True, validate=validate.OneOf(["image/png", "image/jpeg", "application/pdf"]))
+    filename = fields.String(required=True)

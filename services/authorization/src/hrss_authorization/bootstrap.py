@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from hrss_authorization.adapters.unit_of_work import SqlUnitOfWork
+from hrss_authorization.adapters.window import EnterpriseSources
 from hrss_authorization.domain import commands
-from hrss_authorization.domain.model import Clerk, Enterprise, InsuranceRelation
-from hrss_authorization.service_layer import clerks, enterprises
-from hrss_authorization.service_layer.ports import AuditEntry, UnitOfWork
+from hrss_authorization.domain.model import Attachment, Clerk, Enterprise, InsuranceRelation
+from hrss_authorization.service_layer import clerks, enterprises, window
+from hrss_authorization.service_layer.ports import AuditEntry, SourceDirectory, UnitOfWork
 from hrss_kit.database import UnitOfWorkDatabase
 
 
@@ -25,6 +27,7 @@ class Authorization:
     """The service layer with its unit of work filled in; what entrypoints call."""
 
     unit_of_work: Callable[[Session | None], UnitOfWork]
+    sources: SourceDirectory
 
     def relations(self, uscc: str) -> list[InsuranceRelation]:
         return clerks.relations(uscc, self.unit_of_work(None))
@@ -44,8 +47,20 @@ class Authorization:
     def set_grants(self, command: commands.SetGrants) -> Clerk:
         return clerks.set_grants(command, self.unit_of_work(None))
 
-    def find_enterprise(self, uscc: str | None, unit_no: str | None) -> Enterprise:
-        return enterprises.find(self.unit_of_work(None), uscc=uscc, unit_no=unit_no)
+    def find_enterprise(self, query: commands.FindEnterprise) -> Enterprise:
+        return window.find(query, self.unit_of_work(None), self.sources)
+
+    def relations_for(self, uscc: str, id_number: str | None) -> list[tuple[InsuranceRelation, bool]]:
+        return window.relations_for(uscc, id_number, self.unit_of_work(None))
+
+    def record_attachment(self, command: commands.RecordAttachment) -> Attachment:
+        return window.record_attachment(command, self.unit_of_work(None))
+
+    def attachment(self, attachment_id: str, owner: str) -> Attachment | None:
+        return window.attachment(attachment_id, owner, self.unit_of_work(None))
+
+    def submit_window_authorization(self, command: commands.SubmitWindowAuthorization) -> window.WindowResult:
+        return window.submit(command, self.unit_of_work(None), self.sources)
 
     def audit(self, query: commands.AuditQuery) -> tuple[list[AuditEntry], int]:
         return enterprises.audit(query, self.unit_of_work(None))
@@ -57,5 +72,6 @@ class Authorization:
         enterprises.follow_key_info(command, self.unit_of_work(session))
 
 
-def bootstrap(db: UnitOfWorkDatabase) -> Authorization:
-    return Authorization(unit_of_work=lambda session: SqlUnitOfWork(db, session))
+def bootstrap(db: UnitOfWorkDatabase, enterprise: Any) -> Authorization:
+    """``enterprise``: an RPC proxy of the enterprise service (its verification sources)."""
+    return Authorization(unit_of_work=lambda session: SqlUnitOfWork(db, session), sources=EnterpriseSources(enterprise))

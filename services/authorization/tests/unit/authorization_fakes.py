@@ -7,8 +7,16 @@ import uuid
 
 from hrss_authorization.domain.commands import FollowKeyInfoChange, RememberEnterprise
 from hrss_authorization.domain.events import ClerkAuthorized, GrantChange
-from hrss_authorization.domain.model import Enterprise, InsuranceRelation
-from hrss_authorization.service_layer.ports import AuditEntry, AuditLog, Enterprises, UnitOfWork
+from hrss_authorization.domain.model import Actor, Attachment, Enterprise, InsuranceRelation
+from hrss_authorization.service_layer.ports import (
+    Attachments,
+    AuditEntry,
+    AuditLog,
+    Enterprises,
+    SourceDirectory,
+    UnitOfWork,
+    WindowLog,
+)
 from hrss_contracts.examples import random_id_number, random_uscc
 
 
@@ -88,6 +96,37 @@ class FakeAuditLog(AuditLog):
         return found[(page - 1) * page_size : page * page_size], len(found)
 
 
+class FakeAttachments(Attachments):
+    def __init__(self) -> None:
+        self.rows: dict[str, Attachment] = {}
+
+    def add(self, attachment: Attachment) -> Attachment:
+        return self.rows.setdefault(attachment.attachment_id, attachment)
+
+    def owned_by(self, attachment_ids: list[str], owner: str) -> list[Attachment]:
+        return [self.rows[a] for a in attachment_ids if a in self.rows and self.rows[a].owner == owner]
+
+
+class FakeWindowLog(WindowLog):
+    def __init__(self) -> None:
+        self.submissions: list[tuple[str, Actor, tuple[str, ...], list[str]]] = []
+
+    def record(self, enterprise_id: str, actor: Actor, attachment_ids: tuple[str, ...], clerk_ids: list[str]) -> str:
+        self.submissions.append((enterprise_id, actor, attachment_ids, clerk_ids))
+        return f"submission-{len(self.submissions)}"
+
+
+class FakeSources(SourceDirectory):
+    """The verification sources: code → legal representative's ID number; unit → code."""
+
+    def __init__(self, records: dict[str, str] | None = None, units: dict[str, str] | None = None) -> None:
+        self.records, self.units = records or {}, units or {}
+
+    def reference(self, uscc: str | None, unit_no: str | None) -> tuple[str, str] | None:
+        code = uscc or self.units.get(unit_no or "")
+        return (code, self.records[code]) if code in self.records else None
+
+
 class FakeUnitOfWork(UnitOfWork):
     """Keeps what it committed: ``committed`` holds the events of every commit."""
 
@@ -95,20 +134,32 @@ class FakeUnitOfWork(UnitOfWork):
         super().__init__()
         self.enterprises = FakeEnterprises(enterprises or [])
         self.audit = FakeAuditLog()
+        self.attachments = FakeAttachments()
+        self.windows = FakeWindowLog()
         self.committed: list[object] = []
 
     def __enter__(self) -> FakeUnitOfWork:
-        self._snapshot = (copy.deepcopy(self.enterprises.rows), list(self.audit.entries))
+        self._snapshot = self._state()
         return self
+
+    def _state(self) -> tuple[object, ...]:
+        return (
+            copy.deepcopy(self.enterprises.rows),
+            list(self.audit.entries),
+            dict(self.attachments.rows),
+            list(self.windows.submissions),
+        )
 
     def commit(self) -> None:
         self.committed.extend(self.events)
         self.events.clear()
-        self._snapshot = (copy.deepcopy(self.enterprises.rows), list(self.audit.entries))
+        self._snapshot = self._state()
 
     def rollback(self) -> None:
         self.events.clear()
-        self.enterprises.rows, self.audit.entries = copy.deepcopy(self._snapshot[0]), list(self._snapshot[1])
+        rows, entries, attachments, submissions = copy.deepcopy(self._snapshot)
+        self.enterprises.rows, self.audit.entries = rows, entries
+        self.attachments.rows, self.windows.submissions = attachments, submissions
 
 
 def an_enterprise(relations: int = 3) -> Enterprise:

@@ -4,13 +4,13 @@ enterprise service's events, over in-memory ports."""
 from datetime import UTC, datetime
 
 import pytest
-from authorization_fakes import FakeUnitOfWork, an_enterprise
+from authorization_fakes import FakeSources, FakeUnitOfWork, an_enterprise
 
 from hrss_authorization.adapters.messages import to_envelope
 from hrss_authorization.domain import commands, events
 from hrss_authorization.domain.errors import EnterpriseNotFound
 from hrss_authorization.domain.model import AGENCY_WINDOW, Actor, Person
-from hrss_authorization.service_layer import clerks, enterprises
+from hrss_authorization.service_layer import clerks, enterprises, window
 from hrss_contracts.events import load_envelope
 from hrss_contracts.examples import random_id_number, random_uscc
 
@@ -66,7 +66,7 @@ def test_a_key_information_change_that_comes_before_the_registration_is_kept():
     enterprises.follow_key_info(change, uow)
     enterprises.remember(registration_of(enterprise), uow)
 
-    found = enterprises.find(uow, uscc=new_code)
+    found = window.find(commands.FindEnterprise(uscc=new_code), uow, FakeSources())
     assert (found.name, found.legal_rep_name, found.address) == ("新名称有限公司", "王五", enterprise.address)
     assert found.relations == enterprise.relations
 
@@ -77,9 +77,9 @@ def test_the_window_finds_an_enterprise_by_any_unit_number_and_nothing_else():
     enterprises.remember(registration_of(enterprise), uow)
 
     unit_no = next(iter(enterprise.relations.values())).unit_no
-    assert enterprises.find(uow, unit_no=unit_no).uscc == enterprise.uscc
+    assert window.find(commands.FindEnterprise(unit_no=unit_no), uow, FakeSources()).uscc == enterprise.uscc
     with pytest.raises(EnterpriseNotFound):
-        enterprises.find(uow, unit_no="nope")
+        window.find(commands.FindEnterprise(unit_no="nope"), uow, FakeSources())
     with pytest.raises(EnterpriseNotFound):
         clerks.clerks(random_uscc(), uow)
 

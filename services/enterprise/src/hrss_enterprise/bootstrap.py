@@ -33,6 +33,9 @@ class Enterprise:
     def find_enterprise(self, uscc: str | None = None, unit_no: str | None = None) -> RegisteredEnterprise:
         return lookup.find_enterprise(self.unit_of_work(), uscc=uscc, unit_no=unit_no)
 
+    def source_reference(self, uscc: str | None = None, unit_no: str | None = None) -> SourceRecord:
+        return lookup.source_reference(self.unit_of_work(), uscc=uscc, unit_no=unit_no)
+
 
 def bootstrap(db: UnitOfWorkDatabase) -> Enterprise:
     return Enterprise(unit_of_work=lambda: SqlUnitOfWork(db))

@@ -120,6 +120,8 @@ def run(root: Path, demo: Path | None, var: Path | None = None, replicas: dict[s
     var = var or root / "var"
     # Identity makes the development e-SSC key pair here; `hrssctl essc` signs with it.
     env.setdefault("ESSC_DEV_KEY_DIR", str(var / "essc"))
+    # The gateway keeps uploaded attachments here (a local blob store; S3 in docker-compose).
+    env.setdefault("BLOB_DIR", str(var / "blobs"))
     host, port = env.get("GATEWAY_HOST", "127.0.0.1"), int(env.get("GATEWAY_PORT", "8000"))
     base_url, logs = f"http://{host}:{port}", var / "log"
     lock = RunLock(var / "run.lock")

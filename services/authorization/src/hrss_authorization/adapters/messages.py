@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from hrss_authorization.domain import events
-from hrss_authorization.domain.model import Actor, Clerk, Enterprise, InsuranceRelation
+from hrss_authorization.domain.model import Actor, Attachment, Clerk, Enterprise, InsuranceRelation
 from hrss_authorization.service_layer.ports import AuditEntry
 from hrss_contracts.events import new_envelope
 from hrss_contracts.masking import mask_id_number
@@ -114,4 +114,14 @@ def audit_page(entries: list[AuditEntry], total: int, page: int, page_size: int)
         "page": page,
         "page_size": page_size,
         "total": total,
+    }
+
+
+def attachment_view(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "attachment_id": attachment.attachment_id,
+        "sha256": attachment.sha256,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+        "filename": attachment.filename,
     }

@@ -81,3 +81,31 @@ grant_audit = Table(
     Index("ix_grant_audit_enterprise", "enterprise_id", "id"),
     Index("ix_grant_audit_clerk", "clerk_id", "id"),
 )
+
+# Uploaded materials (bytes in the gateway's blob store, under the attachment id).
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("attachment_id", String(80), primary_key=True),
+    Column("owner", String(80), nullable=False),  # the uploading account's id
+    Column("sha256", String(64), nullable=False),
+    Column("size", Id, nullable=False),
+    Column("content_type", String(40), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+    Index("ix_attachments_owner", "owner"),
+)
+
+# 公共服务单位用户授权 submitted at an agency's window.
+window_authorizations = Table(
+    "window_authorizations",
+    metadata,
+    Column("submission_id", String(36), primary_key=True),
+    Column("enterprise_id", String(80), nullable=False),
+    Column("actor_account", String(64), nullable=False),
+    Column("actor_agency", String(100)),
+    Column("attachments", Text, nullable=False),  # JSON list of attachment ids
+    Column("clerks", Text, nullable=False),  # JSON list of the clerk ids concerned
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Index("ix_window_authorizations_enterprise", "enterprise_id", "submitted_at"),
+)

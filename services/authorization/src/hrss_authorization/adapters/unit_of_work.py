@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from hrss_authorization.adapters.audit import SqlAuditLog
 from hrss_authorization.adapters.messages import to_envelope
 from hrss_authorization.adapters.repository import SqlEnterprises
+from hrss_authorization.adapters.window import SqlAttachments, SqlWindowLog
 from hrss_authorization.domain.events import Event
 from hrss_authorization.service_layer.ports import UnitOfWork
 from hrss_kit import sql_unit_of_work
@@ -20,3 +21,5 @@ class SqlUnitOfWork(sql_unit_of_work.SqlUnitOfWork[Event], UnitOfWork):
     def bind(self, session: Session) -> None:
         self.enterprises = SqlEnterprises(session)
         self.audit = SqlAuditLog(session)
+        self.attachments = SqlAttachments(session)
+        self.windows = SqlWindowLog(session)

@@ -71,3 +71,37 @@ class AuditQuery:
     clerk_id: str | None
     page: int
     page_size: int
+
+
+@dataclass(frozen=True)
+class RecordAttachment:
+    """An upload the gateway stored (its blob key is the attachment id), for ``owner``."""
+
+    attachment_id: str
+    owner: str
+    sha256: str
+    size: int
+    content_type: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class SubmitWindowAuthorization:
+    """公共服务单位用户授权 (manual 3.1.2) by agency staff: on the evidence of ``attachment_ids``
+    (uploaded by ``owner``, the staff account), add or modify ``clerks`` and grant each
+    ``(id_number, relation_ids)`` of ``grants``."""
+
+    uscc: str
+    attachment_ids: tuple[str, ...]
+    clerks: tuple[Person, ...]
+    grants: tuple[tuple[str, tuple[str, ...]], ...]
+    actor: Actor
+    owner: str
+
+
+@dataclass(frozen=True)
+class FindEnterprise:
+    """The window's search: by code or by unit number."""
+
+    uscc: str | None = None
+    unit_no: str | None = None

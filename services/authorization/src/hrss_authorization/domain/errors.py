@@ -26,3 +26,19 @@ class RelationNotFound(AuthorizationError):
     def __init__(self, relation_ids: list[str]) -> None:
         super().__init__(", ".join(relation_ids))
         self.relation_ids = relation_ids
+
+
+class AttachmentNotFound(AuthorizationError):
+    """Attachments that do not exist or were uploaded by another account: ``attachment_ids``."""
+
+    def __init__(self, attachment_ids: list[str]) -> None:
+        super().__init__(", ".join(attachment_ids))
+        self.attachment_ids = attachment_ids
+
+
+class RegistrationMissing(AuthorizationError):
+    """Manual 5.3: the sources know the enterprise, but it has no registration on the platform."""
+
+    def __init__(self, uscc: str, legal_rep_id: str) -> None:
+        super().__init__(uscc)
+        self.uscc, self.legal_rep_id = uscc, legal_rep_id

@@ -51,6 +51,19 @@ class Actor:
     agency: str | None = None
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """附件: an uploaded material, usable only by the account that uploaded it (``owner``)."""
+
+    attachment_id: str
+    owner: str
+    sha256: str
+    size: int
+    content_type: str
+    filename: str
+    uploaded_at: datetime
+
+
 @dataclass
 class Enterprise:
     """A registered enterprise: ``enterprise_id`` is the code it registered with (its event
@@ -115,6 +128,30 @@ class Enterprise:
         clerk = self.clerk(clerk_id)
         wanted = clerk.relation_ids | self._known(relation_ids)
         return self._change_grants(clerk, wanted, actor, AGENCY_WINDOW, attachments, now)
+
+    def authorize_at_window(
+        self,
+        new_clerks: Iterable[tuple[str, Person]],
+        grants: Iterable[tuple[str, tuple[str, ...]]],
+        actor: Actor,
+        attachments: tuple[str, ...],
+        now: datetime,
+    ) -> list[Clerk]:
+        """公共服务单位用户授权 at the window: each person of ``new_clerks`` (with the clerk id to
+        use if new) is added, or modified if the enterprise has them already; then each
+        ``(id_number, relation_ids)`` of ``grants`` is granted on the evidence of ``attachments``.
+        Returns the clerks concerned."""
+        concerned: dict[str, Clerk] = {}
+        for clerk_id, person in new_clerks:
+            known = self.clerk_by_id_number(person.id_number)
+            clerk = self.update_clerk(known.clerk_id, person, now) if known else self.add_clerk(clerk_id, person, now)
+            concerned[clerk.clerk_id] = clerk
+        for id_number, relation_ids in grants:
+            holder = self.clerk_by_id_number(id_number)
+            if holder is None:
+                raise ClerkNotFound(id_number)
+            concerned[holder.clerk_id] = self.grant(holder.clerk_id, relation_ids, actor, attachments, now)
+        return [self.clerks[clerk_id] for clerk_id in concerned]
 
     def _known(self, relation_ids: Iterable[str]) -> frozenset[str]:
         wanted = frozenset(relation_ids)

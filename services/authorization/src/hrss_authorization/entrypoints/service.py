@@ -8,20 +8,34 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hrss_authorization.adapters.messages import actor_from, audit_page, clerk_view, enterprise_view, relation_data
+from hrss_authorization.adapters.messages import (
+    actor_from,
+    attachment_view,
+    audit_page,
+    clerk_view,
+    enterprise_view,
+    relation_data,
+)
 from hrss_authorization.adapters.orm import metadata
 from hrss_authorization.bootstrap import Authorization, bootstrap
 from hrss_authorization.domain import commands
 from hrss_authorization.domain.model import InsuranceRelation, Person
 from hrss_authorization.entrypoints.errors import catalogue_errors
-from hrss_contracts.authorization import AuditQuerySchema, ClerkRequestSchema, GrantsRequestSchema
+from hrss_contracts.authorization import (
+    AuditQuerySchema,
+    ClerkRequestSchema,
+    GrantsRequestSchema,
+    WindowAuthorizationSchema,
+)
 from hrss_kit.database import Database
 from hrss_kit.inbox import reliable_handler
 from hrss_kit.logs import CallIdLogging
 from hrss_kit.ops import OperationsMixin
 from hrss_kit.rpc import rpc
+from hrss_kit.rpc_client import ServiceRpc
 
 CLERK, GRANTS, AUDIT_QUERY = ClerkRequestSchema(), GrantsRequestSchema(), AuditQuerySchema()
+WINDOW = WindowAuthorizationSchema()
 KEY_INFO = "enterprise_key_info"  # the read model of KeyInfoChanged, ordered per enterprise
 
 
@@ -29,11 +43,12 @@ class AuthorizationService(OperationsMixin):
     name = "authorization"
 
     db = Database(metadata)
+    enterprise = ServiceRpc("enterprise", timeout=5)
     call_ids = CallIdLogging()
 
     @property
     def authorization(self) -> Authorization:
-        return bootstrap(self.db)
+        return bootstrap(self.db, self.enterprise)
 
     @rpc
     @catalogue_errors
@@ -78,8 +93,46 @@ class AuthorizationService(OperationsMixin):
     @rpc
     @catalogue_errors
     def find_enterprise(self, uscc: str | None = None, unit_no: str | None = None) -> dict[str, Any]:
-        """The agency window's search, by code or by unit number."""
-        return enterprise_view(self.authorization.find_enterprise(uscc, unit_no))
+        """The agency window's search, by code or by unit number; 5.3's error for an enterprise
+        only the sources know."""
+        return enterprise_view(self.authorization.find_enterprise(commands.FindEnterprise(uscc, unit_no)))
+
+    @rpc
+    @catalogue_errors
+    def relations_for_clerk(self, uscc: str, id_number: str | None = None) -> dict[str, Any]:
+        """授权单位列表: every relation, ``granted`` when the clerk with ``id_number`` holds it."""
+        marked = self.authorization.relations_for(uscc, id_number.upper() if id_number else None)
+        return {"items": [{**relation_data(r), "granted": granted} for r, granted in marked]}
+
+    @rpc(idempotent=True)
+    @catalogue_errors
+    def record_attachment(self, attachment: dict[str, Any]) -> dict[str, Any]:
+        """An upload the gateway stored, for its uploader (``owner``: the account id)."""
+        recorded = self.authorization.record_attachment(commands.RecordAttachment(**attachment))
+        return attachment_view(recorded)
+
+    @rpc
+    @catalogue_errors
+    def attachment(self, attachment_id: str, owner: str) -> dict[str, Any] | None:
+        """The attachment's metadata for the account that uploaded it; None for anyone else."""
+        found = self.authorization.attachment(str(attachment_id)[:80], str(owner))
+        return attachment_view(found) if found else None
+
+    @rpc(idempotent=True)
+    @catalogue_errors
+    def submit_window_authorization(self, request: dict[str, Any], actor: dict[str, Any], owner: str) -> dict[str, Any]:
+        """公共服务单位用户授权: clerks added or corrected and relations granted, one transaction."""
+        loaded = WINDOW.load(request)
+        command = commands.SubmitWindowAuthorization(
+            loaded["uscc"],
+            tuple(loaded["attachment_ids"]),
+            tuple(Person(**clerk) for clerk in loaded["clerks"]),
+            tuple((g["id_number"], tuple(g["relation_ids"])) for g in loaded["grants"]),
+            actor_from(actor),
+            owner,
+        )
+        result = self.authorization.submit_window_authorization(command)
+        return {"submission_id": result.submission_id, "clerks": [clerk_view(c) for c in result.clerks]}
 
     @rpc
     @catalogue_errors

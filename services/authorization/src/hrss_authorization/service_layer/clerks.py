@@ -29,7 +29,7 @@ def add(command: commands.AddClerk, uow: UnitOfWork) -> Clerk:
     with uow:
         enterprise = _enterprise(uow, command.uscc, for_update=True)
         clerk = enterprise.add_clerk(str(uuid.uuid4()), command.person, _now())
-        _commit(uow, enterprise)
+        save_and_commit(uow, enterprise)
         return clerk
 
 
@@ -37,7 +37,7 @@ def update(command: commands.UpdateClerk, uow: UnitOfWork) -> Clerk:
     with uow:
         enterprise = _enterprise(uow, command.uscc, for_update=True)
         clerk = enterprise.update_clerk(command.clerk_id, command.person, _now())
-        _commit(uow, enterprise)
+        save_and_commit(uow, enterprise)
         return clerk
 
 
@@ -45,14 +45,14 @@ def remove(command: commands.RemoveClerk, uow: UnitOfWork) -> None:
     with uow:
         enterprise = _enterprise(uow, command.uscc, for_update=True)
         enterprise.remove_clerk(command.clerk_id, command.actor, _now())
-        _commit(uow, enterprise)
+        save_and_commit(uow, enterprise)
 
 
 def set_grants(command: commands.SetGrants, uow: UnitOfWork) -> Clerk:
     with uow:
         enterprise = _enterprise(uow, command.uscc, for_update=True)
         clerk = enterprise.set_grants(command.clerk_id, command.relation_ids, command.actor, _now())
-        _commit(uow, enterprise)
+        save_and_commit(uow, enterprise)
         return clerk
 
 
@@ -63,7 +63,7 @@ def _enterprise(uow: UnitOfWork, uscc: str, for_update: bool = False) -> Enterpr
     return enterprise
 
 
-def _commit(uow: UnitOfWork, enterprise: Enterprise) -> None:
+def save_and_commit(uow: UnitOfWork, enterprise: Enterprise) -> None:
     """Save the clerks, write each grant change to the audit trail, publish, commit."""
     uow.enterprises.save(enterprise)
     for event in enterprise.events:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from hrss_authorization.domain import commands
 from hrss_authorization.domain.errors import EnterpriseNotFound
-from hrss_authorization.domain.model import Enterprise
 from hrss_authorization.service_layer.ports import AuditEntry, UnitOfWork
 
 
@@ -19,15 +18,6 @@ def follow_key_info(command: commands.FollowKeyInfoChange, uow: UnitOfWork) -> N
     with uow:
         uow.enterprises.follow_key_info(command)
         uow.commit()
-
-
-def find(uow: UnitOfWork, uscc: str | None = None, unit_no: str | None = None) -> Enterprise:
-    """The agency window's search: by code or by any of the enterprise's unit numbers."""
-    with uow:
-        enterprise = uow.enterprises.get(uscc) if uscc else uow.enterprises.by_unit(unit_no or "")
-        if enterprise is None:
-            raise EnterpriseNotFound(uscc or unit_no or "")
-        return enterprise
 
 
 def audit(query: commands.AuditQuery, uow: UnitOfWork) -> tuple[list[AuditEntry], int]:

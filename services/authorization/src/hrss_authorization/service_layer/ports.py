@@ -8,7 +8,7 @@ from datetime import datetime
 
 from hrss_authorization.domain.commands import FollowKeyInfoChange, RememberEnterprise
 from hrss_authorization.domain.events import Event, GrantChange
-from hrss_authorization.domain.model import Enterprise
+from hrss_authorization.domain.model import Actor, Attachment, Enterprise
 from hrss_kit.unit_of_work import UnitOfWork as KitUnitOfWork
 
 
@@ -73,8 +73,39 @@ class AuditLog(abc.ABC):
         """Newest first; with the number of entries in all pages."""
 
 
+class Attachments(abc.ABC):
+    """Metadata of uploaded attachments; the bytes are in the gateway's blob store."""
+
+    @abc.abstractmethod
+    def add(self, attachment: Attachment) -> Attachment:
+        """Record it; the one already recorded under its id if there is one."""
+
+    @abc.abstractmethod
+    def owned_by(self, attachment_ids: list[str], owner: str) -> list[Attachment]:
+        """Those of ``attachment_ids`` that exist and were uploaded by ``owner``."""
+
+
+class WindowLog(abc.ABC):
+    """Every authorization submitted at an agency's window, with its materials."""
+
+    @abc.abstractmethod
+    def record(self, enterprise_id: str, actor: Actor, attachment_ids: tuple[str, ...], clerk_ids: list[str]) -> str:
+        """Returns the submission's id."""
+
+
+class SourceDirectory(abc.ABC):
+    """What the verification sources (the enterprise service) hold of an enterprise."""
+
+    @abc.abstractmethod
+    def reference(self, uscc: str | None, unit_no: str | None) -> tuple[str, str] | None:
+        """(code, legal representative's ID number) of the enterprise the sources know by this
+        code or unit number, registered or not; None when no source knows it."""
+
+
 class UnitOfWork(KitUnitOfWork[Event]):
     """One transaction; events recorded in it are published if, and only if, it commits."""
 
     enterprises: Enterprises
     audit: AuditLog
+    attachments: Attachments
+    windows: WindowLog

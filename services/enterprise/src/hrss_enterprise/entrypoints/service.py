@@ -57,3 +57,11 @@ class EnterpriseService(OperationsMixin):
     def find_enterprise(self, uscc: str | None = None, unit_no: str | None = None) -> dict[str, Any]:
         """An enterprise with its units and relations, by code or by any of its unit numbers."""
         return enterprise_data(self.service_layer.find_enterprise(uscc=uscc, unit_no=unit_no))
+
+    @rpc
+    @catalogue_errors
+    def source_reference(self, uscc: str | None = None, unit_no: str | None = None) -> dict[str, Any]:
+        """The code and legal representative's ID number the sources hold for an enterprise (by
+        code or unit number), registered or not; ENTERPRISE_NOT_FOUND when no source has it."""
+        record = self.service_layer.source_reference(uscc=uscc, unit_no=unit_no)
+        return {"uscc": record.uscc, "legal_rep_id": record.legal_rep_id}

@@ -1,0 +1,95 @@
+"""The OpenAPI document's part for attachments and the agency window's authorization."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apispec import APISpec
+
+from hrss_contracts.authorization import AttachmentSchema, WindowAuthorizationSchema
+from hrss_gateway.openapi_clerks import items, protected
+from hrss_gateway.openapi_parts import required_body
+
+MARKED_RELATION = {
+    "allOf": [
+        {"$ref": "#/components/schemas/Relation"},
+        {"type": "object", "properties": {"granted": {"type": "boolean", "description": "shown yellow"}}},
+    ]
+}
+SUBMITTED = {
+    "type": "object",
+    "properties": {
+        "submission_id": {"type": "string"},
+        "clerks": {"type": "array", "items": {"$ref": "#/components/schemas/Clerk"}},
+    },
+}
+UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        }
+    },
+}
+
+
+def add_window(spec: APISpec) -> None:
+    spec.components.schema("Attachment", schema=AttachmentSchema)
+    spec.components.schema("WindowAuthorizationRequest", schema=WindowAuthorizationSchema)
+    spec.components.schema("MarkedRelation", MARKED_RELATION)
+    spec.components.schema("MarkedRelationList", items("MarkedRelation"))
+    spec.components.schema("WindowAuthorizationResult", SUBMITTED)
+    upload: dict[str, Any] = protected(
+        "上传材料: a PNG, JPEG or PDF (judged by its bytes), at most 10 MB; usable only by its uploader",
+        ("201", "stored", "Attachment"),
+        ("400", ("ATTACHMENT_REQUIRED", "MALFORMED_REQUEST")),
+        ("408", ("REQUEST_TIMEOUT",)),
+        ("413", ("ATTACHMENT_TOO_LARGE",)),
+        ("415", ("ATTACHMENT_TYPE_NOT_ALLOWED",)),
+        requestBody=UPLOAD_BODY,
+    )
+    spec.path("/api/v1/attachments", operations={"post": upload})
+    download = protected(
+        "预览: the attachment's bytes, for its uploader", ("200", "the bytes", {}), ("404", ("NOT_FOUND",))
+    )
+    download["responses"]["200"] = {
+        "description": "the bytes, with the type found in them",
+        "content": {
+            t: {"schema": {"type": "string", "format": "binary"}}
+            for t in ("image/png", "image/jpeg", "application/pdf")
+        },
+    }
+    spec.path(
+        "/api/v1/attachments/{attachment_id}",
+        parameters=[{"name": "attachment_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+        operations={"get": download},
+    )
+    spec.path(
+        "/api/v1/agency/enterprises/{uscc}/relations",
+        parameters=[
+            {"name": "uscc", "in": "path", "required": True, "schema": {"type": "string"}},
+            {"name": "clerk_id_number", "in": "query", "required": False, "schema": {"type": "string"}},
+        ],
+        operations={
+            "get": protected(
+                "授权单位列表: the enterprise's relations, those the clerk holds marked",
+                ("200", "relations", "MarkedRelationList"),
+                ("400", ("VALIDATION_FAILED",)),
+                ("404", ("ENTERPRISE_NOT_FOUND",)),
+            )
+        },
+    )
+    submit = protected(
+        "公共服务单位用户授权: add clerks and grant relations on the evidence of uploaded materials (manual 3.1.2)",
+        ("201", "submitted", "WindowAuthorizationResult"),
+        ("400", ("VALIDATION_FAILED", "MALFORMED_REQUEST")),
+        ("404", ("ENTERPRISE_NOT_FOUND", "CLERK_NOT_FOUND")),
+        ("409", ("CLERK_EXISTS",)),
+        ("422", ("PUBLIC_SERVICE_REGISTRATION_MISSING", "ATTACHMENT_NOT_FOUND", "RELATION_NOT_FOUND")),
+        requestBody=required_body("WindowAuthorizationRequest"),
+    )
+    spec.path("/api/v1/agency/authorizations", operations={"post": submit})

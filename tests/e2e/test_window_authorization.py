@@ -1,0 +1,137 @@
+"""公共服务单位用户授权 (manual 3.1.2) end to end: agency staff upload materials, find the
+enterprise, see a clerk's relations marked, submit; the clerk then scans in. Uploads are judged
+by their bytes and kept from other accounts."""
+
+import pytest
+import requests
+from e2e_clerks import AGENCY, PASSWORD, assert_error, call, clerk_logs_in, registered_with_units
+from e2e_records import import_records, source_record
+
+from hrss_contracts.examples import random_id_number, random_uscc
+
+pytestmark = pytest.mark.e2e
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde" + b"\x00" * 64
+)
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n" + b" " * 2048
+
+
+def staff_token(platform):
+    account = f"window{random_uscc()[-6:]}"
+    added = platform.hrssctl("agency-users", "add", "--account", account, "--agency", AGENCY, stdin=PASSWORD)
+    assert added.returncode == 0, added.stderr
+    return platform.post("/api/v1/auth/login", {"account": account, "password": PASSWORD}).json()["token"]
+
+
+def upload(platform, token, content, filename="材料.pdf", declared="application/pdf"):
+    return requests.post(
+        f"{platform.base_url}/api/v1/attachments",
+        files={"file": (filename, content, declared)},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=60,
+    )
+
+
+def test_staff_authorize_a_new_clerk_with_materials_and_the_clerk_scans_in(platform, tmp_path):
+    uscc, legal = registered_with_units(platform, tmp_path)
+    staff = staff_token(platform)
+    stored = upload(platform, staff, PDF)
+    assert stored.status_code == 201, stored.text
+    attachment = stored.json()
+    assert attachment["content_type"] == "application/pdf" and attachment["size"] == len(PDF)
+    found = call(platform, "GET", "/api/v1/agency/enterprises", staff, params={"uscc": uscc}).json()["items"][0]
+    relations = [r["relation_id"] for unit in found["units"] for r in unit["relations"]]
+    id_number = random_id_number()
+    marked = call(
+        platform, "GET", f"/api/v1/agency/enterprises/{uscc}/relations", staff, params={"clerk_id_number": id_number}
+    )
+    assert [r["granted"] for r in marked.json()["items"]] == [False, False, False]
+
+    submitted = call(
+        platform,
+        "POST",
+        "/api/v1/agency/authorizations",
+        staff,
+        {
+            "uscc": uscc,
+            "attachment_ids": [attachment["attachment_id"]],
+            "clerks": [{"id_number": id_number, "name": "窗口办事员", "phone": "13900139000"}],
+            "grants": [{"id_number": id_number, "relation_ids": relations[:2]}],
+        },
+    )
+
+    assert submitted.status_code == 201, submitted.text
+    assert submitted.json()["clerks"][0]["relation_ids"] == sorted(relations[:2])
+    marked = call(
+        platform, "GET", f"/api/v1/agency/enterprises/{uscc}/relations", staff, params={"clerk_id_number": id_number}
+    )
+    assert [r["granted"] for r in marked.json()["items"]] == [True, True, False]
+    assert clerk_logs_in(platform, id_number, "窗口办事员")["status"] == "authenticated"
+    history = call(platform, "GET", "/api/v1/authorization-audit", legal).json()["items"]
+    assert {(e["channel"], tuple(e["attachments"])) for e in history} == {
+        ("agency_window", (attachment["attachment_id"],))
+    }
+
+
+def test_an_enterprise_that_never_registered_gets_the_manuals_masked_text(platform, tmp_path):
+    uscc, rep_id = random_uscc(), random_id_number()
+    unit = {"unit_no": f"U{uscc[-8:]}9", "relations": [{"insurance": "110", "agency": AGENCY}]}
+    import_records(
+        platform, tmp_path, "enterprise-pension", source_record(uscc, "未注册有限公司", "某法人", rep_id, [unit])
+    )
+    staff = staff_token(platform)
+    attachment = upload(platform, staff, PNG, "执照.png", "image/png").json()["attachment_id"]
+    expected = (
+        f"系统没有识别到统一社会信用代码:{uscc[:10]}******** 以及法人信息证件号码:{rep_id[:11]}********"
+        "的有效公共服务注册信息,请在公共服务端办理注册后再由经办机构进行授权操作。"
+    )
+
+    for answer in (
+        call(platform, "GET", "/api/v1/agency/enterprises", staff, params={"uscc": uscc}),
+        call(platform, "GET", "/api/v1/agency/enterprises", staff, params={"unit_no": unit["unit_no"]}),
+        call(platform, "POST", "/api/v1/agency/authorizations", staff, {"uscc": uscc, "attachment_ids": [attachment]}),
+    ):
+        assert_error(answer, "PUBLIC_SERVICE_REGISTRATION_MISSING")
+        assert answer.json()["error"]["message"] == expected
+
+
+def stored_blobs(platform):
+    folder = platform.var / "blobs"
+    return {b.name for b in folder.iterdir() if not b.name.startswith(".")} if folder.exists() else set()
+
+
+def test_uploads_are_judged_by_their_bytes_and_a_refused_one_leaves_nothing(platform):
+    staff = staff_token(platform)
+    before = stored_blobs(platform)
+
+    assert_error(
+        upload(platform, staff, b"just some text, not an image", "photo.png", "image/png"),
+        "ATTACHMENT_TYPE_NOT_ALLOWED",
+    )
+    as_pdf = upload(platform, staff, PNG, "scan.pdf", "application/pdf")
+    assert as_pdf.status_code == 201 and as_pdf.json()["content_type"] == "image/png"
+    assert_error(upload(platform, staff, b"%PDF-" + b"0" * (10 * 1024 * 1024 + 1)), "ATTACHMENT_TOO_LARGE")
+    assert_error(upload(platform, staff, b""), "ATTACHMENT_REQUIRED")
+    assert stored_blobs(platform) - before == {as_pdf.json()["attachment_id"]}
+    assert not [b for b in (platform.var / "blobs").iterdir() if b.name.startswith(".")]  # no temp file left
+
+
+def test_an_attachment_serves_and_counts_only_for_the_account_that_uploaded_it(platform, tmp_path):
+    uscc, _ = registered_with_units(platform, tmp_path)
+    owner, other = staff_token(platform), staff_token(platform)
+    attachment = upload(platform, owner, PDF).json()["attachment_id"]
+
+    mine = call(platform, "GET", f"/api/v1/attachments/{attachment}", owner)
+    assert mine.status_code == 200 and mine.content == PDF and mine.headers["Content-Type"] == "application/pdf"
+    assert_error(call(platform, "GET", f"/api/v1/attachments/{attachment}", other), "NOT_FOUND")
+    body = {
+        "uscc": uscc,
+        "attachment_ids": [attachment],
+        "clerks": [{"id_number": random_id_number(), "name": "甲", "phone": "13900139000"}],
+    }
+    assert_error(call(platform, "POST", "/api/v1/agency/authorizations", other, body), "ATTACHMENT_NOT_FOUND")
+    assert_error(
+        call(platform, "POST", "/api/v1/agency/authorizations", owner, {**body, "attachment_ids": []}),
+        "VALIDATION_FAILED",
+    )
