@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 POSTGRES_INIT = ROOT / "deploy" / "postgres-init.sql"
 
-INFRASTRUCTURE = {"postgres", "rabbitmq", "redis"}
+INFRASTRUCTURE = {"postgres", "rabbitmq", "redis", "minio"}
 PUBLISHING_SERVICES = {"gateway"}
 SERVICES_WITHOUT_DATABASE = {"gateway"}
 
@@ -193,3 +193,14 @@ def test_the_postgres_container_runs_the_init_script():
     assert any(
         isinstance(v, str) and v.startswith("./deploy/postgres-init.sql:/docker-entrypoint-initdb.d/") for v in volumes
     )
+
+
+def test_the_gateway_keeps_attachments_in_the_minio_service_with_its_credentials():
+    services = compose_services()
+    gateway, minio = environment(services["gateway"]), environment(services["minio"])
+    assert gateway["BLOB_STORE"] == "s3" and gateway["S3_ENDPOINT_URL"] == "http://minio:9000"
+    assert (gateway["S3_ACCESS_KEY_ID"], gateway["S3_SECRET_ACCESS_KEY"]) == (
+        minio["MINIO_ROOT_USER"],
+        minio["MINIO_ROOT_PASSWORD"],
+    )
+    assert depends_on(services["gateway"])["minio"].get("condition") == "service_healthy"
