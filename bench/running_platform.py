@@ -21,7 +21,7 @@ from procs import BIN, RABBIT_API, ROOT, Databases, Vhost, wait_http
 
 from hrss_contracts.examples import random_id_number, random_uscc
 
-NAMES = ("enterprise", "identity", "gateway")
+NAMES = ("enterprise", "identity", "authorization", "gateway")
 
 
 def enterprises(n):
@@ -141,7 +141,7 @@ class Platform:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             serving = listening_sockets(self.port) >= self.replicas.get("gateway", 1)
-            for name in ("identity", "enterprise"):
+            for name in ("identity", "enterprise", "authorization"):
                 serving = serving and self._consumers(f"rpc-{name}") >= self.replicas.get(name, 1)
             if serving:
                 return

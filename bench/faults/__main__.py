@@ -83,7 +83,11 @@ def main() -> int:
     chosen = [f for f in FULL if not wanted or any(w in f.name for w in wanted)]
     shared = any(f.shared for f in chosen)
     try:
-        with Vhost() as vhost, Databases("enterprise", "identity", "authorization") as dbs, tempfile.TemporaryDirectory() as tmp:
+        with (
+            Vhost() as vhost,
+            Databases("enterprise", "identity", "authorization") as dbs,
+            tempfile.TemporaryDirectory() as tmp,
+        ):
             return run(Path(tmp), vhost, dbs, chosen, args)
     finally:
         if shared:

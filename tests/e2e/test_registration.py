@@ -49,7 +49,10 @@ def pension_enterprise(platform, tmp_path):
 def test_health_check_reports_every_service(platform):
     response = platform.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "services": {"enterprise": "ok", "identity": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "services": {"enterprise": "ok", "identity": "ok", "authorization": "ok"},
+    }
 
 
 def test_successful_registration_creates_the_enterprise_with_all_units_and_the_account(platform, pension_enterprise):

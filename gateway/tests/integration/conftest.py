@@ -64,6 +64,10 @@ class ScriptedEnterprise:
         return "ok"
 
 
+class ScriptedAuthorization(ScriptedEnterprise):
+    name = "authorization"
+
+
 class IdentityOnItsInfrastructure(OperationsMixin):
     """identity as far as infrastructure goes: ``register`` reads its database, then takes a
     lock in Redis (as the real one does); ``ping`` is the kit's (a database round trip)."""
@@ -131,8 +135,9 @@ def registration():
 
 @pytest.fixture
 def scripted_services(container_factory, rabbit_config):
-    """Scripted identity and enterprise answering on the test's vhost; yields identity's calls."""
+    """Scripted identity, enterprise and authorization answering on the test's vhost; yields
+    identity's calls."""
     ScriptedIdentity.calls = []
-    for service in (ScriptedIdentity, ScriptedEnterprise):
+    for service in (ScriptedIdentity, ScriptedEnterprise, ScriptedAuthorization):
         container_factory(service, {**rabbit_config, "max_workers": 10}).start()
     return ScriptedIdentity.calls

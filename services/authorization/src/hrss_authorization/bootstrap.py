@@ -17,7 +17,7 @@ from hrss_authorization.adapters.unit_of_work import SqlUnitOfWork
 from hrss_authorization.adapters.window import EnterpriseSources
 from hrss_authorization.domain import commands
 from hrss_authorization.domain.model import Attachment, Clerk, Enterprise, InsuranceRelation
-from hrss_authorization.service_layer import clerks, enterprises, window
+from hrss_authorization.service_layer import clerks, enterprises, grants, window
 from hrss_authorization.service_layer.ports import AuditEntry, SourceDirectory, UnitOfWork
 from hrss_kit.database import UnitOfWorkDatabase
 
@@ -46,6 +46,9 @@ class Authorization:
 
     def set_grants(self, command: commands.SetGrants) -> Clerk:
         return clerks.set_grants(command, self.unit_of_work(None))
+
+    def may_act(self, check: commands.GrantCheck) -> bool:
+        return grants.may_act(check, self.unit_of_work(None))
 
     def find_enterprise(self, query: commands.FindEnterprise) -> Enterprise:
         return window.find(query, self.unit_of_work(None), self.sources)

@@ -32,6 +32,15 @@ class FakeEnterprises(Enterprises):
         found = next((e for e in self.rows.values() if any(r.unit_no == unit_no for r in e.relations.values())), None)
         return copy.deepcopy(found)
 
+    def has_relation(self, uscc: str, relation_id: str) -> bool:
+        return any(e.uscc == uscc and relation_id in e.relations for e in self.rows.values())
+
+    def holds(self, clerk_id: str, uscc: str, relation_id: str) -> bool:
+        return any(
+            e.uscc == uscc and clerk_id in e.clerks and relation_id in e.clerks[clerk_id].relation_ids
+            for e in self.rows.values()
+        )
+
     def save(self, enterprise: Enterprise) -> None:
         self.rows[enterprise.enterprise_id] = copy.deepcopy(enterprise)
         self.rows[enterprise.enterprise_id].events.clear()

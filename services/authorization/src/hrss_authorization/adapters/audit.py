@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -60,4 +61,10 @@ class SqlAuditLog(AuditLog):
 
 def _entry(row: object) -> AuditEntry:
     values = {name: getattr(row, name) for name in AuditEntry.__dataclass_fields__ if name != "attachments"}
+    values["at"] = aware(values["at"])
     return AuditEntry(**values, attachments=tuple(json.loads(row.attachments)))  # type: ignore[attr-defined]
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite hands times back without their zone; every time written here is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

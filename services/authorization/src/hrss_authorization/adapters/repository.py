@@ -32,6 +32,23 @@ class SqlEnterprises(Enterprises):
         row = self.session.execute(select(enterprises).where(enterprises.c.enterprise_id == holder)).first()
         return self._load(row) if row else None
 
+    def has_relation(self, uscc: str, relation_id: str) -> bool:
+        query = (
+            select(insurance_relations.c.relation_id)
+            .join(enterprises, enterprises.c.enterprise_id == insurance_relations.c.enterprise_id)
+            .where(enterprises.c.uscc == uscc, insurance_relations.c.relation_id == relation_id)
+        )
+        return self.session.execute(query).first() is not None
+
+    def holds(self, clerk_id: str, uscc: str, relation_id: str) -> bool:
+        query = (
+            select(grants.c.relation_id)
+            .join(clerks, clerks.c.clerk_id == grants.c.clerk_id)
+            .join(enterprises, enterprises.c.enterprise_id == clerks.c.enterprise_id)
+            .where(grants.c.clerk_id == clerk_id, grants.c.relation_id == relation_id, enterprises.c.uscc == uscc)
+        )
+        return self.session.execute(query).first() is not None
+
     def _load(self, row: Any) -> Enterprise:
         relations = self.session.execute(select(insurance_relations).filter_by(enterprise_id=row.enterprise_id)).all()
         held: dict[str, set[str]] = {}

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from hrss_authorization.adapters.audit import aware
 from hrss_authorization.adapters.orm import attachments, window_authorizations
 from hrss_authorization.domain.model import Actor, Attachment
 from hrss_authorization.service_layer.ports import Attachments, SourceDirectory, WindowLog
@@ -26,13 +27,17 @@ class SqlAttachments(Attachments):
         if insert_ignore(self.session, attachments, row):
             return attachment
         found = self.session.execute(select(attachments).filter_by(attachment_id=attachment.attachment_id)).one()
-        return Attachment(**found._mapping)
+        return _attachment(found)
 
     def owned_by(self, attachment_ids: list[str], owner: str) -> list[Attachment]:
         rows = self.session.execute(
             select(attachments).where(attachments.c.attachment_id.in_(attachment_ids), attachments.c.owner == owner)
         ).all()
-        return [Attachment(**row._mapping) for row in rows]
+        return [_attachment(row) for row in rows]
+
+
+def _attachment(row: Any) -> Attachment:
+    return Attachment(**{**row._mapping, "uploaded_at": aware(row.uploaded_at)})
 
 
 class SqlWindowLog(WindowLog):

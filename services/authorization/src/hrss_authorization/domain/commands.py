@@ -105,3 +105,15 @@ class FindEnterprise:
 
     uscc: str | None = None
     unit_no: str | None = None
+
+
+@dataclass(frozen=True)
+class GrantCheck:
+    """May this person act for this enterprise and this relation? A legal representative (role
+    ``legal``) for any relation of their enterprise; a clerk (``clerk``, by ``clerk_id``) for the
+    relations granted to them."""
+
+    role: str
+    uscc: str
+    relation_id: str
+    clerk_id: str | None = None

@@ -91,6 +91,14 @@ class AuthorizationService(OperationsMixin):
         return clerk_view(self.authorization.set_grants(command))
 
     @rpc
+    def may_act(self, role: str, uscc: str, relation_id: str, clerk_id: str | None = None) -> bool:
+        """The grant check: may this session (its role, enterprise and, for a clerk, clerk id) act
+        for the relation? Answered from the committed grants, so a revocation counts at once."""
+        return self.authorization.may_act(
+            commands.GrantCheck(str(role), str(uscc).upper(), str(relation_id), str(clerk_id) if clerk_id else None)
+        )
+
+    @rpc
     @catalogue_errors
     def find_enterprise(self, uscc: str | None = None, unit_no: str | None = None) -> dict[str, Any]:
         """The agency window's search, by code or by unit number; 5.3's error for an enterprise

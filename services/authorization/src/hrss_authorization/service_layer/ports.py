@@ -27,6 +27,14 @@ class Enterprises(abc.ABC):
         """The enterprise that holds the unit number."""
 
     @abc.abstractmethod
+    def has_relation(self, uscc: str, relation_id: str) -> bool:
+        """Whether the enterprise whose code is ``uscc`` has the relation."""
+
+    @abc.abstractmethod
+    def holds(self, clerk_id: str, uscc: str, relation_id: str) -> bool:
+        """Whether the clerk, of the enterprise whose code is ``uscc``, holds the relation."""
+
+    @abc.abstractmethod
     def save(self, enterprise: Enterprise) -> None:
         """Write the clerks and grants of an enterprise got from ``get``."""
 
