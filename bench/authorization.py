@@ -155,7 +155,7 @@ def main():
         status, _ = Client(platform.port).call("POST", "/api/v1/registrations", registration(record, PASSWORD))
         assert status == 201
         time.sleep(1)  # EnterpriseRegistered reaches authorization
-        legal, essc = token_of(platform, record["uscc"]), Essc(Path(platform.env["ESSC_DEV_KEY_DIR"]))
+        legal, essc = token_of(platform, record["uscc"]), Essc(platform.tmp / "essc")
         client = Client(platform.port)
         _, relations = client.call("GET", "/api/v1/insurance-relations", headers=authed(legal))
         granted, other = (r["relation_id"] for r in relations["items"][:2])

@@ -12,6 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import authorization  # noqa: E402
 import event_latency  # noqa: E402
 import event_latency_load  # noqa: E402
 import http_hop  # noqa: E402
@@ -33,6 +34,7 @@ def main():
     event_latency_load.main()
     registration_sql.main()
     logins.main()
+    authorization.main()
     print(f"\n(all benchmarks: {time.monotonic() - started:.0f} s)")
 
 
