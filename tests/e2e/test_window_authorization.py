@@ -90,7 +90,17 @@ def test_an_enterprise_that_never_registered_gets_the_manuals_masked_text(platfo
     for answer in (
         call(platform, "GET", "/api/v1/agency/enterprises", staff, params={"uscc": uscc}),
         call(platform, "GET", "/api/v1/agency/enterprises", staff, params={"unit_no": unit["unit_no"]}),
-        call(platform, "POST", "/api/v1/agency/authorizations", staff, {"uscc": uscc, "attachment_ids": [attachment]}),
+        call(
+            platform,
+            "POST",
+            "/api/v1/agency/authorizations",
+            staff,
+            {
+                "uscc": uscc,
+                "attachment_ids": [attachment],
+                "clerks": [{"id_number": random_id_number(), "name": "甲", "phone": "13900139000"}],
+            },
+        ),
     ):
         assert_error(answer, "PUBLIC_SERVICE_REGISTRATION_MISSING")
         assert answer.json()["error"]["message"] == expected
@@ -135,3 +145,25 @@ def test_an_attachment_serves_and_counts_only_for_the_account_that_uploaded_it(p
         call(platform, "POST", "/api/v1/agency/authorizations", owner, {**body, "attachment_ids": []}),
         "VALIDATION_FAILED",
     )
+
+
+def test_control_characters_in_paths_and_queries_are_refused_and_only_staff_upload(platform, tmp_path):
+    uscc, legal = registered_with_units(platform, tmp_path)
+    staff = staff_token(platform)
+
+    for path, params in (
+        ("/api/v1/agency/enterprises", {"unit_no": "U\x00"}),
+        ("/api/v1/agency/enterprises/%00/relations", None),
+        ("/api/v1/attachments/%00", None),
+    ):
+        assert_error(call(platform, "GET", path, staff, params=params), "VALIDATION_FAILED")
+    assert_error(
+        call(platform, "GET", "/api/v1/authorization-audit", legal, params={"clerk_id": "\x00"}), "VALIDATION_FAILED"
+    )
+    assert (
+        call(platform, "GET", "/api/v1/authorization-audit", legal, params={"clerk_id": "", "page": ""}).status_code
+        == 200
+    )
+    assert_error(upload(platform, legal, PDF), "FORBIDDEN")
+    named = upload(platform, staff, PDF, "a\x00b.pdf")
+    assert named.status_code == 201 and named.json()["filename"] == "ab.pdf"

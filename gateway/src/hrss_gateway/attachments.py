@@ -7,7 +7,7 @@ from typing import Any
 from nameko.extensions import DependencyProvider
 
 from hrss_gateway.blobs import blob_store
-from hrss_gateway.uploads import DEFAULT_MAX_BYTES, AttachmentIntake
+from hrss_gateway.uploads import DEFAULT_BODY_TIMEOUT, DEFAULT_MAX_BYTES, AttachmentIntake
 
 
 class Attachments(DependencyProvider):  # type: ignore[misc]
@@ -31,6 +31,7 @@ class Attachments(DependencyProvider):  # type: ignore[misc]
             store,
             max_bytes=int(config.get("ATTACHMENT_MAX_BYTES") or DEFAULT_MAX_BYTES),
             spool_dir=config.get("ATTACHMENT_SPOOL_DIR") or None,
+            body_timeout=float(config.get("ATTACHMENT_BODY_TIMEOUT") or DEFAULT_BODY_TIMEOUT),
         )
 
     def get_dependency(self, worker_ctx: Any) -> AttachmentIntake:

@@ -24,15 +24,17 @@ def actor(session: dict[str, Any]) -> dict[str, Any]:
 
 
 def audit_query(request: Request) -> dict[str, Any]:
-    """``?clerk_id=&page=&page_size=`` checked here, so a bad one is 400 before any call."""
-    wanted = {k: request.args[k] for k in ("clerk_id", "page", "page_size") if k in request.args}
+    """``?clerk_id=&page=&page_size=`` checked here, so a bad one is 400 before any call; an
+    empty one counts as absent."""
+    wanted = {k: request.args[k] for k in ("clerk_id", "page", "page_size") if request.args.get(k)}
     return dict(AUDIT_QUERY.dump(AUDIT_QUERY.load(wanted)))
 
 
 class ClerkRoutes:
     """Mixed into ``GatewayService``; ``self.identity`` (used by ``api``) comes from there."""
 
-    authorization = ServiceRpc("authorization", timeout=10)
+    # fail_fast: while authorization does not answer its pings, its routes are 503 at once.
+    authorization = ServiceRpc("authorization", timeout=10, fail_fast=True)
 
     @api("GET", "/api/v1/insurance-relations", roles=LEGAL)
     def insurance_relations(self, request: Request, session: dict[str, Any]) -> dict[str, Any]:

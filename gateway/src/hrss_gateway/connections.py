@@ -10,7 +10,8 @@ Here each connection:
 - from that first byte, has ``request_timeout`` seconds to deliver request line, headers and
   body, however the bytes trickle in. Past it, a read raises ``socket.timeout``: during the
   headers eventlet closes the connection; during the body the endpoint answers 408
-  (``requests.json_body``) and the connection closes.
+  (``requests.json_body``) and the connection closes. An endpoint that takes a large body
+  (an upload) extends its own request's deadline (``EXTEND_DEADLINE``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from typing import Any
 
 from eventlet import wsgi
 from eventlet.wsgi import HttpProtocol
+
+# environ key: ``environ[EXTEND_DEADLINE](seconds)`` gives the request's body that much longer.
+EXTEND_DEADLINE = "hrss.extend_deadline"
 
 
 class _DeadlineReader(io.RawIOBase):
@@ -79,6 +83,15 @@ class SlowClientProtocol(HttpProtocol):  # type: ignore[misc]
         self._reader.deadline = time.monotonic() + self.server.request_timeout
         line: str = super()._read_request_line()
         return line
+
+    def get_environ(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        environ: dict[str, Any] = super().get_environ(*args, **kwargs)
+        environ[EXTEND_DEADLINE] = self._extend_deadline
+        return environ
+
+    def _extend_deadline(self, seconds: float) -> None:
+        """From now, the rest of this request may take ``seconds`` (an upload's body)."""
+        self._reader.deadline = time.monotonic() + seconds
 
 
 class GatewayWsgiServer(wsgi.Server):  # type: ignore[misc]

@@ -18,6 +18,7 @@ import functools
 import json
 import logging
 import resource
+import unicodedata
 from functools import partial
 from typing import Any
 
@@ -61,6 +62,14 @@ def error_response(exc: Exception, unavailable_retry_after: int = DEFAULT_RETRY_
     return json_response(error.to_body(), error.status, headers)
 
 
+def refuse_control_characters(values: dict[str, Any]) -> None:
+    """Path values and query arguments are never meant to hold a control character; one that
+    does (a NUL, say) is the caller's error, before any service or database sees it."""
+    bad = [name for name, value in values.items() if any(unicodedata.category(c) == "Cc" for c in f"{name}{value}")]
+    if bad:
+        raise CatalogueError("VALIDATION_FAILED", fields={name: ["不能包含控制字符"] for name in bad})
+
+
 class JsonWsgiApp:
     def __init__(self, server: JsonWebServer) -> None:
         self.url_map = server.make_url_map()
@@ -76,6 +85,7 @@ class JsonWsgiApp:
             # An endpoint that streams its body (an upload) keeps a limit of its own.
             if not provider.streams_body and (request.content_length or 0) > self.max_body:
                 raise BodyTooLarge()
+            refuse_control_characters({**request.args, **values})
             request.path_values = values
             response = provider.handle_request(request)
         except (NotFound, RequestRedirect):  # e.g. "//" in a path: not one of our routes

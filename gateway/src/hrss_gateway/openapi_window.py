@@ -46,7 +46,7 @@ def add_window(spec: APISpec) -> None:
     upload: dict[str, Any] = protected(
         "上传材料: a PNG, JPEG or PDF (judged by its bytes), at most 10 MB; usable only by its uploader",
         ("201", "stored", "Attachment"),
-        ("400", ("ATTACHMENT_REQUIRED", "MALFORMED_REQUEST")),
+        ("400", ("ATTACHMENT_REQUIRED", "MALFORMED_UPLOAD")),
         ("408", ("REQUEST_TIMEOUT",)),
         ("413", ("ATTACHMENT_TOO_LARGE",)),
         ("415", ("ATTACHMENT_TYPE_NOT_ALLOWED",)),

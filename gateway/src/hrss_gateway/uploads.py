@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
 import tempfile
+import unicodedata
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,9 +25,12 @@ from werkzeug.wrappers import Request
 
 from hrss_contracts.errors import CatalogueError
 from hrss_gateway.blobs import CHUNK_BYTES, BlobStore
+from hrss_gateway.connections import EXTEND_DEADLINE
 from hrss_gateway.errors import BodyNotReceived
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# Seconds an upload's body may take (10 MB at about 35 KB/s), instead of HTTP_REQUEST_TIMEOUT.
+DEFAULT_BODY_TIMEOUT = 300.0
 ALLOWED_TYPES = frozenset({"image/png", "image/jpeg", "application/pdf"})
 FILE_FIELD = "file"
 # filetype never looks past the first 8 KiB.
@@ -66,8 +71,15 @@ class AttachmentIntake:
     live in an unnamed temporary file that goes when it is closed.
     """
 
-    def __init__(self, store: BlobStore, max_bytes: int = DEFAULT_MAX_BYTES, spool_dir: str | None = None) -> None:
+    def __init__(
+        self,
+        store: BlobStore,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        spool_dir: str | None = None,
+        body_timeout: float = DEFAULT_BODY_TIMEOUT,
+    ) -> None:
         self.store, self.max_bytes, self.spool_dir = store, max_bytes, spool_dir or None
+        self.body_timeout = body_timeout
 
     def receive(self, request: Request) -> Upload:
         """The ``file`` part of a ``multipart/form-data`` request, stored.
@@ -76,13 +88,17 @@ class AttachmentIntake:
         Content-Length, or while streaming); ATTACHMENT_REQUIRED (400) without a ``file`` part
         or with an empty one; ATTACHMENT_TYPE_NOT_ALLOWED (415) unless the bytes are a PNG, a
         JPEG or a PDF, whatever the filename or the part's Content-Type claim (neither is
-        read: both are the client's word); MALFORMED_REQUEST (400) for any other body.
+        read: both are the client's word); MALFORMED_UPLOAD (400) for any other body.
         """
         boundary = request.mimetype_params.get("boundary", "")
-        if request.mimetype != "multipart/form-data" or not boundary:
-            raise CatalogueError("MALFORMED_REQUEST")
+        # RFC 2046: 1 to 70 printable ASCII characters (an RFC 2231 encoded one is not).
+        if request.mimetype != "multipart/form-data" or not re.fullmatch(r"[ -~]{1,70}", boundary):
+            raise CatalogueError("MALFORMED_UPLOAD")
         if (request.content_length or 0) > self.max_bytes + ENVELOPE_BYTES:
             raise _too_large(self.max_bytes)
+        extend = request.environ.get(EXTEND_DEADLINE)
+        if extend is not None:  # a window's slow line still gets its 10 MB through
+            extend(self.body_timeout)
         with tempfile.TemporaryFile(dir=self.spool_dir) as spool:
             received = self._spool(request, boundary.encode("latin-1"), spool)
             if received.filename is None or received.size == 0:
@@ -93,7 +109,10 @@ class AttachmentIntake:
                 raise CatalogueError("ATTACHMENT_TYPE_NOT_ALLOWED")
             spool.seek(0)
             key = str(uuid.uuid4())
-            self.store.put(key, _chunks_of(spool))
+            try:
+                self.store.put(key, _chunks_of(spool))
+            except OSError as exc:  # the store's disk is full or unwritable: not the caller's doing
+                raise CatalogueError("SERVICE_UNAVAILABLE") from exc
         return Upload(key, received.sha256, received.size, content_type, received.filename)
 
     def open(self, key: str) -> Iterator[bytes]:
@@ -107,7 +126,7 @@ class AttachmentIntake:
             if isinstance(event, File | Field):
                 in_file = event.name == FILE_FIELD
                 if in_file and received.filename is not None:
-                    raise CatalogueError("MALFORMED_REQUEST")  # one attachment per request
+                    raise CatalogueError("MALFORMED_UPLOAD")  # one attachment per request
                 if in_file:
                     received.filename = _display_name(getattr(event, "filename", ""))
             elif isinstance(event, Data) and in_file:
@@ -131,7 +150,7 @@ def _events(decoder: MultipartDecoder, body: Iterator[bytes]) -> Iterator[Event]
                 if isinstance(event, Epilogue):
                     return
     except (ValueError, RequestEntityTooLarge) as exc:  # a broken body, or one built to fill memory
-        raise CatalogueError("MALFORMED_REQUEST") from exc
+        raise CatalogueError("MALFORMED_UPLOAD") from exc
 
 
 def _body(request: Request, limit: int) -> Iterator[bytes]:
@@ -168,4 +187,6 @@ def _chunks_of(spool: IO[bytes]) -> Iterator[bytes]:
 
 def _display_name(filename: str) -> str:
     # Some browsers send the whole client-side path; only its last segment means anything here.
-    return filename.replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
+    # Control characters (a NUL would not even be stored) are dropped.
+    last = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(c for c in last if unicodedata.category(c) != "Cc").strip()[:255]

@@ -12,7 +12,6 @@ from werkzeug.wrappers import Request, Response
 
 from hrss_contracts.authorization import WindowAuthorizationSchema
 from hrss_contracts.errors import CatalogueError
-from hrss_contracts.event_data import ROLES
 from hrss_gateway.attachments import Attachments
 from hrss_gateway.blobs import BlobNotFound
 from hrss_gateway.clerks import AGENCY, actor
@@ -28,7 +27,9 @@ class WindowRoutes:
 
     attachments = Attachments()
 
-    @api("POST", "/api/v1/attachments", roles=ROLES, streams_body=True)
+    # Agency staff only, for now: the window is the one use of attachments until cases take
+    # materials (the business service), when the roles that submit cases join.
+    @api("POST", "/api/v1/attachments", roles=AGENCY, streams_body=True)
     def upload(self, request: Request, session: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """上传材料: ``multipart/form-data`` with one ``file`` part: a PNG, JPEG or PDF (judged by
         its bytes, not its name or declared type), at most 10 MB (``ATTACHMENT_MAX_BYTES``) →
@@ -46,13 +47,15 @@ class WindowRoutes:
         }
         try:
             return 201, self.authorization.record_attachment(attachment=record)  # type: ignore[attr-defined]
-        except Exception:
-            # Not recorded, so nobody could ever use it: the bytes go too.
-            with contextlib.suppress(Exception):
-                self.attachments.store.delete(upload.key)
+        except CatalogueError as refused:
+            # Refused, so nobody could ever use it: the bytes go too. Unanswered (503), it may
+            # still be recorded late: the bytes stay (a row without its bytes would be worse).
+            if refused.code != "SERVICE_UNAVAILABLE":
+                with contextlib.suppress(Exception):
+                    self.attachments.store.delete(upload.key)
             raise
 
-    @api("GET", "/api/v1/attachments/<attachment_id>", roles=ROLES)
+    @api("GET", "/api/v1/attachments/<attachment_id>", roles=AGENCY)
     def download(self, request: Request, session: dict[str, Any], attachment_id: str) -> Response:
         """预览: the attachment's bytes with the type found in them, for the account that uploaded
         it; 404 NOT_FOUND for anyone else (whether it exists is not told)."""

@@ -298,7 +298,7 @@ def test_an_empty_file_is_refused_as_missing(intake, store):
 def test_a_body_that_is_not_multipart_is_malformed(intake):
     request = Request(EnvironBuilder(method="POST", json={"file": "scan.png"}).get_environ())
 
-    assert refusal(intake, request).code == "MALFORMED_REQUEST"
+    assert refusal(intake, request).code == "MALFORMED_UPLOAD"
 
 
 def test_a_multipart_body_cut_short_is_malformed_and_nothing_stored(intake, store):
@@ -308,7 +308,7 @@ def test_a_multipart_body_cut_short_is_malformed_and_nothing_stored(intake, stor
         method="POST", data=truncated, content_type=f"multipart/form-data; boundary={body.BOUNDARY}"
     ).get_environ()
 
-    assert refusal(intake, Request(environ)).code == "MALFORMED_REQUEST"
+    assert refusal(intake, Request(environ)).code == "MALFORMED_UPLOAD"
     assert store.blobs == {}
 
 
@@ -317,7 +317,7 @@ def test_two_files_in_one_request_are_malformed(intake, store):
         method="POST", data={"file": [(io.BytesIO(a_png()), "a.png"), (io.BytesIO(a_pdf()), "b.pdf")]}
     ).get_environ()
 
-    assert refusal(intake, Request(environ)).code == "MALFORMED_REQUEST"
+    assert refusal(intake, Request(environ)).code == "MALFORMED_UPLOAD"
     assert store.blobs == {}
 
 
@@ -332,3 +332,30 @@ def test_a_filename_sent_with_its_client_side_path_keeps_only_its_last_segment(i
     upload = intake.receive(upload_request(a_pdf(), "/home/张三/文档/营业执照.pdf", "application/pdf"))
 
     assert upload.filename == "营业执照.pdf"
+
+
+def test_control_characters_in_the_filename_are_dropped(intake):
+    upload = intake.receive(upload_request(a_png(), "sc\x00an\x1b.png"))
+
+    assert upload.filename == "scan.png"
+
+
+def test_an_encoded_boundary_is_malformed_not_an_error(intake, store):
+    environ = EnvironBuilder(
+        method="POST", data=b"--x\r\n", content_type="multipart/form-data; boundary*=UTF-8''%E4%B8%AD"
+    ).get_environ()
+
+    assert refusal(intake, Request(environ)).code == "MALFORMED_UPLOAD"
+    assert store.blobs == {}
+
+
+class FullDisk(InMemoryBlobs):
+    def put(self, key, chunks):
+        raise OSError(28, "No space left on device")
+
+
+def test_a_store_that_cannot_write_is_unavailable_not_an_error():
+    with pytest.raises(CatalogueError) as refused:
+        AttachmentIntake(FullDisk(), max_bytes=1024 * 1024).receive(upload_request(a_png()))
+
+    assert refused.value.code == "SERVICE_UNAVAILABLE"

@@ -3,12 +3,12 @@ by the authorization service, and the shapes it answers with."""
 
 from __future__ import annotations
 
-from marshmallow import RAISE, fields, validate
+from marshmallow import RAISE, ValidationError, fields, validate, validates_schema
 
-from hrss_contracts.fields import IdNumber, InsuranceType, Name, Uscc
+from hrss_contracts.fields import Identifier, IdNumber, InsuranceType, Name, Uscc
 from hrss_contracts.schema import ContractSchema
 
-MOBILE_PATTERN = r"^1[3-9]\d{9}$"
+MOBILE_PATTERN = r"^1[3-9][0-9]{9}\Z"  # \Z: "$" would let a final line break through
 MAX_RELATIONS = 500  # far above any enterprise's relations; bounds the work of one request
 
 
@@ -42,9 +42,9 @@ class GrantsRequestSchema(ContractSchema):
         unknown = RAISE
 
     relation_ids = fields.List(
-        fields.String(validate=validate.Length(min=1, max=80)),
+        Identifier(),
         required=True,
-        validate=validate.Length(max=MAX_RELATIONS),
+        validate=validate.Length(max=MAX_RELATIONS, error=f"最多{MAX_RELATIONS}项"),
         metadata={"description": "参保关系编号"},
     )
 
@@ -74,9 +74,9 @@ class AuditQuerySchema(ContractSchema):
     class Meta:
         unknown = RAISE
 
-    clerk_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=80))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    clerk_id = Identifier(load_default=None, allow_none=True)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000, error="页码应为1至100000"))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100, error="每页条数应为1至100"))
 
 
 class WindowGrantSchema(ContractSchema):
@@ -85,9 +85,9 @@ class WindowGrantSchema(ContractSchema):
 
     id_number = IdNumber(required=True, metadata={"description": "办事员身份证号"})
     relation_ids = fields.List(
-        fields.String(validate=validate.Length(min=1, max=80)),
+        Identifier(),
         required=True,
-        validate=validate.Length(min=1, max=MAX_RELATIONS),
+        validate=validate.Length(min=1, max=MAX_RELATIONS, error=f"请选择1至{MAX_RELATIONS}项参保关系"),
     )
 
 
@@ -101,12 +101,21 @@ class WindowAuthorizationSchema(ContractSchema):
 
     uscc = Uscc(required=True, metadata={"description": "统一社会信用代码"})
     attachment_ids = fields.List(
-        fields.String(validate=validate.Length(min=1, max=80)),
+        Identifier(),
         required=True,
         validate=validate.Length(min=1, max=20, error="请至少上传一份附件(最多20份)"),
     )
-    clerks = fields.List(fields.Nested(ClerkRequestSchema), load_default=list, validate=validate.Length(max=50))
-    grants = fields.List(fields.Nested(WindowGrantSchema), load_default=list, validate=validate.Length(max=50))
+    clerks = fields.List(
+        fields.Nested(ClerkRequestSchema), load_default=list, validate=validate.Length(max=50, error="最多50名办事员")
+    )
+    grants = fields.List(
+        fields.Nested(WindowGrantSchema), load_default=list, validate=validate.Length(max=50, error="最多50项授权")
+    )
+
+    @validates_schema
+    def _something_to_do(self, data: dict[str, object], **kwargs: object) -> None:
+        if not data.get("clerks") and not data.get("grants"):
+            raise ValidationError("请添加办事员或选择授权的参保关系", field_name="clerks")
 
 
 class AttachmentSchema(ContractSchema):

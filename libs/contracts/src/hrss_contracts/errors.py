@@ -69,6 +69,7 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
     ("ATTACHMENT_TYPE_NOT_ALLOWED", 415, "附件格式不正确,仅支持PNG、JPEG图片或PDF文件!"),
     ("ATTACHMENT_TOO_LARGE", 413, "附件大小超出限制,请上传不超过{megabytes}MB的文件!"),
     ("ATTACHMENT_REQUIRED", 400, "请选择要上传的附件!"),
+    ("MALFORMED_UPLOAD", 400, "上传内容格式错误,请重新选择文件上传!"),
     ("CLERK_NOT_FOUND", 404, "未找到该办事员信息!"),
     ("CLERK_EXISTS", 409, "该办事员已添加,请勿重复添加!"),
     ("RELATION_NOT_FOUND", 422, "所选参保关系不属于本单位!"),

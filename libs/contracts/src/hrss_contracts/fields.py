@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
 from hrss_contracts.id_number import is_valid_id_number
 from hrss_contracts.names import has_control_characters, normalise_name
@@ -86,4 +86,19 @@ class Name(fields.String):
         text = normalise_name(super()._deserialize(value, attr, data, **kwargs))
         if has_control_characters(text):
             raise ValidationError(self.control_message)
+        return text
+
+
+class Identifier(fields.String):
+    """An id the platform handed out (a relation, an attachment, a clerk): 1 to 80 characters,
+    none of them a control character (a database would refuse a NUL, not the caller)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", validate.Length(min=1, max=80, error="长度应为1至80个字符"))
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if any(unicodedata.category(c) == "Cc" for c in text):
+            raise ValidationError("格式不正确")
         return text

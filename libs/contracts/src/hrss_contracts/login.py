@@ -26,7 +26,7 @@ class LoginRequestSchema(ContractSchema):
         required=True,
         validate=[
             validate.Length(max=64),
-            validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error="账号不能包含控制字符"),
+            validate.Regexp(r"^[^\x00-\x1f\x7f]*\Z", error="账号不能包含控制字符"),
         ],
         metadata={"description": "账号", "example": "91110000600037341L"},
     )
@@ -79,7 +79,7 @@ class AgencyUserSchema(ContractSchema):
 
     account = fields.String(
         required=True,
-        validate=validate.Regexp(r"^[A-Za-z0-9_.@-]{3,64}$", error="账号应为3至64位字母、数字或 _.@-"),
+        validate=validate.Regexp(r"^[A-Za-z0-9_.@-]{3,64}\Z", error="账号应为3至64位字母、数字或 _.@-"),
     )
     agency = fields.String(
         required=True, validate=validate.Length(min=1, max=100, error="经办机构不能为空且不超过100字")

@@ -7,7 +7,7 @@ from marshmallow import RAISE, fields, validate
 from hrss_contracts.fields import IdNumber, Name, Uscc
 from hrss_contracts.schema import ContractSchema
 
-PHONE_PATTERN = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$"
+PHONE_PATTERN = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})\Z"  # \Z: "$" would let a final line break through
 
 
 class RegistrationRequestSchema(ContractSchema):

@@ -128,8 +128,16 @@ class FakeWindowLog(WindowLog):
 class FakeSources(SourceDirectory):
     """The verification sources: code → legal representative's ID number; unit → code."""
 
-    def __init__(self, records: dict[str, str] | None = None, units: dict[str, str] | None = None) -> None:
-        self.records, self.units = records or {}, units or {}
+    def __init__(
+        self,
+        records: dict[str, str] | None = None,
+        units: dict[str, str] | None = None,
+        registered: tuple[str, ...] = (),
+    ) -> None:
+        self.records, self.units, self.registered_codes = records or {}, units or {}, registered
+
+    def registered(self, uscc: str | None, unit_no: str | None) -> bool:
+        return (uscc or self.units.get(unit_no or "")) in self.registered_codes
 
     def reference(self, uscc: str | None, unit_no: str | None) -> tuple[str, str] | None:
         code = uscc or self.units.get(unit_no or "")

@@ -8,8 +8,9 @@ from authorization_fakes import FakeSources, FakeUnitOfWork, an_enterprise
 from hrss_authorization.domain import commands, events
 from hrss_authorization.domain.errors import (
     AttachmentNotFound,
-    ClerkNotFound,
     EnterpriseNotFound,
+    NotAClerk,
+    NotYetKnown,
     RegistrationMissing,
 )
 from hrss_authorization.domain.model import AGENCY_WINDOW, Actor, Person
@@ -96,7 +97,7 @@ def test_a_grant_for_someone_who_is_not_a_clerk_refuses_the_whole_submission():
     uow = FakeUnitOfWork([enterprise])
     relation, person = next(iter(enterprise.relations)), a_person()
 
-    with pytest.raises(ClerkNotFound):
+    with pytest.raises(NotAClerk):
         window.submit(
             submission(enterprise, [uploaded(uow)], [person], [(random_id_number(), (relation,))]), uow, FakeSources()
         )
@@ -158,3 +159,11 @@ def test_an_attachment_recorded_twice_keeps_its_first_owner():
     )
 
     assert again.owner == "first" and again.uploaded_at <= datetime.now(UTC)
+
+
+def test_a_registered_enterprise_not_yet_in_the_read_model_is_not_called_unregistered():
+    uow, uscc = FakeUnitOfWork(), random_uscc()
+    sources = FakeSources({uscc: random_id_number()}, registered=(uscc,))
+
+    with pytest.raises(NotYetKnown):
+        window.find(commands.FindEnterprise(uscc=uscc), uow, sources)

@@ -74,3 +74,12 @@ class EnterpriseSources(SourceDirectory):
                 return None
             raise
         return str(found["uscc"]), str(found["legal_rep_id"])
+
+    def registered(self, uscc: str | None, unit_no: str | None) -> bool:
+        try:
+            self.enterprise.find_enterprise(uscc=uscc, unit_no=unit_no)
+        except CatalogueError as error:
+            if error.code == "ENTERPRISE_NOT_FOUND":
+                return False
+            raise
+        return True

@@ -28,6 +28,18 @@ class RelationNotFound(AuthorizationError):
         self.relation_ids = relation_ids
 
 
+class NotAClerk(AuthorizationError):
+    """A window grant names an ID number that is no clerk of the enterprise (nor added with it)."""
+
+    def __init__(self, id_number: str) -> None:
+        super().__init__("not a clerk")
+        self.id_number = id_number
+
+
+class NotYetKnown(AuthorizationError):
+    """The enterprise is registered, but its registration has not reached this service yet."""
+
+
 class AttachmentNotFound(AuthorizationError):
     """Attachments that do not exist or were uploaded by another account: ``attachment_ids``."""
 

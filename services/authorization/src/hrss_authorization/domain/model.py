@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from hrss_authorization.domain import events
-from hrss_authorization.domain.errors import ClerkExists, ClerkNotFound, RelationNotFound
+from hrss_authorization.domain.errors import ClerkExists, ClerkNotFound, NotAClerk, RelationNotFound
 
 LEGAL_REP, AGENCY_WINDOW = "legal_rep", "agency_window"  # the two channels of a grant
 
@@ -149,7 +149,7 @@ class Enterprise:
         for id_number, relation_ids in grants:
             holder = self.clerk_by_id_number(id_number)
             if holder is None:
-                raise ClerkNotFound(id_number)
+                raise NotAClerk(id_number)
             concerned[holder.clerk_id] = self.grant(holder.clerk_id, relation_ids, actor, attachments, now)
         return [self.clerks[clerk_id] for clerk_id in concerned]
 

@@ -18,6 +18,10 @@ catalogue_errors = translate_errors(
         errors.AttachmentNotFound: lambda e: CatalogueError(
             "ATTACHMENT_NOT_FOUND", {"attachment_ids": [", ".join(e.attachment_ids)]}
         ),
+        errors.NotYetKnown: lambda e: CatalogueError("SERVICE_UNAVAILABLE", params={"retry_after": "2"}),
+        errors.NotAClerk: lambda e: CatalogueError(
+            "VALIDATION_FAILED", {"grants": [f"{mask_id_number(e.id_number)} 不是本单位的办事员,请先添加"]}
+        ),
         errors.RegistrationMissing: lambda e: CatalogueError(
             "PUBLIC_SERVICE_REGISTRATION_MISSING",
             params={"uscc": mask_uscc(e.uscc), "id_number": mask_id_number(e.legal_rep_id)},

@@ -109,6 +109,10 @@ class SourceDirectory(abc.ABC):
         """(code, legal representative's ID number) of the enterprise the sources know by this
         code or unit number, registered or not; None when no source knows it."""
 
+    @abc.abstractmethod
+    def registered(self, uscc: str | None, unit_no: str | None) -> bool:
+        """Whether the platform has registered the enterprise of this code or unit number."""
+
 
 class UnitOfWork(KitUnitOfWork[Event]):
     """One transaction; events recorded in it are published if, and only if, it commits."""

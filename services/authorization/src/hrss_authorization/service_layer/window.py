@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from hrss_authorization.domain import commands
-from hrss_authorization.domain.errors import AttachmentNotFound, EnterpriseNotFound, RegistrationMissing
+from hrss_authorization.domain.errors import (
+    AttachmentNotFound,
+    EnterpriseNotFound,
+    NotYetKnown,
+    RegistrationMissing,
+)
 from hrss_authorization.domain.model import Attachment, Clerk, Enterprise, InsuranceRelation
 from hrss_authorization.service_layer.clerks import save_and_commit
 from hrss_authorization.service_layer.ports import SourceDirectory, UnitOfWork
@@ -83,6 +88,10 @@ def submit(command: commands.SubmitWindowAuthorization, uow: UnitOfWork, sources
 
 
 def _not_registered(uscc: str | None, unit_no: str | None, sources: SourceDirectory) -> Exception:
+    """Not in the read model: never registered (5.3, or unknown), or registered so recently (or
+    during a catch-up) that the registration is still on its way here."""
+    if sources.registered(uscc, unit_no):
+        return NotYetKnown(uscc or unit_no or "")
     known = sources.reference(uscc, unit_no)
     if known is None:
         return EnterpriseNotFound(uscc or unit_no or "")
