@@ -54,7 +54,13 @@ class S3Blobs(BlobStore):
             region_name=self.region,
             aws_access_key_id=access_key_id or None,
             aws_secret_access_key=secret_access_key or None,
-            config=Config(s3={"addressing_style": addressing}, retries={"mode": "standard"}),
+            # Bounded waits: an S3 that does not answer holds a worker seconds, not minutes.
+            config=Config(
+                s3={"addressing_style": addressing},
+                retries={"mode": "standard", "max_attempts": 2},
+                connect_timeout=5,
+                read_timeout=30,
+            ),
         )
 
     @classmethod
