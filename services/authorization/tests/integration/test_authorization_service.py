@@ -4,7 +4,7 @@ model of registered enterprises fed live and by catch-up, its writes idempotent 
 import time
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, text
 
 from hrss_authorization.adapters.orm import clerks, enterprises, insurance_relations
 from hrss_authorization.entrypoints.service import AuthorizationService
@@ -147,3 +147,42 @@ def _relations(rpc, service, uscc):
         return rpc.service(service).relations(uscc=uscc)["items"]
     except CatalogueError:
         return []
+
+
+def test_a_repeated_window_submission_returns_the_first_answer_and_grants_once(start, rpc, urls):
+    start(EnterpriseService, urls["enterprise"])
+    start(AuthorizationService, urls["authorization"])
+    uscc, _ = register(rpc)
+    relations = eventually(lambda: _relations(rpc, "authorization", uscc))
+    attachment = {
+        "attachment_id": f"att-{uscc}",
+        "owner": "staff-account",
+        "sha256": "0" * 64,
+        "size": 2048,
+        "content_type": "application/pdf",
+        "filename": "营业执照.pdf",
+    }
+    rpc.service("authorization").record_attachment(attachment=attachment)
+    id_number = random_id_number()
+    request = {
+        "uscc": uscc,
+        "attachment_ids": [attachment["attachment_id"]],
+        "clerks": [{"id_number": id_number, "name": "王五", "phone": "13700137000"}],
+        "grants": [{"id_number": id_number, "relation_ids": [relations[0]["relation_id"]]}],
+    }
+    args = {
+        "request": request,
+        "actor": {"account": "window01", "role": "agency", "agency": AGENCY},
+        "owner": "staff-account",
+    }
+    headers = {IDEMPOTENCY_HEADER: f"window-{uscc}"}
+
+    first = rpc.transport.call("authorization", "submit_window_authorization", args, 10, headers)
+    again = rpc.transport.call("authorization", "submit_window_authorization", args, 10, headers)
+
+    assert again == first and first["clerks"][0]["relation_ids"] == [relations[0]["relation_id"]]
+    engine = create_engine(urls["authorization"])
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM window_authorizations")).scalar_one() == 1
+        assert conn.execute(text("SELECT count(*) FROM grant_audit")).scalar_one() == 1
+    engine.dispose()
