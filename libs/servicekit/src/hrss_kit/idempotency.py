@@ -29,6 +29,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import delete, select, update
 
 from hrss_contracts.errors import CatalogueError
+from hrss_kit.idempotency_redis import RedisRequests
 from hrss_kit.sql import insert_ignore
 
 IDEMPOTENCY_HEADER = "nameko.idempotency_key"  # nameko.* headers arrive as the worker's context data
@@ -58,18 +59,25 @@ class RequestKey:
     lease: timedelta
 
 
-def once_per_key(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap an RPC method: with a key, run once and answer every repeat alike."""
+def once_per_key(method: Callable[..., Any], kept_in: str = "database") -> Callable[..., Any]:
+    """Wrap an RPC method: with a key, run once and answer every repeat alike. ``kept_in``:
+    ``"database"`` (``rpc_requests``, the service's ``db``) or ``"redis"`` (the service's
+    ``redis``; ``idempotency_redis``), where the method's own effects are."""
 
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         request: RequestKey | None = self.idempotency_key
         if request is None:
             return method(self, *args, **kwargs)
-        requests = Requests(self.db, f"{self.name}.{method.__name__}", request.key, request.lease)
+        name = f"{self.name}.{method.__name__}"
+        requests: Any = (
+            RedisRequests(self.redis, name, request.key, request.lease)
+            if kept_in == "redis"
+            else Requests(self.db, name, request.key, request.lease)
+        )
         answer = requests.claim_or_wait()
         if answer is not None:
-            return requests.replay(answer)
+            return Requests.replay(answer)
         # While this run lives it keeps renewing its lease: only a run that died lets its
         # lease run out, so a twin never takes over from one that is merely slow.
         renewer = eventlet.spawn(requests.keep_leasing)

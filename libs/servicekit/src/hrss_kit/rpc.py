@@ -41,18 +41,21 @@ __all__ = [
 ]
 
 
-def rpc(fn: Callable[..., Any] | None = None, *, idempotent: bool = False, **kwargs: Any) -> Any:
+def rpc(fn: Callable[..., Any] | None = None, *, idempotent: bool | str = False, **kwargs: Any) -> Any:
     """``@rpc`` for service methods; catalogue errors are expected (logged as outcomes).
 
     A Redis, database or broker failure inside the method leaves as SERVICE_UNAVAILABLE
     (``hrss_kit.errors.is_unavailable``), so the caller answers 503, not 500.
     ``idempotent=True`` (every method that writes): a repeated idempotency key returns the
     first answer instead of running again; the service needs a ``Database`` named ``db``.
+    ``idempotent="redis"``: the same, the answers kept in the service's ``Redis`` named
+    ``redis`` (for a method whose effects are all in Redis: two Redis round trips a call
+    instead of two database statements).
     """
     kwargs.setdefault("expected_exceptions", CatalogueError)
 
     def decorate(method: Callable[..., Any]) -> Any:
-        body = once_per_key(method) if idempotent else method
+        body = once_per_key(method, "redis" if idempotent == "redis" else "database") if idempotent else method
         return KitRpc.decorator(**kwargs)(unavailable_as_catalogue(body))
 
     return decorate if fn is None else decorate(fn)

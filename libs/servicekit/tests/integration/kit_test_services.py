@@ -17,6 +17,7 @@ from hrss_kit import outbox
 from hrss_kit.database import Database
 from hrss_kit.inbox import reliable_handler
 from hrss_kit.ops import OperationsMixin
+from hrss_kit.redis import Redis
 from hrss_kit.rpc import rpc
 from hrss_kit.rpc_client import ServiceRpc
 from hrss_kit.tables import add_kit_tables
@@ -267,3 +268,36 @@ class Caller:
     @rpc
     def call_nobody(self) -> str:
         return self.nobody.anything()
+
+
+class RedisLedger(OperationsMixin):
+    """``Ledger`` with its answers kept in Redis (``@rpc(idempotent="redis")``); the effects
+    still go to the database, where the test counts them."""
+
+    name = "redis_ledger"
+    db = Database(recorder_metadata)
+    redis = Redis()
+
+    @rpc(idempotent="redis")
+    def add(self, uscc: str, pause: float = 0.0) -> str:
+        eventlet.sleep(pause)
+        with self.db.transaction() as session:
+            session.execute(insert(effects).values(uscc=uscc, event_id=uuid.uuid4().hex, at=datetime.now(UTC)))
+        return f"added {uscc} {uuid.uuid4().hex[:6]}"
+
+    @rpc(idempotent="redis")
+    def refuse(self, uscc: str) -> str:
+        with self.db.transaction() as session:
+            session.execute(insert(effects).values(uscc=uscc, event_id=uuid.uuid4().hex, at=datetime.now(UTC)))
+        raise CatalogueError("ENTERPRISE_NOT_VERIFIED")
+
+    @rpc(idempotent="redis")
+    def unavailable(self, uscc: str) -> str:
+        with self.db.transaction() as session:
+            session.execute(insert(effects).values(uscc=uscc, event_id=uuid.uuid4().hex, at=datetime.now(UTC)))
+        raise CatalogueError("SERVICE_UNAVAILABLE")
+
+    @rpc
+    def count(self, uscc: str) -> int:
+        with self.db.transaction() as session:
+            return session.execute(select(func.count()).select_from(effects).where(effects.c.uscc == uscc)).scalar()

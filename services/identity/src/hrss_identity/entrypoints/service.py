@@ -129,7 +129,8 @@ class IdentityService(OperationsMixin):
             raise CatalogueError("ENTERPRISE_NOT_FOUND") from exc
         return {"token": token, "expires_in": self.config.get("SESSION_IDLE_SECONDS", 1800)}
 
-    @rpc(idempotent=True)
+    # Its effects (the QR session, the assertion's jti) are all in Redis: so is its answer.
+    @rpc(idempotent="redis")
     @catalogue_errors
     def essc_assertion(self, body: dict[str, Any]) -> dict[str, Any]:
         """An e-SSC platform's report (scan, confirm, cancel): ``{"status": …}`` of the session after it.
