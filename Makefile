@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-PACKAGES := libs/contracts libs/servicekit services/enterprise services/identity services/authorization gateway tools/hrssctl
+PACKAGES := libs/contracts libs/servicekit services/enterprise services/identity services/authorization services/business gateway tools/hrssctl
 STAMP := $(VENV)/.installed
 export PYTHONWARNINGS := ignore
 

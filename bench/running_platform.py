@@ -21,7 +21,7 @@ from procs import BIN, RABBIT_API, ROOT, Databases, Vhost, wait_http
 
 from hrss_contracts.examples import random_id_number, random_uscc
 
-NAMES = ("enterprise", "identity", "authorization", "gateway")
+NAMES = ("enterprise", "identity", "authorization", "business", "gateway")
 
 
 def enterprises(n):
@@ -101,7 +101,7 @@ class Platform:
     def _start(self):
         stack = self._stack
         self.vhost = stack.enter_context(Vhost())
-        self.dbs = stack.enter_context(Databases("enterprise", "identity", "authorization"))
+        self.dbs = stack.enter_context(Databases("enterprise", "identity", "authorization", "business"))
         self.tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         self.env = {
             **os.environ,
@@ -111,6 +111,7 @@ class Platform:
             "ENTERPRISE_DATABASE_URL": self.dbs.urls["enterprise"],
             "IDENTITY_DATABASE_URL": self.dbs.urls["identity"],
             "AUTHORIZATION_DATABASE_URL": self.dbs.urls["authorization"],
+            "BUSINESS_DATABASE_URL": self.dbs.urls["business"],
             "LOG_LEVEL": "WARNING",
             "MAX_WORKERS": os.environ.get("BENCH_MAX_WORKERS", "10"),
             # wrk sends from one address: past the gateway's per-address limit every answer is 429
@@ -141,7 +142,7 @@ class Platform:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             serving = listening_sockets(self.port) >= self.replicas.get("gateway", 1)
-            for name in ("identity", "enterprise", "authorization"):
+            for name in ("identity", "enterprise", "authorization", "business"):
                 serving = serving and self._consumers(f"rpc-{name}") >= self.replicas.get(name, 1)
             if serving:
                 return

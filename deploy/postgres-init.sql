@@ -3,3 +3,4 @@
 CREATE DATABASE enterprise;
 CREATE DATABASE identity;
 CREATE DATABASE "authorization";  -- quoted: AUTHORIZATION is a reserved word
+CREATE DATABASE business;

@@ -10,7 +10,7 @@ trap 'rm -rf "$runtime"' EXIT
 "$python" -m venv "$runtime"
 "$runtime/bin/pip" install --quiet --disable-pip-version-check \
   --constraint <(cat requirements.lock requirements-dev.lock 2>/dev/null | grep -E "^[A-Za-z0-9_.-]+==") \
-  ./libs/contracts ./libs/servicekit ./services/enterprise ./services/identity ./services/authorization ./gateway ./tools/hrssctl 2> >(grep -v "^WARNING: Location" >&2)
+  ./libs/contracts ./libs/servicekit ./services/enterprise ./services/identity ./services/authorization ./services/business ./gateway ./tools/hrssctl 2> >(grep -v "^WARNING: Location" >&2)
 {
   echo "# Run-time packages, pinned; installed by every image and by 'make' (via requirements-dev.lock)."
   echo "# Regenerate with 'make lock'."

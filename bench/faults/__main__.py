@@ -85,7 +85,7 @@ def main() -> int:
     try:
         with (
             Vhost() as vhost,
-            Databases("enterprise", "identity", "authorization") as dbs,
+            Databases("enterprise", "identity", "authorization", "business") as dbs,
             tempfile.TemporaryDirectory() as tmp,
         ):
             return run(Path(tmp), vhost, dbs, chosen, args)
@@ -103,6 +103,7 @@ def run(tmp: Path, vhost: Vhost, dbs: Databases, chosen: list[Fault], args: argp
         "ENTERPRISE_DATABASE_URL": dbs.urls["enterprise"],
         "IDENTITY_DATABASE_URL": dbs.urls["identity"],
         "AUTHORIZATION_DATABASE_URL": dbs.urls["authorization"],
+        "BUSINESS_DATABASE_URL": dbs.urls["business"],
         "REDIS_URL": "redis://127.0.0.1:6379/13",
         "PYTHONWARNINGS": "ignore",
         "LOG_LEVEL": os.environ.get("FAULTS_LOG_LEVEL", "WARNING"),

@@ -86,8 +86,9 @@ def platform(request, make_database, tmp_path_factory):
         env["ENTERPRISE_DATABASE_URL"] = make_database("e2e_enterprise")
         env["IDENTITY_DATABASE_URL"] = make_database("e2e_identity")
         env["AUTHORIZATION_DATABASE_URL"] = make_database("e2e_authorization")
+        env["BUSINESS_DATABASE_URL"] = make_database("e2e_business")
     else:
-        for name in ("ENTERPRISE", "IDENTITY", "AUTHORIZATION"):
+        for name in ("ENTERPRISE", "IDENTITY", "AUTHORIZATION", "BUSINESS"):
             env.pop(f"{name}_DATABASE_URL", None)
     var = tmp_path_factory.mktemp(f"var-{request.param}")
     env["ESSC_DEV_KEY_DIR"] = str(var / "essc")  # where identity makes the key `hrssctl essc` signs with
@@ -141,7 +142,7 @@ def runner_env():
             "REDIS_URL": "redis://127.0.0.1:6379/14",
             "PYTHONWARNINGS": "ignore",
         }
-        for name in ("ENTERPRISE", "IDENTITY", "AUTHORIZATION"):
+        for name in ("ENTERPRISE", "IDENTITY", "AUTHORIZATION", "BUSINESS"):
             env.pop(f"{name}_DATABASE_URL", None)
         return env
 

@@ -56,6 +56,7 @@ def stack(runner_env, make_database, tmp_path_factory):
         ENTERPRISE_DATABASE_URL=make_database("brk_enterprise"),
         IDENTITY_DATABASE_URL=make_database("brk_identity"),
         AUTHORIZATION_DATABASE_URL=make_database("brk_authorization"),
+        BUSINESS_DATABASE_URL=make_database("brk_business"),
         RATE_LIMIT_POSTS="1000000",
         RATE_LIMIT_PREFIX=f"e2e:{vhost}",
         LOG_LEVEL="WARNING",

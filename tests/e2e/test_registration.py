@@ -51,7 +51,7 @@ def test_health_check_reports_every_service(platform):
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "services": {"enterprise": "ok", "identity": "ok", "authorization": "ok"},
+        "services": {"enterprise": "ok", "identity": "ok", "authorization": "ok", "business": "ok"},
     }
 
 

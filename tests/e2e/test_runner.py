@@ -119,7 +119,8 @@ def test_replicas_run_as_processes_of_their_own_and_the_gateway_answers(replicat
     assert sum("EnterpriseService" in c for c in commands) == 2
     assert sum("GatewayService" in c for c in commands) == 2
     assert sum("AuthorizationService" in c for c in commands) == 1
-    assert len(commands) == 7  # nameko run starts no processes of its own
+    assert sum("BusinessService" in c for c in commands) == 1
+    assert len(commands) == 8  # nameko run starts no processes of its own
     assert all(replicated.healthy() for _ in range(10))
 
 
@@ -164,7 +165,7 @@ def test_services_killed_with_sigkill_are_restarted_and_a_gateway_replica_takes_
 
 def test_no_process_outlives_a_runner_killed_with_sigkill(replicated):
     children = replicated.children()
-    assert len(children) == 7
+    assert len(children) == 8
     replicated.process.send_signal(signal.SIGKILL)
     replicated.process.wait()
     wait_until(lambda: not any(alive(pid) for pid in children), 5, "every child gone after the runner's SIGKILL")
@@ -178,7 +179,7 @@ def test_no_process_outlives_a_runner_killed_with_sigkill(replicated):
 def test_a_stop_signal_during_start_up_stops_every_process_within_ten_seconds(stop_signal, delay, runner_env, tmp_path):
     runner = Runner(runner_env(), tmp_path)
     try:
-        children = wait_until(lambda: len(runner.children()) == 4 and runner.children(), 60, "four children")
+        children = wait_until(lambda: len(runner.children()) == 5 and runner.children(), 60, "five children")
         time.sleep(delay)
         assert not any("hrss-platform is up" in line for line in runner.output), "start-up was over already"
         runner.process.send_signal(stop_signal)

@@ -8,6 +8,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from hrss_contracts.registration import RegistrationRequestSchema, RegistrationResultSchema
+from hrss_gateway.openapi_business import add_business
 from hrss_gateway.openapi_clerks import add_clerks
 from hrss_gateway.openapi_login import add_login
 from hrss_gateway.openapi_parts import ERROR_SCHEMA, error_response
@@ -30,6 +31,7 @@ def build_spec() -> dict[str, Any]:
     add_qr_login(spec)
     add_clerks(spec)
     add_window(spec)
+    add_business(spec)
     spec.path(
         "/api/v1/registrations",
         operations={

@@ -15,6 +15,7 @@ from hrss_contracts.login import LoginRequestSchema
 from hrss_contracts.qr_login import MAX_WAIT_SECONDS
 from hrss_contracts.registration import RegistrationRequestSchema
 from hrss_gateway.asyncapi import build_asyncapi
+from hrss_gateway.business import BusinessRoutes
 from hrss_gateway.clerks import ClerkRoutes
 from hrss_gateway.http import api, bearer_token
 from hrss_gateway.limits import LoginAttempts, QrSessionOpenings, RegistrationAttempts
@@ -26,7 +27,7 @@ from hrss_kit.logs import CallIdLogging
 from hrss_kit.rpc import RemoteError
 from hrss_kit.rpc_client import ServiceRpc
 
-SERVICES = ("enterprise", "identity", "authorization")
+SERVICES = ("enterprise", "identity", "authorization", "business")
 REGISTRATION = RegistrationRequestSchema()
 LOGIN = LoginRequestSchema()
 ENDED_QR_STATUSES = ("authenticated", "cancelled", "expired", "rejected")
@@ -34,7 +35,7 @@ ENDED_QR_STATUSES = ("authenticated", "cancelled", "expired", "rejected")
 HEALTH_TIMEOUT = 2.0
 
 
-class GatewayService(ClerkRoutes, WindowRoutes):
+class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes):
     name = "gateway"
 
     # fail_fast: while identity does not answer its pings, a registration is 503 at once.
@@ -43,6 +44,7 @@ class GatewayService(ClerkRoutes, WindowRoutes):
     enterprise_health = ServiceRpc("enterprise", timeout=HEALTH_TIMEOUT)
     identity_health = ServiceRpc("identity", timeout=HEALTH_TIMEOUT)
     authorization_health = ServiceRpc("authorization", timeout=HEALTH_TIMEOUT)
+    business_health = ServiceRpc("business", timeout=HEALTH_TIMEOUT)
     attempts = RegistrationAttempts()
     login_attempts = LoginAttempts()
     qr_openings = QrSessionOpenings()
@@ -154,6 +156,7 @@ class GatewayService(ClerkRoutes, WindowRoutes):
             "enterprise": self.enterprise_health,
             "identity": self.identity_health,
             "authorization": self.authorization_health,
+            "business": self.business_health,
         }
         pool = eventlet.GreenPool(len(SERVICES))
         answers = dict(zip(SERVICES, pool.imap(lambda name: _ping(clients[name]), SERVICES), strict=False))

@@ -68,6 +68,10 @@ class ScriptedAuthorization(ScriptedEnterprise):
     name = "authorization"
 
 
+class ScriptedBusiness(ScriptedEnterprise):
+    name = "business"
+
+
 class IdentityOnItsInfrastructure(OperationsMixin):
     """identity as far as infrastructure goes: ``register`` reads its database, then takes a
     lock in Redis (as the real one does); ``ping`` is the kit's (a database round trip)."""
@@ -135,9 +139,9 @@ def registration():
 
 @pytest.fixture
 def scripted_services(container_factory, rabbit_config):
-    """Scripted identity, enterprise and authorization answering on the test's vhost; yields
+    """Scripted identity, enterprise, authorization and business answering on the test's vhost; yields
     identity's calls."""
     ScriptedIdentity.calls = []
-    for service in (ScriptedIdentity, ScriptedEnterprise, ScriptedAuthorization):
+    for service in (ScriptedIdentity, ScriptedEnterprise, ScriptedAuthorization, ScriptedBusiness):
         container_factory(service, {**rabbit_config, "max_workers": 10}).start()
     return ScriptedIdentity.calls

@@ -16,7 +16,12 @@ def test_health_is_503_naming_each_service_that_does_not_answer(gateway):
     assert response.status_code == 503
     assert response.json() == {
         "status": "unavailable",
-        "services": {"enterprise": "unavailable", "identity": "unavailable", "authorization": "unavailable"},
+        "services": {
+            "enterprise": "unavailable",
+            "identity": "unavailable",
+            "authorization": "unavailable",
+            "business": "unavailable",
+        },
     }
 
 

@@ -73,6 +73,7 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
     ("CLERK_NOT_FOUND", 404, "未找到该办事员信息!"),
     ("CLERK_EXISTS", 409, "该办事员已添加,请勿重复添加!"),
     ("RELATION_NOT_FOUND", 422, "所选参保关系不属于本单位!"),
+    ("BUSINESS_ITEM_NOT_FOUND", 404, "未找到该业务事项!"),
     ("ATTACHMENT_NOT_FOUND", 422, "附件不存在或不是当前用户上传的,请重新上传!"),
     ("INTERNAL_ERROR", 500, "系统内部错误,请稍后再试!"),
 )

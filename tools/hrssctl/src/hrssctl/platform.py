@@ -41,6 +41,7 @@ SERVICES = {
         "hrss_authorization.entrypoints.service:AuthorizationService",
         "AUTHORIZATION_DATABASE_URL",
     ),
+    "business": ("hrss_business", "hrss_business.entrypoints.service:BusinessService", "BUSINESS_DATABASE_URL"),
 }
 GATEWAY = "hrss_gateway.service:GatewayService"
 STOP_GRACE = 8.0  # seconds between SIGTERM and SIGKILL: the whole stop stays under 10 s

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 # What `hrssctl platform run` starts, in order; the gateway last, as it calls the others.
-PROCESSES = ("enterprise", "identity", "authorization", "gateway")
+PROCESSES = ("enterprise", "identity", "authorization", "business", "gateway")
 
 
 def parse_replicas(text: str) -> dict[str, int]:

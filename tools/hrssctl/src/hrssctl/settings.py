@@ -5,4 +5,4 @@ from __future__ import annotations
 import os
 
 AMQP_URI = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
-SERVICES = ("enterprise", "identity", "authorization")
+SERVICES = ("enterprise", "identity", "authorization", "business")

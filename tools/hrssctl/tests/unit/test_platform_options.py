@@ -19,7 +19,7 @@ def test_replicas_are_counted_per_service():
 @pytest.mark.parametrize(
     ("text", "complaint"),
     [
-        ("billing=2", "unknown service 'billing' (known: enterprise, identity, authorization, gateway)"),
+        ("billing=2", "unknown service 'billing' (known: enterprise, identity, authorization, business, gateway)"),
         ("identity=0", "'identity=0': the count must be a whole number of at least 1"),
         ("identity=-1", "at least 1"),
         ("identity=two", "at least 1"),
@@ -42,6 +42,7 @@ def test_each_replica_is_a_process_with_a_log_of_its_own_and_single_ones_keep_th
         "identity.1",
         "identity.2",
         "authorization",
+        "business",
         "gateway.1",
         "gateway.2",
         "gateway.3",
@@ -49,7 +50,7 @@ def test_each_replica_is_a_process_with_a_log_of_its_own_and_single_ones_keep_th
     assert made[1].log == Path("/repo/var/log/identity.1.log")
     assert made[1].command[-1] == "hrss_identity.entrypoints.service:IdentityService"
     assert made[1].command[-2] == "/repo/services/identity/config.yml"
-    assert made[4].command[-2:] == ("/repo/gateway/config.yml", "hrss_gateway.service:GatewayService")
+    assert made[5].command[-2:] == ("/repo/gateway/config.yml", "hrss_gateway.service:GatewayService")
 
 
 def test_the_first_stop_signal_interrupts_and_later_ones_hurry_the_stop():

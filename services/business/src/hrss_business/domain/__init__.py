@@ -1,0 +1,1 @@
+"""Business items, their guides and materials: pure Python, no infrastructure."""
