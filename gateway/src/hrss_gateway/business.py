@@ -26,8 +26,9 @@ class BusinessRoutes:
         "category", "online", "insurance_types"}]}``; ``online`` false: handled at the agency's
         window only (listed with its guide, not submitted here)."""
         category, words = request.args.get("category", "").strip(), request.args.get("q", "").strip()
-        if len(category) > MAX_QUERY or len(words) > MAX_QUERY:
-            raise CatalogueError("VALIDATION_FAILED", fields={"q": [f"不超过{MAX_QUERY}个字符"]})
+        too_long = [name for name in ("category", "q") if len(request.args.get(name, "")) > MAX_QUERY]
+        if too_long:
+            raise CatalogueError("VALIDATION_FAILED", fields={name: [f"不超过{MAX_QUERY}个字符"] for name in too_long})
         return self.business.business_items(category=category or None, q=words or None)  # type: ignore[no-any-return]
 
     @api("GET", "/api/v1/business-items/<code>")

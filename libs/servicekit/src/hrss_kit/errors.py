@@ -56,6 +56,8 @@ def translate_errors(table: dict[type[Exception], Translation]) -> Callable[[Cal
 _UNAVAILABLE: tuple[type[BaseException], ...] = (
     redis.exceptions.ConnectionError,  # refused, reset, loading, authentication
     redis.exceptions.TimeoutError,
+    redis.exceptions.OutOfMemoryError,  # at its memory limit (noeviction): refuses writes
+    redis.exceptions.ReadOnlyError,  # a replica, after a failover
     sqlalchemy.exc.OperationalError,  # server gone or refusing, deadlock, statement cancelled
     sqlalchemy.exc.InterfaceError,  # the driver lost its connection
     sqlalchemy.exc.TimeoutError,  # the pool had no connection to give in time
@@ -79,6 +81,8 @@ def is_unavailable(exc: BaseException) -> bool:
             return True
         if isinstance(current, sqlalchemy.exc.DBAPIError) and current.connection_invalidated:
             return True
+        if isinstance(current, redis.exceptions.ResponseError) and str(current).startswith("MISCONF"):
+            return True  # its snapshots fail, so it refuses writes
         current = current.__cause__ or current.__context__
     return False
 

@@ -90,3 +90,43 @@ def test_a_run_that_is_slow_but_alive_keeps_its_claim_and_its_twin_waits(ledger,
     eventlet.sleep(4)
 
     assert count(rpc, uscc) == 1
+
+
+def test_an_answer_never_replaces_the_claim_of_a_twin_that_took_over(store, unique):
+    from datetime import timedelta
+
+    from hrss_kit.idempotency_redis import RedisRequests
+
+    first, twin = (RedisRequests(store, "redis_ledger.add", unique, timedelta(seconds=0.3)) for _ in range(2))
+    assert first.claim_or_wait() is None
+    eventlet.sleep(0.4)  # the first run's lease ran out (it stalled)
+    assert twin.claim_or_wait() is None
+
+    first.store({"result": "first"})
+    twin.store({"result": "twin"})
+
+    assert RedisRequests(store, "redis_ledger.add", unique, timedelta(seconds=5)).claim_or_wait() == {"result": "twin"}
+    assert 0 < store.pttl(key_of("add", unique)) <= (0.3 + 600) * 1000
+
+
+def test_an_answer_that_is_no_json_releases_the_claim(store, unique):
+    from datetime import date, timedelta
+
+    from hrss_kit.idempotency_redis import RedisRequests
+
+    run = RedisRequests(store, "redis_ledger.add", unique, timedelta(seconds=30))
+    assert run.claim_or_wait() is None
+
+    with pytest.raises(TypeError):
+        run.store({"result": date.today()})
+
+    assert store.get(key_of("add", unique)) is None  # a repeat runs again at once
+
+
+def test_a_redis_that_refuses_writes_is_unavailable_not_an_error():
+    from hrss_kit.errors import is_unavailable
+
+    assert is_unavailable(redis.exceptions.OutOfMemoryError("OOM command not allowed"))
+    assert is_unavailable(redis.exceptions.ReadOnlyError("READONLY You can't write against a read only replica."))
+    assert is_unavailable(redis.exceptions.ResponseError("MISCONF Redis is configured to save RDB snapshots"))
+    assert not is_unavailable(redis.exceptions.ResponseError("WRONGTYPE Operation against a key"))

@@ -108,3 +108,23 @@ def test_a_form_that_is_no_json_schema_is_refused(tmp_path):
 
 def _packaged_text():
     return resources.files("hrss_business").joinpath("catalogue/items.json").read_text(encoding="utf-8")
+
+
+def test_a_form_with_an_unknown_format_or_a_required_field_it_lacks_is_refused(tmp_path):
+    raw = json.loads(_packaged_text())
+    key_info = next(i for i, item in enumerate(raw) if item["code"] == "unit-key-info")
+    raw[key_info]["form"]["properties"]["legal_rep_id"]["format"] = "gb11643-idnumber"
+    raw[key_info]["form"]["required"].append("nickname")
+
+    with pytest.raises(CatalogueFileInvalid) as refused:
+        load_catalogue(written(tmp_path, raw))
+
+    assert "'gb11643-idnumber' is not one of" in str(refused.value)
+    assert "['nickname'] are not properties" in str(refused.value)
+
+
+def test_a_long_value_in_a_problem_is_cut_short(tmp_path):
+    with pytest.raises(CatalogueFileInvalid) as refused:
+        load_catalogue(written(tmp_path, {"not": "a list " * 1000}))
+
+    assert len(str(refused.value)) < 400

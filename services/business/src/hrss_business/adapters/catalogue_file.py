@@ -15,6 +15,8 @@ from jsonschema.exceptions import SchemaError
 from hrss_business.domain.model import BusinessItem, Catalogue, Guide, Material
 
 PACKAGED = "catalogue/items.json"
+# The formats a form may use: the platform's check-digit validators and calendar dates.
+KNOWN_FORMATS = frozenset({"date", "date-time", "gb32100-uscc", "gb11643-id-number"})
 SCHEMA = "catalogue/catalogue.schema.json"
 
 
@@ -28,7 +30,7 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     try:
         text = Path(path).read_text(encoding="utf-8") if path else _packaged(PACKAGED)
         data = json.loads(text)
-    except (OSError, UnicodeError, ValueError) as exc:
+    except (OSError, UnicodeError, ValueError, RecursionError) as exc:
         raise CatalogueFileInvalid(f"catalogue {where}: cannot be read as JSON: {exc}") from exc
     problems = _problems(data)
     if problems:
@@ -41,7 +43,7 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
 def _problems(data: Any) -> list[str]:
     schema = json.loads(_packaged(SCHEMA))
     problems = [
-        f"{'/'.join(str(p) for p in error.absolute_path) or '(file)'}: {error.message}"
+        f"{'/'.join(str(p) for p in error.absolute_path) or '(file)'}: {_short(error.message)}"
         for error in sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
     ]
     if problems:
@@ -57,8 +59,35 @@ def _problems(data: Any) -> list[str]:
         try:
             Draft202012Validator.check_schema(raw["form"])
         except SchemaError as exc:
-            problems.append(f"{index}/form: not a JSON Schema (Draft 2020-12): {exc.message}")
+            problems.append(f"{index}/form: not a JSON Schema (Draft 2020-12): {_short(exc.message)}")
+            continue
+        problems.extend(f"{index}/form{where}" for where in _form_problems(raw["form"]))
     return problems
+
+
+def _form_problems(node: Any, path: str = "") -> list[str]:
+    """What a valid JSON Schema may still get wrong as a form: a ``format`` no validator knows
+    (a typo would silently drop a check), a required field that is not a property, a ``$ref``."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        if "$ref" in node:
+            found.append(f"{path}: $ref is not used in forms (write the schema out)")
+        if "format" in node and node["format"] not in KNOWN_FORMATS:
+            found.append(f"{path}/format: {node['format']!r} is not one of {sorted(KNOWN_FORMATS)}")
+        missing = set(node.get("required", [])) - set(node.get("properties", {}))
+        if isinstance(node.get("properties"), dict) and missing:
+            found.append(f"{path}/required: {sorted(missing)} are not properties")
+        for key, value in node.items():
+            found.extend(_form_problems(value, f"{path}/{key}"))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found.extend(_form_problems(value, f"{path}/{index}"))
+    return found
+
+
+def _short(message: str) -> str:
+    """jsonschema quotes the offending value whole; a catalogue's subtree is no log line."""
+    return message if len(message) <= 200 else message[:200] + "…"
 
 
 def _item(raw: dict[str, Any]) -> BusinessItem:
