@@ -22,20 +22,20 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Table, delete, insert, or_, select, update
+from sqlalchemy import Engine, Table, delete, insert, literal_column, or_, select, update
 from sqlalchemy.orm import Session
 
 from hrss_kit import faults
 from hrss_kit.idempotency import forget_answers
 from hrss_kit.publisher import ConfirmedPublisher, Outgoing
 from hrss_kit.sql import next_sequence
+from hrss_kit.tables import MAX_UNROUTABLE_ATTEMPTS
 from hrss_kit.topology import DEFAULT_HEARTBEAT, event_exchange
 
 __all__ = ["OutboxRelay", "event_exchange", "record"]
 
 log = logging.getLogger(__name__)
 MAX_UNROUTABLE_BACKOFF = timedelta(minutes=5)
-MAX_UNROUTABLE_ATTEMPTS = 10
 
 
 def record(session: Session, outbox: Table, envelope: dict[str, Any]) -> None:
@@ -87,7 +87,8 @@ class OutboxRelay:
             select(c.id, c.event_id, c.event_type, c.source, c.body, c.publish_attempts)
             .where(
                 c.published_at.is_(None),
-                c.publish_attempts < MAX_UNROUTABLE_ATTEMPTS,
+                # A literal, so the planner can match the partial index ``ix_outbox_to_publish``.
+                c.publish_attempts < literal_column(str(MAX_UNROUTABLE_ATTEMPTS)),
                 or_(c.retry_at.is_(None), c.retry_at <= now),
             )
             .order_by(c.id)
