@@ -79,8 +79,7 @@ class Recorder(OperationsMixin):
 
     @rpc
     def effects_of(self, uscc: str) -> int:
-        with self.db.transaction() as session:
-            return session.execute(select(func.count()).select_from(effects).where(effects.c.uscc == uscc)).scalar()
+        return count_effects(self.db, uscc)
 
 
 class Watcher:
@@ -94,6 +93,16 @@ class Watcher:
         return self.sleeper.nap(seconds=seconds)
 
 
+def record_effect(db, uscc):
+    with db.transaction() as session:
+        session.execute(insert(effects).values(uscc=uscc, event_id=uuid.uuid4().hex, at=datetime.now(UTC)))
+
+
+def count_effects(db, uscc):
+    with db.transaction() as session:
+        return session.execute(select(func.count()).select_from(effects).where(effects.c.uscc == uscc)).scalar()
+
+
 class Ledger(OperationsMixin):
     """Idempotent writes: each call records an effect (and ``pause`` makes it slow)."""
 
@@ -103,26 +112,22 @@ class Ledger(OperationsMixin):
     @rpc(idempotent=True)
     def add(self, uscc: str, pause: float = 0.0) -> str:
         eventlet.sleep(pause)
-        with self.db.transaction() as session:
-            session.execute(insert(effects).values(uscc=uscc, event_id=uuid.uuid4().hex, at=datetime.now(UTC)))
+        record_effect(self.db, uscc)
         return f"added {uscc} {uuid.uuid4().hex[:6]}"  # differs per run: a repeat must return the first
 
     @rpc(idempotent=True)
     def refuse(self, uscc: str) -> str:
-        with self.db.transaction() as session:
-            session.execute(insert(effects).values(uscc=uscc, event_id=uuid.uuid4().hex, at=datetime.now(UTC)))
+        record_effect(self.db, uscc)
         raise CatalogueError("ENTERPRISE_NOT_VERIFIED")
 
     @rpc(idempotent=True)
     def unavailable(self, uscc: str) -> str:
-        with self.db.transaction() as session:
-            session.execute(insert(effects).values(uscc=uscc, event_id=uuid.uuid4().hex, at=datetime.now(UTC)))
+        record_effect(self.db, uscc)
         raise CatalogueError("SERVICE_UNAVAILABLE")
 
     @rpc
     def count(self, uscc: str) -> int:
-        with self.db.transaction() as session:
-            return session.execute(select(func.count()).select_from(effects).where(effects.c.uscc == uscc)).scalar()
+        return count_effects(self.db, uscc)
 
 
 class Forwarder:
@@ -281,23 +286,19 @@ class RedisLedger(OperationsMixin):
     @rpc(idempotent="redis")
     def add(self, uscc: str, pause: float = 0.0) -> str:
         eventlet.sleep(pause)
-        with self.db.transaction() as session:
-            session.execute(insert(effects).values(uscc=uscc, event_id=uuid.uuid4().hex, at=datetime.now(UTC)))
+        record_effect(self.db, uscc)
         return f"added {uscc} {uuid.uuid4().hex[:6]}"
 
     @rpc(idempotent="redis")
     def refuse(self, uscc: str) -> str:
-        with self.db.transaction() as session:
-            session.execute(insert(effects).values(uscc=uscc, event_id=uuid.uuid4().hex, at=datetime.now(UTC)))
+        record_effect(self.db, uscc)
         raise CatalogueError("ENTERPRISE_NOT_VERIFIED")
 
     @rpc(idempotent="redis")
     def unavailable(self, uscc: str) -> str:
-        with self.db.transaction() as session:
-            session.execute(insert(effects).values(uscc=uscc, event_id=uuid.uuid4().hex, at=datetime.now(UTC)))
+        record_effect(self.db, uscc)
         raise CatalogueError("SERVICE_UNAVAILABLE")
 
     @rpc
     def count(self, uscc: str) -> int:
-        with self.db.transaction() as session:
-            return session.execute(select(func.count()).select_from(effects).where(effects.c.uscc == uscc)).scalar()
+        return count_effects(self.db, uscc)

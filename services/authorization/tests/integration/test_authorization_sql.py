@@ -2,7 +2,7 @@
 
 import eventlet
 import pytest
-from authorization_fakes import an_enterprise
+from authorization_fakes import an_enterprise, registration_of
 from sqlalchemy.orm import sessionmaker
 
 from hrss_authorization.adapters.orm import metadata
@@ -40,17 +40,7 @@ def uow_of(database):
 
 def registered(database, relations=3):
     enterprise = an_enterprise(relations)
-    command = commands.RememberEnterprise(
-        enterprise.enterprise_id,
-        enterprise.uscc,
-        enterprise.name,
-        enterprise.address,
-        enterprise.legal_rep_name,
-        enterprise.legal_rep_id,
-        enterprise.legal_rep_phone,
-        tuple(enterprise.relations.values()),
-    )
-    enterprises.remember(command, uow_of(database))
+    enterprises.remember(registration_of(enterprise), uow_of(database))
     return enterprise
 
 
@@ -117,19 +107,7 @@ def test_a_key_information_change_before_the_registration_keeps_the_newer_key_in
         enterprise.enterprise_id, new_code, "新名称有限公司", "王五", random_id_number()
     )
     enterprises.follow_key_info(change, uow_of(database))
-    enterprises.remember(
-        commands.RememberEnterprise(
-            enterprise.enterprise_id,
-            enterprise.uscc,
-            enterprise.name,
-            enterprise.address,
-            enterprise.legal_rep_name,
-            enterprise.legal_rep_id,
-            enterprise.legal_rep_phone,
-            tuple(enterprise.relations.values()),
-        ),
-        uow_of(database),
-    )
+    enterprises.remember(registration_of(enterprise), uow_of(database))
 
     sources = Authorization(lambda session: SqlUnitOfWork(database, session), sources=None).sources
     found = window.find(commands.FindEnterprise(uscc=new_code), uow_of(database), sources)

@@ -198,3 +198,17 @@ def an_enterprise(relations: int = 3) -> Enterprise:
         "13800138000",
         {r.relation_id: r for r in made},
     )
+
+
+def registration_of(enterprise: Enterprise) -> RememberEnterprise:
+    """What ``EnterpriseRegistered`` tells authorization of ``enterprise``."""
+    return RememberEnterprise(
+        enterprise.enterprise_id,
+        enterprise.uscc,
+        enterprise.name,
+        enterprise.address,
+        enterprise.legal_rep_name,
+        enterprise.legal_rep_id,
+        enterprise.legal_rep_phone or "",
+        tuple(enterprise.relations.values()),
+    )

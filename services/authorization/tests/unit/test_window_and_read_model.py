@@ -4,7 +4,7 @@ enterprise service's events, over in-memory ports."""
 from datetime import UTC, datetime
 
 import pytest
-from authorization_fakes import FakeSources, FakeUnitOfWork, an_enterprise
+from authorization_fakes import FakeSources, FakeUnitOfWork, an_enterprise, registration_of
 
 from hrss_authorization.adapters.messages import to_envelope
 from hrss_authorization.domain import commands, events
@@ -82,19 +82,6 @@ def test_the_window_finds_an_enterprise_by_any_unit_number_and_nothing_else():
         window.find(commands.FindEnterprise(unit_no="nope"), uow, FakeSources())
     with pytest.raises(EnterpriseNotFound):
         clerks.clerks(random_uscc(), uow)
-
-
-def registration_of(enterprise):
-    return commands.RememberEnterprise(
-        enterprise.enterprise_id,
-        enterprise.uscc,
-        enterprise.name,
-        enterprise.address,
-        enterprise.legal_rep_name,
-        enterprise.legal_rep_id,
-        enterprise.legal_rep_phone,
-        tuple(enterprise.relations.values()),
-    )
 
 
 def _now():

@@ -16,18 +16,18 @@ from hrss_authorization.service_layer.ports import UnitOfWork
 def relations(uscc: str, uow: UnitOfWork) -> list[InsuranceRelation]:
     """The enterprise's insurance relations, by unit number and insurance type."""
     with uow:
-        enterprise = _enterprise(uow, uscc)
+        enterprise = registered_enterprise(uow, uscc)
         return sorted(enterprise.relations.values(), key=lambda r: (r.unit_no, r.insurance, r.relation_id))
 
 
 def clerks(uscc: str, uow: UnitOfWork) -> list[Clerk]:
     with uow:
-        return sorted(_enterprise(uow, uscc).clerks.values(), key=lambda c: (c.person.name, c.clerk_id))
+        return sorted(registered_enterprise(uow, uscc).clerks.values(), key=lambda c: (c.person.name, c.clerk_id))
 
 
 def add(command: commands.AddClerk, uow: UnitOfWork) -> Clerk:
     with uow:
-        enterprise = _enterprise(uow, command.uscc, for_update=True)
+        enterprise = registered_enterprise(uow, command.uscc, for_update=True)
         clerk = enterprise.add_clerk(str(uuid.uuid4()), command.person, _now())
         save_and_commit(uow, enterprise)
         return clerk
@@ -35,7 +35,7 @@ def add(command: commands.AddClerk, uow: UnitOfWork) -> Clerk:
 
 def update(command: commands.UpdateClerk, uow: UnitOfWork) -> Clerk:
     with uow:
-        enterprise = _enterprise(uow, command.uscc, for_update=True)
+        enterprise = registered_enterprise(uow, command.uscc, for_update=True)
         clerk = enterprise.update_clerk(command.clerk_id, command.person, _now())
         save_and_commit(uow, enterprise)
         return clerk
@@ -43,20 +43,21 @@ def update(command: commands.UpdateClerk, uow: UnitOfWork) -> Clerk:
 
 def remove(command: commands.RemoveClerk, uow: UnitOfWork) -> None:
     with uow:
-        enterprise = _enterprise(uow, command.uscc, for_update=True)
+        enterprise = registered_enterprise(uow, command.uscc, for_update=True)
         enterprise.remove_clerk(command.clerk_id, command.actor, _now())
         save_and_commit(uow, enterprise)
 
 
 def set_grants(command: commands.SetGrants, uow: UnitOfWork) -> Clerk:
     with uow:
-        enterprise = _enterprise(uow, command.uscc, for_update=True)
+        enterprise = registered_enterprise(uow, command.uscc, for_update=True)
         clerk = enterprise.set_grants(command.clerk_id, command.relation_ids, command.actor, _now())
         save_and_commit(uow, enterprise)
         return clerk
 
 
-def _enterprise(uow: UnitOfWork, uscc: str, for_update: bool = False) -> Enterprise:
+def registered_enterprise(uow: UnitOfWork, uscc: str, for_update: bool = False) -> Enterprise:
+    """The enterprise whose code is ``uscc`` today; ``EnterpriseNotFound`` if none is registered."""
     enterprise = uow.enterprises.get(uscc, for_update=for_update)
     if enterprise is None:
         raise EnterpriseNotFound(uscc)

@@ -4,7 +4,7 @@ each handler's transaction (``uow`` joins it), and the grant history's pages."""
 from __future__ import annotations
 
 from hrss_authorization.domain import commands
-from hrss_authorization.domain.errors import EnterpriseNotFound
+from hrss_authorization.service_layer.clerks import registered_enterprise
 from hrss_authorization.service_layer.ports import AuditEntry, UnitOfWork
 
 
@@ -22,9 +22,7 @@ def follow_key_info(command: commands.FollowKeyInfoChange, uow: UnitOfWork) -> N
 
 def audit(query: commands.AuditQuery, uow: UnitOfWork) -> tuple[list[AuditEntry], int]:
     with uow:
-        enterprise = uow.enterprises.get(query.uscc)
-        if enterprise is None:
-            raise EnterpriseNotFound(query.uscc)
+        enterprise = registered_enterprise(uow, query.uscc)
         # Scoped to the enterprise: another enterprise's clerk id finds nothing. A deleted
         # clerk's history stays listable.
         return uow.audit.page(enterprise.enterprise_id, query.clerk_id, query.page, query.page_size)

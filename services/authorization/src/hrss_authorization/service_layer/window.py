@@ -16,7 +16,7 @@ from hrss_authorization.domain.errors import (
     RegistrationMissing,
 )
 from hrss_authorization.domain.model import Attachment, Clerk, Enterprise, InsuranceRelation
-from hrss_authorization.service_layer.clerks import save_and_commit
+from hrss_authorization.service_layer.clerks import registered_enterprise, save_and_commit
 from hrss_authorization.service_layer.ports import SourceDirectory, UnitOfWork
 
 
@@ -39,9 +39,7 @@ def relations_for(uscc: str, id_number: str | None, uow: UnitOfWork) -> list[tup
     """授权单位列表: every relation of the enterprise, marked when the clerk with ``id_number``
     holds it already (the manual's yellow)."""
     with uow:
-        enterprise = uow.enterprises.get(uscc)
-        if enterprise is None:
-            raise EnterpriseNotFound(uscc)
+        enterprise = registered_enterprise(uow, uscc)
         clerk = enterprise.clerk_by_id_number(id_number) if id_number else None
         held = clerk.relation_ids if clerk else frozenset()
         ordered = sorted(enterprise.relations.values(), key=lambda r: (r.unit_no, r.insurance, r.relation_id))
