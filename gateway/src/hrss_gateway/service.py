@@ -16,6 +16,7 @@ from hrss_contracts.qr_login import MAX_WAIT_SECONDS
 from hrss_contracts.registration import RegistrationRequestSchema
 from hrss_gateway.asyncapi import build_asyncapi
 from hrss_gateway.business import BusinessRoutes
+from hrss_gateway.cases import CaseRoutes
 from hrss_gateway.clerks import ClerkRoutes
 from hrss_gateway.http import api, bearer_token
 from hrss_gateway.limits import LoginAttempts, QrSessionOpenings, RegistrationAttempts
@@ -35,7 +36,7 @@ ENDED_QR_STATUSES = ("authenticated", "cancelled", "expired", "rejected")
 HEALTH_TIMEOUT = 2.0
 
 
-class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes):
+class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes):
     name = "gateway"
 
     # fail_fast: while identity does not answer its pings, a registration is 503 at once.

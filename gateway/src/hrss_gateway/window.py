@@ -20,6 +20,7 @@ from hrss_gateway.requests import load
 
 log = logging.getLogger(__name__)
 WINDOW = WindowAuthorizationSchema()
+UPLOADERS = ("agency", "legal", "clerk")
 
 
 class WindowRoutes:
@@ -27,9 +28,8 @@ class WindowRoutes:
 
     attachments = Attachments()
 
-    # Agency staff only, for now: the window is the one use of attachments until cases take
-    # materials (the business service), when the roles that submit cases join.
-    @api("POST", "/api/v1/attachments", roles=AGENCY, streams_body=True)
+    # Agency staff upload the window's materials, legal representatives and clerks a case's.
+    @api("POST", "/api/v1/attachments", roles=UPLOADERS, streams_body=True)
     def upload(self, request: Request, session: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """上传材料: ``multipart/form-data`` with one ``file`` part: a PNG, JPEG or PDF (judged by
         its bytes, not its name or declared type), at most 10 MB (``ATTACHMENT_MAX_BYTES``) →
@@ -55,7 +55,7 @@ class WindowRoutes:
                     self.attachments.store.delete(upload.key)
             raise
 
-    @api("GET", "/api/v1/attachments/<attachment_id>", roles=AGENCY)
+    @api("GET", "/api/v1/attachments/<attachment_id>", roles=UPLOADERS)
     def download(self, request: Request, session: dict[str, Any], attachment_id: str) -> Response:
         """预览: the attachment's bytes with the type found in them, for the account that uploaded
         it; 404 NOT_FOUND for anyone else (whether it exists is not told)."""

@@ -75,6 +75,11 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
     ("RELATION_NOT_FOUND", 422, "所选参保关系不属于本单位!"),
     ("BUSINESS_ITEM_NOT_FOUND", 404, "未找到该业务事项!"),
     ("ATTACHMENT_NOT_FOUND", 422, "附件不存在或不是当前用户上传的,请重新上传!"),
+    ("CASE_NOT_FOUND", 404, "未找到该办件信息!"),
+    ("CASE_STATUS_CONFLICT", 409, "该办件当前状态为“{status}”,不能进行此操作!"),
+    ("ITEM_NOT_ONLINE", 422, "该业务需到经办机构窗口办理!"),
+    ("ITEM_NOT_APPLICABLE", 422, "所选参保关系的险种不能办理该业务!"),
+    ("RELATION_NOT_GRANTED", 403, "当前用户没有该参保关系的经办权限!"),
     ("INTERNAL_ERROR", 500, "系统内部错误,请稍后再试!"),
 )
 
@@ -82,9 +87,11 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
 class CatalogueError(Exception):
     """An outcome the caller must see with its catalogue code.
 
-    ``args`` are ``(code, fields, params)`` so the error survives nameko's RPC serialisation
-    and is rebuilt on the calling side (``hrss_kit.rpc``): ``fields`` maps a request field to
-    a list of messages, ``params`` fills the placeholders of the catalogue message.
+    ``args`` are ``(code, fields, params, details)`` so the error survives nameko's RPC
+    serialisation and is rebuilt on the calling side (``hrss_kit.rpc``): ``fields`` maps a
+    request field to a list of messages, ``params`` fills the placeholders of the catalogue
+    message, ``details`` are facts a client acts on, added to the error body as they are
+    (``CASE_STATUS_CONFLICT``'s ``current_status``).
     """
 
     def __init__(
@@ -92,13 +99,15 @@ class CatalogueError(Exception):
         code: str,
         fields: dict[str, list[str]] | None = None,
         params: dict[str, str] | None = None,
+        details: dict[str, Any] | None = None,
     ) -> None:
         if code not in CATALOGUE:
             raise ValueError(f"unknown catalogue code {code!r}")
-        super().__init__(code, fields or {}, params or {})
+        super().__init__(code, fields or {}, params or {}, details or {})
         self.code = code
         self.fields: dict[str, list[str]] = fields or {}
         self.params: dict[str, str] = params or {}
+        self.details: dict[str, Any] = details or {}
 
     @property
     def entry(self) -> CatalogueEntry:
@@ -114,7 +123,7 @@ class CatalogueError(Exception):
 
     def to_body(self) -> dict[str, Any]:
         """The HTTP error body of API.md."""
-        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        error: dict[str, Any] = {**self.details, "code": self.code, "message": self.message}
         if self.fields:
             error["fields"] = self.fields
         return {"error": error}

@@ -19,6 +19,9 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from hrss_contracts.event_data import (
     AccountCreatedV1,
+    CaseConcludedV1,
+    CaseStatusChangedV1,
+    CaseSubmittedV1,
     ClerkAddedV1,
     ClerkAuthorizationRevokedV1,
     ClerkAuthorizedV1,
@@ -64,6 +67,9 @@ EVENT_SCHEMAS: dict[tuple[str, int], type[Schema]] = {
     ("ClerkRemoved", 1): ClerkRemovedV1,
     ("ClerkAuthorized", 1): ClerkAuthorizedV1,
     ("ClerkAuthorizationRevoked", 1): ClerkAuthorizationRevokedV1,
+    ("CaseSubmitted", 1): CaseSubmittedV1,
+    ("CaseStatusChanged", 1): CaseStatusChangedV1,
+    ("CaseConcluded", 1): CaseConcludedV1,
 }
 
 # The one service that publishes each event type, on its exchange ``<source>.events``
@@ -81,6 +87,9 @@ EVENT_SOURCES: dict[str, str] = {
     "ClerkRemoved": "authorization",
     "ClerkAuthorized": "authorization",
     "ClerkAuthorizationRevoked": "authorization",
+    "CaseSubmitted": "business",
+    "CaseStatusChanged": "business",
+    "CaseConcluded": "business",
 }
 
 # marshmallow schemas are safe to share and costly to build: one instance each.

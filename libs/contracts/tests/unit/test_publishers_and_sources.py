@@ -7,7 +7,7 @@ from hrss_contracts.sources import PENSION_SOURCES, SOURCES, ImportRequestSchema
 
 pytestmark = pytest.mark.unit
 
-SERVICES = {"enterprise", "identity", "authorization"}  # DESIGN.md; authorization is yet to be built
+SERVICES = {"enterprise", "identity", "authorization", "business"}  # DESIGN.md
 
 
 def test_every_event_schema_has_a_publisher_and_every_publisher_entry_a_schema():

@@ -23,7 +23,8 @@ class RemoteError(Exception):
     """An unexpected exception inside the called service (a bug there: 500 here)."""
 
 
-# Exceptions that cross RPC as themselves: ``args`` are ``(code, fields, params)``.
+# Exceptions that cross RPC as themselves: ``args`` are ``(code, fields, params, details)``
+# (a peer of an older release sends the first three).
 # (``hrss_kit.rpc.RpcTimeout`` is where a peer of an older release raised it from.)
 CATALOGUE_ERROR_PATHS = {
     "hrss_contracts.errors.CatalogueError",
@@ -35,7 +36,7 @@ CATALOGUE_ERROR_PATHS = {
 def rebuild_error(error: dict[str, Any]) -> Exception:
     """Turn nameko's serialised exception back into the exception the caller can handle."""
     if error.get("exc_path") in CATALOGUE_ERROR_PATHS:
-        code, fields, params = (list(error.get("exc_args") or []) + [None, None, None])[:3]
+        code, fields, params, details = (list(error.get("exc_args") or []) + [None, None, None, None])[:4]
         if code in CATALOGUE:  # a code from a newer catalogue than ours is an unknown error
-            return CatalogueError(code, fields, params)
+            return CatalogueError(code, fields, params, details)
     return RemoteError(f"{error.get('exc_type')}: {error.get('value')}")

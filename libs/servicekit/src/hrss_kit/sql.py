@@ -27,12 +27,19 @@ def next_sequence(session: Session, sequences: Table, aggregate_id: str) -> int:
     One upsert: the row lock it takes makes concurrent transactions on the same aggregate
     number their events one after the other, in commit order.
     """
+    return count_up(session, sequences, "aggregate_id", aggregate_id, "sequence")
+
+
+def count_up(session: Session, table: Table, key_column: str, key: str, counter_column: str) -> int:
+    """Add one to the counter of the row ``key`` (created at 1) and return it: one upsert, whose
+    row lock orders concurrent transactions counting on the same row."""
     insert = _insert_for(session)
+    counter = table.c[counter_column]
     statement = (
-        insert(sequences)
-        .values(aggregate_id=aggregate_id, sequence=1)
-        .on_conflict_do_update(index_elements=["aggregate_id"], set_={"sequence": sequences.c.sequence + 1})
-        .returning(sequences.c.sequence)
+        insert(table)
+        .values({key_column: key, counter_column: 1})
+        .on_conflict_do_update(index_elements=[key_column], set_={counter_column: counter + 1})
+        .returning(counter)
     )
     return int(session.execute(statement).scalar_one())
 

@@ -62,6 +62,9 @@ class Authorization:
     def attachment(self, attachment_id: str, owner: str) -> Attachment | None:
         return window.attachment(attachment_id, owner, self.unit_of_work(None))
 
+    def attachments(self, attachment_ids: list[str], owner: str) -> list[Attachment]:
+        return window.attachments(attachment_ids, owner, self.unit_of_work(None))
+
     def submit_window_authorization(self, command: commands.SubmitWindowAuthorization) -> window.WindowResult:
         return window.submit(command, self.unit_of_work(None), self.sources)
 

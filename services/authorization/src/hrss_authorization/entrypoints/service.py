@@ -36,6 +36,7 @@ from hrss_kit.rpc_client import ServiceRpc
 
 CLERK, GRANTS, AUDIT_QUERY = ClerkRequestSchema(), GrantsRequestSchema(), AuditQuerySchema()
 WINDOW = WindowAuthorizationSchema()
+MAX_ATTACHMENTS_ASKED = 100
 KEY_INFO = "enterprise_key_info"  # the read model of KeyInfoChanged, ordered per enterprise
 
 
@@ -125,6 +126,14 @@ class AuthorizationService(OperationsMixin):
         """The attachment's metadata for the account that uploaded it; None for anyone else."""
         found = self.authorization.attachment(str(attachment_id)[:80], str(owner))
         return attachment_view(found) if found else None
+
+    @rpc
+    @catalogue_errors
+    def attachments(self, attachment_ids: list[str], owner: str) -> dict[str, Any]:
+        """Those of the attachments that ``owner`` uploaded, with their metadata (the business
+        service copies a case's materials from here): ``{items: [...]}``, others left out."""
+        wanted = sorted({str(a)[:80] for a in list(attachment_ids)[:MAX_ATTACHMENTS_ASKED]})
+        return {"items": [attachment_view(a) for a in self.authorization.attachments(wanted, str(owner))]}
 
     @rpc(idempotent=True)
     @catalogue_errors

@@ -98,6 +98,11 @@ def _not_registered(uscc: str | None, unit_no: str | None, sources: SourceDirect
 
 def attachment(attachment_id: str, owner: str, uow: UnitOfWork) -> Attachment | None:
     """The attachment if ``owner`` uploaded it; None whether it is someone else's or absent."""
+    found = attachments([attachment_id], owner, uow)
+    return found[0] if found else None
+
+
+def attachments(attachment_ids: list[str], owner: str, uow: UnitOfWork) -> list[Attachment]:
+    """Those of ``attachment_ids`` that ``owner`` uploaded (others' and absent ones left out)."""
     with uow:
-        found = uow.attachments.owned_by([attachment_id], owner)
-        return found[0] if found else None
+        return uow.attachments.owned_by(attachment_ids, owner)

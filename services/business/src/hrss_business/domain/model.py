@@ -68,3 +68,25 @@ class Catalogue:
 
     def get(self, code: str) -> BusinessItem | None:
         return self._by_code.get(code)
+
+
+def material_problems(item: BusinessItem, attachments: dict[str, str]) -> dict[str, list[str]]:
+    """What the materials given (material code → attachment id) lack or have too many of:
+    ``{"attachments.<code>": [message]}``."""
+    known = {material.code for material in item.materials}
+    problems = {f"attachments.{code}": ["该业务没有此项材料"] for code in attachments if code not in known}
+    for material in item.materials:
+        if material.required and not attachments.get(material.code):
+            problems[f"attachments.{material.code}"] = [f"请上传{material.name}"]
+    return problems
+
+
+def type_problems(item: BusinessItem, content_types: dict[str, str]) -> dict[str, list[str]]:
+    """Materials given as a file type the item does not accept for them (material code →
+    the type found in the attachment's bytes)."""
+    accepted = {material.code: material.accepted_types for material in item.materials}
+    return {
+        f"attachments.{code}": ["附件格式不正确,该材料不接受此类文件"]
+        for code, content_type in content_types.items()
+        if content_type not in accepted.get(code, ())
+    }

@@ -1,0 +1,122 @@
+"""Forms checked against their item's JSON Schema (Draft 2020-12), each problem told in
+Chinese under the field it concerns (``form.uscc``, ``form.employees.0.id_number``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from hrss_business.domain.model import BusinessItem
+from hrss_contracts.id_number import is_valid_id_number
+from hrss_contracts.uscc import is_valid_uscc
+
+FORMATS = FormatChecker(formats=())
+
+
+@FORMATS.checks("gb32100-uscc")
+def _uscc(value: object) -> bool:
+    return not isinstance(value, str) or is_valid_uscc(value)
+
+
+@FORMATS.checks("gb11643-id-number")
+def _id_number(value: object) -> bool:
+    return not isinstance(value, str) or is_valid_id_number(value.upper())
+
+
+@FORMATS.checks("date", raises=ValueError)
+def _date(value: object) -> bool:
+    return not isinstance(value, str) or bool(date.fromisoformat(value)) and len(value) == 10
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def _date_time(value: object) -> bool:
+    return not isinstance(value, str) or datetime.fromisoformat(value).tzinfo is not None
+
+
+FORMAT_MESSAGES = {
+    "gb32100-uscc": "统一社会信用代码格式不正确",
+    "gb11643-id-number": "身份证号码格式不正确",
+    "date": "日期格式不正确(YYYY-MM-DD)",
+    "date-time": "日期时间格式不正确",
+}
+TYPE_WORDS = {
+    "string": "文字",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "是或否",
+    "array": "列表",
+    "object": "对象",
+}
+MAX_PROBLEMS = 50
+
+
+class JsonSchemaForms:
+    """One validator per item, built on first use and kept (the catalogue does not change while
+    the service runs)."""
+
+    def __init__(self) -> None:
+        self._validators: dict[str, Draft202012Validator] = {}
+
+    def problems(self, item: BusinessItem, form: dict[str, Any]) -> dict[str, list[str]]:
+        validator = self._validators.get(item.code)
+        if validator is None:
+            validator = self._validators[item.code] = Draft202012Validator(item.form, format_checker=FORMATS)
+        found: dict[str, list[str]] = {}
+        for error in validator.iter_errors(form):
+            field, message = _described(error)
+            messages = found.setdefault(field, [])
+            if message not in messages:
+                messages.append(message)
+            if len(found) >= MAX_PROBLEMS:
+                break
+        return found
+
+
+def _described(error: ValidationError) -> tuple[str, str]:
+    path = [str(p) for p in error.absolute_path]
+    title = error.schema.get("title") if isinstance(error.schema, dict) else None
+    keyword, value = error.validator, error.validator_value
+    if keyword == "required":
+        missing = _missing(error)
+        properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        name = properties.get(missing, {}).get("title", missing)
+        return _field([*path, missing]), f"{name}不能为空"
+    if keyword == "additionalProperties":
+        return _field(path), "包含不允许的字段"
+    label = title or (path[-1] if path else "表单")
+    messages = {
+        "type": f"{label}应为{_type_words(value)}",
+        "format": FORMAT_MESSAGES.get(str(value), f"{label}格式不正确"),
+        "minLength": f"{label}不能为空" if value == 1 else f"{label}至少{value}个字符",
+        "maxLength": f"{label}不超过{value}个字符",
+        "pattern": f"{label}格式不正确",
+        "enum": f"{label}不在可选范围内",
+        "const": f"{label}不在可选范围内",
+        "minimum": f"{label}不能小于{value}",
+        "maximum": f"{label}不能大于{value}",
+        "exclusiveMinimum": f"{label}应大于{value}",
+        "exclusiveMaximum": f"{label}应小于{value}",
+        "minItems": f"{label}至少{value}项",
+        "maxItems": f"{label}最多{value}项",
+        "uniqueItems": f"{label}不能重复",
+        "multipleOf": f"{label}应为{value}的倍数",
+    }
+    return _field(path), messages.get(str(keyword), f"{label}不符合要求")
+
+
+def _missing(error: ValidationError) -> str:
+    # "'uscc' is a required property": the name is the quoted part.
+    message = error.message
+    return message.split("'")[1] if message.count("'") >= 2 else message
+
+
+def _type_words(value: Any) -> str:
+    kinds = value if isinstance(value, list) else [value]
+    return "或".join(TYPE_WORDS.get(str(k), str(k)) for k in kinds)
+
+
+def _field(path: list[str]) -> str:
+    return ".".join(["form", *path])
