@@ -3,10 +3,13 @@ Chinese under the field it concerns (``form.uscc``, ``form.employees.0.id_number
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
 from hrss_business.domain.model import BusinessItem
@@ -36,6 +39,22 @@ def _date_time(value: object) -> bool:
     return not isinstance(value, str) or datetime.fromisoformat(value).tzinfo is not None
 
 
+@functools.lru_cache(maxsize=256)
+def _ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """JSON Schema's patterns are ECMA-262's, where a final ``$`` is the end of the text;
+    Python's ``$`` also matches before a final line break ("13900139000\n" would pass)."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    return re.compile(pattern)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not _ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance[:80]!r} does not match {pattern!r}")
+
+
+FormValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
 FORMAT_MESSAGES = {
     "gb32100-uscc": "统一社会信用代码格式不正确",
     "gb11643-id-number": "身份证号码格式不正确",
@@ -58,34 +77,35 @@ class JsonSchemaForms:
     the service runs)."""
 
     def __init__(self) -> None:
-        self._validators: dict[str, Draft202012Validator] = {}
+        self._validators: dict[str, Any] = {}
 
     def problems(self, item: BusinessItem, form: dict[str, Any]) -> dict[str, list[str]]:
         validator = self._validators.get(item.code)
         if validator is None:
-            validator = self._validators[item.code] = Draft202012Validator(item.form, format_checker=FORMATS)
+            validator = self._validators[item.code] = FormValidator(item.form, format_checker=FORMATS)
         found: dict[str, list[str]] = {}
         for error in validator.iter_errors(form):
-            field, message = _described(error)
-            messages = found.setdefault(field, [])
-            if message not in messages:
-                messages.append(message)
+            for field, message in _described(error):
+                messages = found.setdefault(field, [])
+                if message not in messages:
+                    messages.append(message)
             if len(found) >= MAX_PROBLEMS:
                 break
         return found
 
 
-def _described(error: ValidationError) -> tuple[str, str]:
+def _described(error: ValidationError) -> list[tuple[str, str]]:
     path = [str(p) for p in error.absolute_path]
-    title = error.schema.get("title") if isinstance(error.schema, dict) else None
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    title = schema.get("title")
     keyword, value = error.validator, error.validator_value
     if keyword == "required":
         missing = _missing(error)
-        properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
-        name = properties.get(missing, {}).get("title", missing)
-        return _field([*path, missing]), f"{name}不能为空"
-    if keyword == "additionalProperties":
-        return _field(path), "包含不允许的字段"
+        name = schema.get("properties", {}).get(missing, {}).get("title", missing)
+        return [(_field([*path, missing]), f"{name}不能为空")]
+    if keyword == "additionalProperties" and isinstance(error.instance, dict):
+        extra = sorted(str(k) for k in error.instance if k not in schema.get("properties", {}))[:MAX_PROBLEMS]
+        return [(_field([*path, k[:80]]), "不允许的字段") for k in extra] or [(_field(path), "包含不允许的字段")]
     label = title or (path[-1] if path else "表单")
     messages = {
         "type": f"{label}应为{_type_words(value)}",
@@ -104,7 +124,7 @@ def _described(error: ValidationError) -> tuple[str, str]:
         "uniqueItems": f"{label}不能重复",
         "multipleOf": f"{label}应为{value}的倍数",
     }
-    return _field(path), messages.get(str(keyword), f"{label}不符合要求")
+    return [(_field(path), messages.get(str(keyword), f"{label}不符合要求"))]
 
 
 def _missing(error: ValidationError) -> str:
