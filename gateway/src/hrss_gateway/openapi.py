@@ -9,21 +9,25 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from hrss_contracts.registration import RegistrationRequestSchema, RegistrationResultSchema
 from hrss_gateway.openapi_business import add_business
+from hrss_gateway.openapi_cases import add_cases
 from hrss_gateway.openapi_clerks import add_clerks
 from hrss_gateway.openapi_login import add_login
-from hrss_gateway.openapi_parts import ERROR_SCHEMA, error_response
+from hrss_gateway.openapi_parts import ERROR_SCHEMA, error_response, object_sizes
 from hrss_gateway.openapi_qr import add_qr_login
 from hrss_gateway.openapi_window import add_window
 
 
 def build_spec() -> dict[str, Any]:
+    marshmallow = MarshmallowPlugin()
     spec = APISpec(
         title="hrss-platform public API",
         version="1.0.0",
         openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
+        plugins=[marshmallow],
         info={"description": "Enterprise side of the provincial HRSS public service platform."},
     )
+    assert marshmallow.converter is not None  # made as the spec took the plugin
+    marshmallow.converter.add_attribute_function(object_sizes)
     spec.components.schema("RegistrationRequest", schema=RegistrationRequestSchema)
     spec.components.schema("RegistrationResult", schema=RegistrationResultSchema)
     spec.components.schema("Error", ERROR_SCHEMA)
@@ -32,6 +36,7 @@ def build_spec() -> dict[str, Any]:
     add_clerks(spec)
     add_window(spec)
     add_business(spec)
+    add_cases(spec)
     spec.path(
         "/api/v1/registrations",
         operations={

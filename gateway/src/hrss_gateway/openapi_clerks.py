@@ -84,13 +84,15 @@ def protected(
     summary: str, ok: tuple[str, str, Any], *refusals: tuple[str, tuple[str, ...]], **extra: Any
 ) -> dict[str, Any]:
     """An operation behind a session: ``ok`` is (status, description, schema); each refusal is
-    (status, codes); 401, 403 and 503 are there for every one."""
+    (status, codes); 401, 403 and 503 are there for every one (a refusal's 401 or 403 codes
+    join UNAUTHENTICATED's or FORBIDDEN's)."""
     status, description, schema = ok
     responses: dict[str, Any] = {status: {"description": description, "content": json_content(schema)}}
+    joined = dict(refusals)
     for code_status, codes in refusals:
         responses[code_status] = error_response(*codes)
-    responses["401"] = error_response("UNAUTHENTICATED")
-    responses["403"] = error_response("FORBIDDEN")
+    responses["401"] = error_response("UNAUTHENTICATED", *joined.get("401", ()))
+    responses["403"] = error_response("FORBIDDEN", *joined.get("403", ()))
     responses["503"] = error_response("SERVICE_UNAVAILABLE", retry_after=True)
     return {"summary": summary, "security": BEARER, "responses": responses, **extra}
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from marshmallow import fields
+
 from hrss_contracts.errors import CATALOGUE
 
 ERROR_SCHEMA = {
@@ -42,12 +44,15 @@ LIMITS = {
 }
 
 
-def error_response(*codes: str, retry_after: bool = False, limits: dict[str, str] | None = None) -> dict[str, Any]:
+def error_response(
+    *codes: str, retry_after: bool = False, limits: dict[str, str] | None = None, schema: str = "Error"
+) -> dict[str, Any]:
+    """``schema``: the error body's, when its codes add facts to it (``CaseStatusConflict``)."""
     texts = {**LIMITS, **(limits or {})}
     listed = "; ".join(f"`{c}`: {CATALOGUE[c].message}" + (f" ({texts[c]})" if c in texts else "") for c in codes)
     response: dict[str, Any] = {
         "description": listed,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
     }
     if retry_after:
         response["headers"] = {"Retry-After": RETRY_AFTER}
@@ -60,3 +65,12 @@ def json_content(schema: str | dict[str, Any]) -> dict[str, Any]:
 
 def required_body(schema: str) -> dict[str, Any]:
     return {"required": True, "content": json_content(schema)}
+
+
+def object_sizes(self: Any, field: fields.Field[Any], ret: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """An attribute function for apispec's converter: it writes a dict's ``Length`` (the
+    number of its entries) as ``minLength``/``maxLength``, a string's keywords that a JSON
+    object ignores; an object's are ``minProperties``/``maxProperties``."""
+    if not isinstance(field, fields.Dict):
+        return {}
+    return {f"{bound}Properties": ret.pop(f"{bound}Length") for bound in ("min", "max") if f"{bound}Length" in ret}

@@ -1,4 +1,5 @@
-"""The OpenAPI document's part for attachments and the agency window's authorization."""
+"""The OpenAPI document's part for attachments (every role's) and the agency window's
+authorization."""
 
 from __future__ import annotations
 
@@ -23,6 +24,23 @@ SUBMITTED = {
         "clerks": {"type": "array", "items": {"$ref": "#/components/schemas/Clerk"}},
     },
 }
+ATTACHMENT_TYPES = ("image/png", "image/jpeg", "application/pdf")
+
+
+def attachment_bytes(description: str) -> dict[str, Any]:
+    """An answer of an attachment's bytes, with the type found in them at its upload."""
+    return {
+        "description": description,
+        "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in ATTACHMENT_TYPES},
+    }
+
+
+UPLOAD_DESCRIPTION = (
+    "For agency staff (the window's materials, `POST /api/v1/agency/authorizations`), legal "
+    "representatives and clerks (a case's materials, `POST /api/v1/cases` and its resubmission). "
+    "Only the uploading account may preview it or name it in a submission; once it is a case's "
+    "material, whoever may see the case gets it at `/api/v1/cases/{case_no}/materials/{attachment_id}`."
+)
 UPLOAD_BODY = {
     "required": True,
     "content": {
@@ -50,19 +68,16 @@ def add_window(spec: APISpec) -> None:
         ("408", ("REQUEST_TIMEOUT",)),
         ("413", ("ATTACHMENT_TOO_LARGE",)),
         ("415", ("ATTACHMENT_TYPE_NOT_ALLOWED",)),
+        description=UPLOAD_DESCRIPTION,
         requestBody=UPLOAD_BODY,
     )
     spec.path("/api/v1/attachments", operations={"post": upload})
     download = protected(
-        "预览: the attachment's bytes, for its uploader", ("200", "the bytes", {}), ("404", ("NOT_FOUND",))
+        "预览: the attachment's bytes, for the account that uploaded it (any other is 404)",
+        ("200", "the bytes", {}),
+        ("404", ("NOT_FOUND",)),
     )
-    download["responses"]["200"] = {
-        "description": "the bytes, with the type found in them",
-        "content": {
-            t: {"schema": {"type": "string", "format": "binary"}}
-            for t in ("image/png", "image/jpeg", "application/pdf")
-        },
-    }
+    download["responses"]["200"] = attachment_bytes("the bytes, with the type found in them")
     spec.path(
         "/api/v1/attachments/{attachment_id}",
         parameters=[{"name": "attachment_id", "in": "path", "required": True, "schema": {"type": "string"}}],

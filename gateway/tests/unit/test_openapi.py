@@ -2,14 +2,25 @@
 
 import inspect
 import re
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
+from marshmallow import validate
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 from nameko.web.handlers import HttpRequestHandler
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
+from hrss_contracts.cases import (
+    MAX_MATERIALS,
+    STATUSES,
+    CaseQuerySchema,
+    CaseRequestSchema,
+    DecisionSchema,
+    ResubmissionSchema,
+    WithdrawalSchema,
+)
 from hrss_contracts.errors import CATALOGUE, CatalogueError
 from hrss_contracts.qr_login import MAX_WAIT_SECONDS, QR_STATUSES
 from hrss_gateway.openapi import build_spec
@@ -319,3 +330,158 @@ def test_assertion_description_names_its_signature_and_every_claim(spec):
     assert "EdDSA" in description and "Ed25519" in description
     for claim in ("qr", "sub", "name", "act", "iat", "exp", "jti", "scan", "confirm", "cancel"):
         assert f"`{claim}`" in description, claim
+
+
+CASE_ROUTES = {
+    ("post", "/api/v1/cases"): {
+        "400": ["VALIDATION_FAILED", "MALFORMED_REQUEST"],
+        "403": ["FORBIDDEN", "RELATION_NOT_GRANTED"],
+        "404": ["BUSINESS_ITEM_NOT_FOUND"],
+        "422": ["ITEM_NOT_ONLINE", "ITEM_NOT_APPLICABLE", "ATTACHMENT_NOT_FOUND"],
+    },
+    ("get", "/api/v1/cases"): {"400": ["VALIDATION_FAILED"], "404": ["ENTERPRISE_NOT_FOUND"]},
+    ("get", "/api/v1/cases/{case_no}"): {"404": ["CASE_NOT_FOUND"]},
+    ("get", "/api/v1/cases/{case_no}/materials/{attachment_id}"): {"404": ["CASE_NOT_FOUND", "NOT_FOUND"]},
+    ("post", "/api/v1/cases/{case_no}/withdrawal"): {"404": ["CASE_NOT_FOUND"], "409": ["CASE_STATUS_CONFLICT"]},
+    ("post", "/api/v1/cases/{case_no}/resubmission"): {
+        "400": ["VALIDATION_FAILED", "MALFORMED_REQUEST"],
+        "404": ["CASE_NOT_FOUND", "BUSINESS_ITEM_NOT_FOUND"],
+        "409": ["CASE_STATUS_CONFLICT"],
+        "422": ["ATTACHMENT_NOT_FOUND"],
+    },
+    ("get", "/api/v1/agency/cases"): {"400": ["VALIDATION_FAILED"]},
+    ("post", "/api/v1/agency/cases/{case_no}/decisions"): {
+        "400": ["VALIDATION_FAILED", "MALFORMED_REQUEST"],
+        "404": ["CASE_NOT_FOUND"],
+        "409": ["CASE_STATUS_CONFLICT"],
+    },
+}
+CASE_BODIES = {
+    ("post", "/api/v1/cases"): ("CaseRequest", CaseRequestSchema, True),
+    ("post", "/api/v1/cases/{case_no}/resubmission"): ("ResubmissionRequest", ResubmissionSchema, True),
+    ("post", "/api/v1/cases/{case_no}/withdrawal"): ("WithdrawalRequest", WithdrawalSchema, False),
+    ("post", "/api/v1/agency/cases/{case_no}/decisions"): ("DecisionRequest", DecisionSchema, True),
+}
+
+
+def codes_of(response):
+    return set(re.findall(r"`([A-Z_]+)`", response["description"]))
+
+
+def schemas_in(node):
+    """Every schema object of the document: those with a type, a $ref or a composition."""
+    if isinstance(node, dict):
+        if {"type", "allOf", "$ref"} & set(node):
+            yield node
+        for value in node.values():
+            yield from schemas_in(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from schemas_in(item)
+
+
+def properties_of(spec, schema):
+    """The properties a schema promises, through its references and allOf parts."""
+    if "$ref" in schema:
+        return properties_of(spec, resolve(spec, schema["$ref"]))
+    found = dict(schema.get("properties", {}))
+    for part in schema.get("allOf", []):
+        found.update(properties_of(spec, part))
+    return found
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(CASE_ROUTES))
+def test_case_routes_document_every_refusal_with_its_catalogue_code(spec, method, path):
+    responses = spec["paths"][path][method]["responses"]
+
+    for status, codes in CASE_ROUTES[(method, path)].items():
+        assert codes_of(responses[status]) == set(codes), status
+    assert codes_of(responses["401"]) == {"UNAUTHENTICATED"}
+    assert codes_of(responses["503"]) == {"SERVICE_UNAVAILABLE"}
+    if method == "post":
+        assert codes_of(responses["408"]) == {"REQUEST_TIMEOUT"}
+        assert codes_of(responses["413"]) == {"PAYLOAD_TOO_LARGE"}
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(CASE_BODIES))
+def test_case_request_bodies_are_the_contract_schemas(spec, method, path):
+    name, schema_class, required = CASE_BODIES[(method, path)]
+    body = spec["paths"][path][method]["requestBody"]
+
+    schema = resolve(spec, body["content"]["application/json"]["schema"]["$ref"])
+
+    assert body["required"] is required
+    assert schema is spec["components"]["schemas"][name]
+    assert set(schema["properties"]) == set(schema_class().fields)
+    assert sorted(schema.get("required", [])) == sorted(n for n, f in schema_class().fields.items() if f.required)
+
+
+def test_a_submissions_materials_are_counted_as_an_objects_entries(spec):
+    for name in ("CaseRequest", "ResubmissionRequest"):
+        attachments = spec["components"]["schemas"][name]["properties"]["attachments"]
+
+        assert attachments["maxProperties"] == MAX_MATERIALS, name
+        assert attachments["additionalProperties"]["maxLength"] == 80, name
+
+
+def test_only_strings_carry_string_lengths_and_patterns(spec):
+    for schema in schemas_in(spec):
+        if {"minLength", "maxLength", "pattern"} & set(schema):
+            assert schema.get("type") == "string", schema
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cases", "/api/v1/agency/cases"])
+def test_case_listings_take_the_case_query_with_its_bounds(spec, path):
+    parameters = {p["name"]: p["schema"] for p in spec["paths"][path]["get"]["parameters"] if p["in"] == "query"}
+    fields = CaseQuerySchema().fields
+
+    assert set(parameters) == set(fields)
+    assert parameters["status"]["enum"] == list(STATUSES)
+    for name in ("page", "page_size"):
+        bounds = next(v for v in fields[name].validators if isinstance(v, validate.Range))
+        assert (parameters[name]["minimum"], parameters[name]["maximum"]) == (bounds.min, bounds.max), name
+        assert parameters[name]["default"] == fields[name].load_default, name
+    length = next(v for v in fields["item_code"].validators if isinstance(v, validate.Length))
+    assert (parameters["item_code"]["minLength"], parameters["item_code"]["maxLength"]) == (length.min, length.max)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/cases/{case_no}/withdrawal",
+        "/api/v1/cases/{case_no}/resubmission",
+        "/api/v1/agency/cases/{case_no}/decisions",
+    ],
+)
+def test_a_case_status_conflict_documents_the_current_status(spec, path):
+    schema = spec["paths"][path]["post"]["responses"]["409"]["content"]["application/json"]["schema"]
+
+    error = properties_of(spec, schema)["error"]
+    conflict = resolve(spec, schema["$ref"])
+
+    assert {"$ref": "#/components/schemas/Error"} in conflict["allOf"]
+    assert error["properties"]["current_status"]["enum"] == list(STATUSES)
+    assert "current_status" in error["required"]
+
+
+def test_case_answers_are_documented_with_exactly_the_keys_the_business_service_answers(spec):
+    messages = pytest.importorskip("hrss_business.adapters.messages")
+    from hrss_business.domain.cases import Actor, Case, Material, Relation
+
+    at = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+    applicant = Actor("a1", "91110000600037341L", "legal")
+    relation = Relation("r1", "e1", "U1", "110", "某经办机构")
+    material = Material("change-form", "att1", "form.pdf", "application/pdf", 10, "0" * 64)
+    item = ("unit-key-info", "单位关键信息维护")
+    case = Case.submit("YW20261128000001", item, applicant.login_name, relation, {}, (material,), applicant, at)
+    schemas = spec["components"]["schemas"]
+
+    view = messages.case_view(case)
+    page = messages.page_view([], 0, 1, 20)
+
+    assert set(properties_of(spec, schemas["CaseSummary"])) == set(messages.case_summary(case))
+    assert set(properties_of(spec, schemas["Case"])) == set(view)
+    assert set(properties_of(spec, schemas["CaseStep"])) == set(view["history"][0])
+    assert set(properties_of(spec, schemas["CaseActor"])) == set(view["history"][0]["actor"])
+    assert set(properties_of(spec, schemas["CaseMaterial"])) == set(view["materials"][0])
+    assert set(properties_of(spec, schemas["CasePage"])) == set(page)
