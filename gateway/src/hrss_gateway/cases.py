@@ -24,7 +24,7 @@ from hrss_gateway.requests import json_body, load
 CASE, RESUBMISSION, WITHDRAWAL = CaseRequestSchema(), ResubmissionSchema(), WithdrawalSchema()
 DECISION, QUERY = DecisionSchema(), CaseQuerySchema()
 APPLICANTS, EVERYONE, AGENCY = ("legal", "clerk"), ("legal", "clerk", "agency"), ("agency",)
-MAX_CASE_NO = 40
+MAX_CASE_NO, MAX_ATTACHMENT_ID = 40, 80
 
 
 def viewer(session: dict[str, Any]) -> dict[str, Any]:
@@ -35,6 +35,7 @@ def viewer(session: dict[str, Any]) -> dict[str, Any]:
         "role": session["role"],
         "uscc": session.get("uscc"),
         "agency": session.get("agency"),
+        "name": session.get("name"),
     }
 
 
@@ -81,6 +82,8 @@ class CaseRoutes:
     def case_material(self, request: Request, session: dict[str, Any], case_no: str, attachment_id: str) -> Response:
         """A material's bytes, for whoever may see the case (its enterprise's side, the staff of
         its agency)."""
+        if len(attachment_id) > MAX_ATTACHMENT_ID:
+            raise CatalogueError("CASE_NOT_FOUND")
         found = self.business.case_material(  # type: ignore[attr-defined]
             case_no=_case_no(case_no), attachment_id=attachment_id, viewer=viewer(session)
         )
@@ -104,7 +107,8 @@ class CaseRoutes:
     def withdraw_case(self, request: Request, session: dict[str, Any], case_no: str) -> dict[str, Any]:
         """撤回, ``{"comment": "…"}`` or no body, while no decision stands → the case; 409
         CASE_STATUS_CONFLICT with ``current_status`` otherwise."""
-        body = dict(WITHDRAWAL.load(json_body(request))) if request.content_length else {}
+        sent = request.content_length or "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+        body = dict(WITHDRAWAL.load(json_body(request))) if sent else {}
         return self.business.withdraw_case(  # type: ignore[attr-defined,no-any-return]
             case_no=_case_no(case_no), request=body, viewer=viewer(session)
         )

@@ -12,7 +12,7 @@ from hrss_gateway.openapi_business import add_business
 from hrss_gateway.openapi_cases import add_cases
 from hrss_gateway.openapi_clerks import add_clerks
 from hrss_gateway.openapi_login import add_login
-from hrss_gateway.openapi_parts import ERROR_SCHEMA, error_response, object_sizes
+from hrss_gateway.openapi_parts import ERROR_SCHEMA, ecma_patterns, error_response, object_sizes
 from hrss_gateway.openapi_qr import add_qr_login
 from hrss_gateway.openapi_window import add_window
 
@@ -28,6 +28,7 @@ def build_spec() -> dict[str, Any]:
     )
     assert marshmallow.converter is not None  # made as the spec took the plugin
     marshmallow.converter.add_attribute_function(object_sizes)
+    marshmallow.converter.add_attribute_function(ecma_patterns)
     spec.components.schema("RegistrationRequest", schema=RegistrationRequestSchema)
     spec.components.schema("RegistrationResult", schema=RegistrationResultSchema)
     spec.components.schema("Error", ERROR_SCHEMA)

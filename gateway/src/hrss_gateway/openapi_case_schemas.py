@@ -19,9 +19,12 @@ STATUS = {
 WHEN = {"type": "string", "format": "date-time"}
 ACTOR = {
     "type": "object",
-    "required": ["account", "role", "agency"],
+    "required": ["name", "role", "agency"],
     "properties": {
-        "account": {"type": "string", "description": "login name: a legal representative's USCC, a clerk's account id"},
+        "name": {
+            "type": "string",
+            "description": "the person's name if the session knew it (e-SSC login), else the login name",
+        },
         "role": {"type": "string", "enum": ["legal", "clerk", "agency"]},
         "agency": {"type": "string", "nullable": True, "description": "agency staff's agency"},
     },
@@ -36,7 +39,7 @@ SUMMARY_PROPERTIES: dict[str, Any] = {
     "unit_no": {"type": "string"},
     "insurance": INSURANCE,
     "agency": {"type": "string", "description": "the agency that insures the relation: it handles the case"},
-    "applicant": {"type": "string", "description": "who submitted it: their login name, as `actor.account`"},
+    "applicant": {"type": "string", "description": "who submitted it, as `actor.name`"},
     "submitted_at": {**WHEN, "nullable": True},
     "updated_at": {**WHEN, "nullable": True},
 }

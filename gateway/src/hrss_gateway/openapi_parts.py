@@ -74,3 +74,13 @@ def object_sizes(self: Any, field: fields.Field[Any], ret: dict[str, Any], **kwa
     if not isinstance(field, fields.Dict):
         return {}
     return {f"{bound}Properties": ret.pop(f"{bound}Length") for bound in ("min", "max") if f"{bound}Length" in ret}
+
+
+def ecma_patterns(self: Any, field: fields.Field[Any], ret: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """An attribute function for apispec's converter: the contracts end patterns with Python's
+    ``\\Z`` (its ``$`` also matches before a final line break); an OpenAPI pattern is
+    ECMA-262's, where ``\\Z`` means nothing and ``$`` is the end of the text."""
+    pattern = ret.get("pattern")
+    if isinstance(pattern, str) and pattern.endswith("\\Z"):
+        ret["pattern"] = pattern[:-2] + "$"
+    return {}

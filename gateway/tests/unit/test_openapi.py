@@ -485,3 +485,9 @@ def test_case_answers_are_documented_with_exactly_the_keys_the_business_service_
     assert set(properties_of(spec, schemas["CaseActor"])) == set(view["history"][0]["actor"])
     assert set(properties_of(spec, schemas["CaseMaterial"])) == set(view["materials"][0])
     assert set(properties_of(spec, schemas["CasePage"])) == set(page)
+
+
+def test_patterns_are_written_as_ecma_262_reads_them(spec):
+    found = re.findall(r"'pattern': '([^']*)'", str(spec))
+    assert found and not [p for p in found if p.endswith("\\\\Z")]
+    assert "^1[3-9][0-9]{9}$" in found  # the contracts' "^1[3-9][0-9]{9}\Z"

@@ -44,8 +44,6 @@ COMMENT_REQUIRED = (NOT_ACCEPT, REQUEST_CORRECTION, DENY)
 MAX_MATERIALS = 30  # attachments of one submission; no item asks for more than a handful
 MAX_COMMENT = 500
 
-CASE_NO_PATTERN = r"^YW[0-9]{8}[0-9]{6}\Z"
-
 
 class _Request(ContractSchema):
     class Meta:

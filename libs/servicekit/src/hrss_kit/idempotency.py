@@ -87,7 +87,7 @@ def once_per_key(method: Callable[..., Any], kept_in: str = "database") -> Calla
             if error.code == "SERVICE_UNAVAILABLE":
                 requests.release()
             else:
-                requests.store({"error": [error.code, error.fields, error.params]})
+                requests.store({"error": [error.code, error.fields, error.params, error.details]})
             raise
         except BaseException:
             requests.release()
@@ -167,8 +167,9 @@ class Requests:
     @staticmethod
     def replay(answer: dict[str, Any]) -> Any:
         if "error" in answer:
-            code, fields, params = answer["error"]
-            raise CatalogueError(code, fields, params)
+            # Answers stored before errors had details have three parts.
+            code, fields, params, details = [*answer["error"], None][:4]
+            raise CatalogueError(code, fields, params, details)
         return answer["result"]
 
 

@@ -118,7 +118,7 @@ class Ledger(OperationsMixin):
     @rpc(idempotent=True)
     def refuse(self, uscc: str) -> str:
         record_effect(self.db, uscc)
-        raise CatalogueError("ENTERPRISE_NOT_VERIFIED")
+        raise CatalogueError("ENTERPRISE_NOT_VERIFIED", details={"uscc": uscc})
 
     @rpc(idempotent=True)
     def unavailable(self, uscc: str) -> str:
@@ -292,7 +292,7 @@ class RedisLedger(OperationsMixin):
     @rpc(idempotent="redis")
     def refuse(self, uscc: str) -> str:
         record_effect(self.db, uscc)
-        raise CatalogueError("ENTERPRISE_NOT_VERIFIED")
+        raise CatalogueError("ENTERPRISE_NOT_VERIFIED", details={"uscc": uscc})
 
     @rpc(idempotent="redis")
     def unavailable(self, uscc: str) -> str:

@@ -54,6 +54,7 @@ def test_a_refusal_is_an_answer_too(ledger, running, rpc, uscc, unique):
         with pytest.raises(CatalogueError) as refused:
             call(rpc, "refuse", unique, uscc=uscc)
         assert refused.value.code == "ENTERPRISE_NOT_VERIFIED"
+        assert refused.value.details == {"uscc": uscc}  # the repeat's refusal is the first one, whole
     assert rpc.service("ledger").count(uscc=uscc) == 1
 
 

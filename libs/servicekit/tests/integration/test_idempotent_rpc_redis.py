@@ -62,6 +62,7 @@ def test_a_refusal_is_an_answer_and_unavailable_is_not(ledger, rpc, uscc, unique
         with pytest.raises(CatalogueError) as refused:
             call(rpc, "refuse", unique, uscc=uscc)
         assert refused.value.code == "ENTERPRISE_NOT_VERIFIED"
+        assert refused.value.details == {"uscc": uscc}  # the repeat's refusal is the first one, whole
     assert count(rpc, uscc) == 1
     for _ in range(2):
         with pytest.raises(CatalogueError):

@@ -82,7 +82,7 @@ def summary_of(case: Case) -> CaseSummary:
         case.relation.unit_no,
         case.relation.insurance,
         case.relation.agency,
-        case.applicant.login_name,
+        case.applicant.shown,
         case.submitted_at,
         case.updated_at,
     )

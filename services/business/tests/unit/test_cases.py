@@ -282,3 +282,20 @@ def test_a_new_case_is_one_event_and_each_step_is_one_more():
     actor = Actor("a", "a", "legal")
     case = Case.submit("YW20261128000001", ("x", "X"), "U", relation, {}, (), actor, datetime.now(UTC))
     assert [e.event_type for e in events_of(case)] == ["CaseSubmitted"]
+
+
+def test_a_resubmission_may_keep_materials_someone_else_of_the_enterprise_uploaded(world):
+    case = world.submit(world.clerk, relation_id="R-110")
+    world.decide(case.case_no, "request_correction", "表单有误")
+    kept = {m.material_code: m.attachment_id for m in case.materials}
+
+    again = cases.resubmit(
+        commands.Resubmit(world.legal, case.case_no, key_info_form(), kept), CATALOGUE, world.uow, world.uploads, FORMS
+    )
+
+    assert again.status == "resubmitted" and again.materials == case.materials
+
+
+def test_the_user_center_of_an_enterprise_not_known_yet_is_empty(world):
+    items, total = cases.page(commands.ListCases(legal(random_uscc()), None, None, 1, 20), world.uow)
+    assert (items, total) == ([], 0)

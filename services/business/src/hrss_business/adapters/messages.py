@@ -19,6 +19,11 @@ def actor_data(actor: Actor) -> dict[str, Any]:
     return {"account": actor.login_name, "role": actor.role, "agency": actor.agency}
 
 
+def actor_view(actor: Actor) -> dict[str, Any]:
+    """Who acted, as the user center and the agency show it."""
+    return {"name": actor.shown, "role": actor.role, "agency": actor.agency}
+
+
 def relation_data(relation: Relation) -> dict[str, Any]:
     return {
         "relation_id": relation.relation_id,
@@ -60,7 +65,7 @@ def case_summary(case: Case | CaseSummary) -> dict[str, Any]:
     if isinstance(case, Case):
         relation = case.relation
         unit_no, insurance, agency = relation.unit_no, relation.insurance, relation.agency
-        applicant = case.applicant.login_name
+        applicant = case.applicant.shown
     else:
         unit_no, insurance, agency, applicant = case.unit_no, case.insurance, case.agency, case.applicant_name
     return {
@@ -85,7 +90,7 @@ def step_view(step: Transition) -> dict[str, Any]:
         "from_status": step.from_status,
         "status": step.to_status,
         "status_label": STATUS_LABELS.get(step.to_status, step.to_status),
-        "actor": actor_data(step.actor),
+        "actor": actor_view(step.actor),
         "comment": step.comment,
         "at": step.at.isoformat(),
     }

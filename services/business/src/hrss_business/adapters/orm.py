@@ -62,6 +62,7 @@ cases = Table(
     Column("round", Integer, nullable=False),
     Column("form", Text, nullable=False),  # JSON, the latest round's
     Column("applicant_account", String(80), nullable=False),
+    Column("applicant_login", String(64), nullable=False),
     Column("applicant_name", String(64), nullable=False),
     Column("applicant_role", String(16), nullable=False),
     Column("submitted_at", DateTime(timezone=True), nullable=False),
@@ -98,6 +99,7 @@ case_history = Table(
     Column("from_status", String(24)),
     Column("to_status", String(24), nullable=False),
     Column("actor_account", String(80), nullable=False),
+    Column("actor_login", String(64), nullable=False),
     Column("actor_name", String(64), nullable=False),
     Column("actor_role", String(16), nullable=False),
     Column("actor_agency", String(100)),

@@ -66,7 +66,12 @@ class SqlCases(Cases):
             relation=Relation(row.relation_id, row.enterprise_id, row.unit_no, row.insurance, row.agency),
             form=json.loads(row.form),
             materials=tuple(_material(m) for m in materials),
-            applicant=Actor(row.applicant_account, row.applicant_name, row.applicant_role),
+            applicant=Actor(
+                row.applicant_account,
+                row.applicant_login,
+                row.applicant_role,
+                name=_name(row.applicant_name, row.applicant_login),
+            ),
             status=row.status,
             round=row.round,
             submitted_at=aware(row.submitted_at),
@@ -149,7 +154,8 @@ class SqlCases(Cases):
                     from_status=step.from_status,
                     to_status=step.to_status,
                     actor_account=step.actor.account_id,
-                    actor_name=step.actor.login_name,
+                    actor_login=step.actor.login_name,
+                    actor_name=step.actor.shown,
                     actor_role=step.actor.role,
                     actor_agency=step.actor.agency,
                     comment=step.comment,
@@ -183,11 +189,16 @@ def _case_row(case: Case) -> dict[str, Any]:
         "round": case.round,
         "form": json.dumps(case.form, ensure_ascii=False),
         "applicant_account": case.applicant.account_id,
-        "applicant_name": case.applicant.login_name,
+        "applicant_login": case.applicant.login_name,
+        "applicant_name": case.applicant.shown,
         "applicant_role": case.applicant.role,
         "submitted_at": case.submitted_at,
         "updated_at": case.updated_at,
     }
+
+
+def _name(shown: str, login_name: str) -> str | None:
+    return shown if shown != login_name else None
 
 
 def _material(row: Any) -> Material:
@@ -195,7 +206,9 @@ def _material(row: Any) -> Material:
 
 
 def _step(row: Any) -> Transition:
-    actor = Actor(row.actor_account, row.actor_name, row.actor_role, row.actor_agency)
+    actor = Actor(
+        row.actor_account, row.actor_login, row.actor_role, row.actor_agency, _name(row.actor_name, row.actor_login)
+    )
     return Transition(row.action, row.from_status, row.to_status, actor, row.comment, aware(row.at))
 
 

@@ -58,12 +58,19 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 
 @dataclass(frozen=True)
 class Actor:
-    """Who took a step: the session's account id and login name, role and (agency staff) agency."""
+    """Who took a step: the session's account id and login name, role, (agency staff) agency,
+    and the person's name where the session knows it (a QR login's e-SSC holder)."""
 
     account_id: str
     login_name: str
     role: str
     agency: str | None = None
+    name: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """How people read who it was: the person's name, else the login name."""
+        return self.name or self.login_name
 
 
 @dataclass(frozen=True)

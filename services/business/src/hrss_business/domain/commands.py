@@ -20,10 +20,11 @@ class Viewer:
     role: str
     uscc: str | None = None
     agency: str | None = None
+    name: str | None = None  # the person's, where the session knows it
 
     @property
     def actor(self) -> Actor:
-        return Actor(self.account_id, self.login_name, self.role, self.agency)
+        return Actor(self.account_id, self.login_name, self.role, self.agency, self.name)
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,6 @@ class ItemNotApplicable(BusinessError):
     """The item does not apply to the relation's insurance type."""
 
 
-class EnterpriseNotKnown(BusinessError):
-    """The session's enterprise is not (yet) in the read model of registered enterprises."""
-
-
 class RelationNotGranted(BusinessError):
     """The applicant may not act for this relation: a clerk it was not granted to, a legal
     representative of another enterprise, or no such relation (not told apart)."""

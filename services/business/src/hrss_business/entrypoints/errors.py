@@ -18,7 +18,6 @@ catalogue_errors = translate_errors(
         errors.ItemNotFound: lambda e: CatalogueError("BUSINESS_ITEM_NOT_FOUND"),
         errors.ItemNotOnline: lambda e: CatalogueError("ITEM_NOT_ONLINE"),
         errors.ItemNotApplicable: lambda e: CatalogueError("ITEM_NOT_APPLICABLE"),
-        errors.EnterpriseNotKnown: lambda e: CatalogueError("ENTERPRISE_NOT_FOUND"),
         errors.RelationNotGranted: lambda e: CatalogueError("RELATION_NOT_GRANTED"),
         errors.CaseNotFound: lambda e: CatalogueError("CASE_NOT_FOUND"),
         errors.IllegalTransition: _conflict,

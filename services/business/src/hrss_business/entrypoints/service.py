@@ -45,6 +45,7 @@ def viewer_from(viewer: dict[str, Any]) -> commands.Viewer:
         role=str(viewer["role"]),
         uscc=str(viewer["uscc"]).upper() if viewer.get("uscc") else None,
         agency=str(viewer["agency"]) if viewer.get("agency") else None,
+        name=str(viewer["name"])[:64] if viewer.get("name") else None,
     )
 
 

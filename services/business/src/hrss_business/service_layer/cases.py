@@ -74,13 +74,17 @@ def resubmit(
     forms: Forms,
     clock: Clock = _now,
 ) -> Case:
-    """补正后重新提交: only while a correction is asked for; the same checks as a submission."""
+    """补正后重新提交: only while a correction is asked for, by whoever may act for the case's
+    relation now (a clerk whose grant was revoked no longer sees the case); the form and
+    materials are checked as a submission's. A material kept from the previous round is named
+    again by its attachment id, whoever of the enterprise's side uploaded it."""
     with uow:
         case = _applicants_case(command.viewer, command.case_no, uow)
         if not case.allows("resubmit"):
             raise errors.IllegalTransition(case.case_no, case.status, "resubmit")
         item = _item(catalogue, case.item_code)
-    materials = _materials(item, command.form, command.attachments, command.viewer, uploads, forms)
+    kept = {m.attachment_id: m for m in case.materials}
+    materials = _materials(item, command.form, command.attachments, command.viewer, uploads, forms, kept)
     with uow:
         case = _applicants_case(command.viewer, command.case_no, uow, for_update=True)
         case.resubmit(command.form, materials, command.viewer.actor, clock())
@@ -143,10 +147,10 @@ def page(command: commands.ListCases, uow: UnitOfWork) -> tuple[list[CaseSummary
     with uow:
         if viewer.role == AGENCY:
             return uow.cases.page(Scope(agency=viewer.agency or ""), query)
-        enterprise_id = _enterprise_of(viewer, uow)
+        enterprise_id = uow.enterprises.enterprise_id(viewer.uscc) if viewer.uscc else None
         clerk_id = clerk_id_of(viewer.account_id) if viewer.role == CLERK else None
-        if viewer.role == CLERK and not clerk_id:
-            return [], 0
+        if enterprise_id is None or (viewer.role == CLERK and not clerk_id):
+            return [], 0  # an enterprise not known (yet) has no cases here
         return uow.cases.page(Scope(enterprise_id=enterprise_id, clerk_id=clerk_id), query)
 
 
@@ -186,13 +190,6 @@ def _online_item(catalogue: Catalogue, code: str) -> BusinessItem:
     return item
 
 
-def _enterprise_of(viewer: Viewer, uow: UnitOfWork) -> str:
-    enterprise_id = uow.enterprises.enterprise_id(viewer.uscc) if viewer.uscc else None
-    if enterprise_id is None:
-        raise errors.EnterpriseNotKnown(viewer.uscc)
-    return enterprise_id
-
-
 def _may_act_for(viewer: Viewer, relation: Relation | None, uow: UnitOfWork) -> bool:
     if relation is None or viewer.role not in (LEGAL, CLERK) or not viewer.uscc:
         return False
@@ -201,7 +198,7 @@ def _may_act_for(viewer: Viewer, relation: Relation | None, uow: UnitOfWork) -> 
     if viewer.role == LEGAL:
         return True
     clerk_id = clerk_id_of(viewer.account_id)
-    return bool(clerk_id) and uow.grants.holds(clerk_id, relation.relation_id)
+    return clerk_id is not None and uow.grants.holds(clerk_id, relation.relation_id)
 
 
 def _relation_to_act_for(viewer: Viewer, relation_id: str, item: BusinessItem, uow: UnitOfWork) -> Relation:
@@ -235,13 +232,17 @@ def _materials(
     viewer: Viewer,
     uploads: Uploads,
     forms: Forms,
+    kept: dict[str, Material] | None = None,
 ) -> tuple[Material, ...]:
     """The materials of a submission, once the form and materials satisfy the item and every
-    attachment is the applicant's own upload of a type the material accepts."""
+    attachment is the applicant's own upload (or one ``kept`` from the case's previous round)
+    of a type the material accepts."""
     problems = {**forms.problems(item, dict(form)), **material_problems(item, attachments)}
     if problems:
         raise errors.SubmissionInvalid(problems)
-    owned = uploads.owned(viewer.account_id, sorted(set(attachments.values()))) if attachments else {}
+    kept = kept or {}
+    asked = sorted(set(attachments.values()) - set(kept))
+    owned = {**kept, **(uploads.owned(viewer.account_id, asked) if asked else {})}
     missing = sorted(code for code, attachment_id in attachments.items() if attachment_id not in owned)
     if missing:
         raise errors.AttachmentsNotFound(missing)

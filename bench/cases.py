@@ -1,0 +1,185 @@
+"""Issue 8's figures, on the platform as `hrssctl platform run` starts it (Postgres, one process
+of each):
+
+- case submissions per second through the gateway, each after uploading its 200 KB PDF
+  (wrk, ``cases.lua``: an upload, then a submission with the id it answered), as a legal
+  representative; beside it, the same uploads alone;
+- user-center listings per second with 10,000 cases in Postgres, for the legal representative
+  (all of them) and a clerk holding one of the two relations (half of them), first page and a
+  late page; beside them, ``GET /api/v1/me`` (the session check alone, the floor of any
+  authenticated route), and the query plans the listing relies on.
+
+The 10,000 cases are written straight into the business database (a benchmark's fixture, not
+a path of the product); the listing's own queries are the service's.
+"""
+
+import os
+import re
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from authorization import PASSWORD, authed, clerk_session, token_of
+from logins import LIMITS_OFF, Client, Essc
+from procs import ROOT, scaled, wrk
+from running_platform import Platform, enterprises, registration
+from sqlalchemy import create_engine, text
+
+from hrss_contracts.examples import random_id_number
+
+SUBMIT_SECONDS = scaled(15)
+LIST_SECONDS = scaled(10)
+CASES = 10_000
+PAGE_SIZE = 20
+
+
+def multipart_pdf(path, kilobytes=200):
+    boundary = uuid.uuid4().hex
+    pdf = b"%PDF-1.4\n" + os.urandom(kilobytes * 1024 - 20) + b"\n%%EOF\n"
+    head = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="稳岗返还.pdf"\r\n'.encode()
+    path.write_bytes(head + b"Content-Type: application/pdf\r\n\r\n" + pdf + f"\r\n--{boundary}--\r\n".encode())
+    return boundary
+
+
+def submissions(platform, token, relation_id, connections=8):
+    """(cases submitted per second, refused, uploads alone per second), each run for the same time."""
+    body = platform.tmp / "case-upload.body"
+    os.environ.update(UPLOAD_BODY=str(body), UPLOAD_BOUNDARY=multipart_pdf(body), TOKEN=token, RELATION_ID=relation_id)
+    started = time.monotonic()
+    _, _, _, out = wrk(f"{platform.url}/", connections, SUBMIT_SECONDS, script=ROOT / "bench" / "cases.lua")
+    elapsed = time.monotonic() - started
+    submitted = int(re.search(r"CASES_SUBMITTED (\d+)", out).group(1))
+    refused = int(re.search(r"CASES_REFUSED (\d+)", out).group(1))
+    uploads, _, bad, _ = wrk(f"{platform.url}/", connections, SUBMIT_SECONDS, script=ROOT / "bench" / "uploads.lua")
+    assert bad == 0, f"{bad} uploads refused"
+    return submitted / elapsed, refused, uploads
+
+
+def seed(platform, uscc, relations):
+    """CASES cases of the enterprise, spread over its relations and statuses, numbered over 50 days."""
+    engine = create_engine(platform.dbs.urls["business"])
+    statuses = ("submitted", "accepted", "approved", "correction_required", "withdrawn")
+    start = datetime(2026, 10, 1, tzinfo=UTC)
+    rows = []
+    for k in range(CASES):
+        relation = relations[k % len(relations)]
+        at = start + timedelta(minutes=7 * k)
+        rows.append(
+            {
+                "case_no": f"YW{at:%Y%m%d}{k:06d}",
+                "item_code": "job-stabilisation-refund",
+                "item_name": "失业保险稳岗返还",
+                "enterprise_id": uscc,
+                "uscc": uscc,
+                "relation_id": relation["relation_id"],
+                "unit_no": relation["unit_no"],
+                "insurance": relation["insurance"],
+                "agency": relation["agency"],
+                "status": statuses[k % len(statuses)],
+                "round": 1,
+                "form": "{}",
+                "applicant_account": f"enterprise:{uscc}",
+                "applicant_login": uscc,
+                "applicant_name": uscc,
+                "applicant_role": "legal",
+                "submitted_at": at,
+                "updated_at": at,
+                "version": 1,
+            }
+        )
+    columns = list(rows[0])
+    insert = text(f"INSERT INTO cases ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})")
+    with engine.begin() as conn:
+        conn.execute(insert, rows)
+        conn.execute(text("ANALYZE cases"))
+    return engine
+
+
+PLANS = {
+    "legal representative, first page": (
+        "SELECT case_no FROM cases WHERE enterprise_id = :e ORDER BY case_no DESC LIMIT 20 OFFSET 0"
+    ),
+    "clerk, late page": (
+        "SELECT case_no FROM cases WHERE enterprise_id = :e AND relation_id IN "
+        "(SELECT relation_id FROM clerk_grants WHERE clerk_id = :c) ORDER BY case_no DESC LIMIT 20 OFFSET 4000"
+    ),
+    "count, clerk": (
+        "SELECT count(*) FROM cases WHERE enterprise_id = :e AND relation_id IN "
+        "(SELECT relation_id FROM clerk_grants WHERE clerk_id = :c)"
+    ),
+}
+
+
+def plans(engine, uscc, clerk_id):
+    found = {}
+    with engine.connect() as conn:
+        for label, sql in PLANS.items():
+            lines = conn.execute(text(f"EXPLAIN ANALYZE {sql}"), {"e": uscc, "c": clerk_id}).scalars().all()
+            found[label] = lines
+    return found
+
+
+def listings(platform, tokens):
+    os.environ["TOKEN"] = tokens["legal"]
+    rows = []
+    for label, who, page in (
+        ("legal representative, page 1", "legal", 1),
+        ("legal representative, page 400", "legal", 400),
+        ("clerk, page 1", "clerk", 1),
+        ("clerk, page 200", "clerk", 200),
+    ):
+        os.environ.update(TOKEN=tokens[who], LIST_PATH=f"/api/v1/cases?page={page}&page_size={PAGE_SIZE}")
+        rate, p99, bad, _ = wrk(f"{platform.url}/", 8, LIST_SECONDS, script=ROOT / "bench" / "listing.lua")
+        assert bad == 0, f"{bad} listings refused"
+        rows.append((label, rate, p99))
+    os.environ.update(TOKEN=tokens["legal"], LIST_PATH="/api/v1/me")
+    floor, floor_p99, _, _ = wrk(f"{platform.url}/", 8, LIST_SECONDS, script=ROOT / "bench" / "listing.lua")
+    return rows, (floor, floor_p99)
+
+
+def main():
+    (record,) = enterprises(1)
+    with Platform([record], 18096, env=LIMITS_OFF) as platform:
+        status, _ = Client(platform.port).call("POST", "/api/v1/registrations", registration(record, PASSWORD))
+        assert status == 201
+        time.sleep(1)  # EnterpriseRegistered reaches authorization and business
+        legal, client = token_of(platform, record["uscc"]), Client(platform.port)
+        _, relations = client.call("GET", "/api/v1/insurance-relations", headers=authed(legal))
+        by_type = {r["insurance"]: r for r in relations["items"]}
+        rate, refused, uploads = submissions(platform, legal, by_type["210"]["relation_id"])
+
+        person = (random_id_number(), "办事员甲")
+        _, clerk = client.call(
+            "POST", "/api/v1/clerks", {"id_number": person[0], "name": person[1], "phone": "13900139000"}, authed(legal)
+        )
+        client.call(
+            "PUT",
+            f"/api/v1/clerks/{clerk['clerk_id']}/grants",
+            {"relation_ids": [by_type["110"]["relation_id"]]},
+            authed(legal),
+        )
+        time.sleep(1)  # the grant reaches identity and business
+        clerk_token = clerk_session(platform, Essc(platform.tmp / "essc"), *person)
+        engine = seed(platform, record["uscc"], list(by_type.values()))
+        rows, (floor, floor_p99) = listings(platform, {"legal": legal, "clerk": clerk_token})
+        explained = plans(engine, record["uscc"], clerk["clerk_id"])
+        engine.dispose()
+    print("\n## Business: cases (issue 8; Postgres, one process of each)\n")
+    print(
+        f"Case submissions, each after uploading its 200 KB PDF (8 connections): {rate:.1f} per second "
+        f"({rate / 100:.2f}x the target of 100/s; {refused} refused); the uploads alone: {uploads:.1f} per second\n"
+    )
+    print(f"User-center listings with {CASES:,} cases in Postgres (8 connections, {PAGE_SIZE} a page):\n")
+    print("| listing | per second | x target (300/s) | p99 ms |")
+    print("|---|---|---|---|")
+    for label, per_second, p99 in rows:
+        print(f"| {label} | {per_second:.0f} | {per_second / 300:.2f}x | {p99:.0f} |")
+    print(f"| `GET /api/v1/me` (the session check alone) | {floor:.0f} | | {floor_p99:.0f} |")
+    for label, lines in explained.items():
+        print(f"\nPlan, {label}:\n\n```")
+        print("\n".join(lines))
+        print("```")
+
+
+if __name__ == "__main__":
+    main()
