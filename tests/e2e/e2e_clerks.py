@@ -1,7 +1,8 @@
-"""Helpers of the authorization end-to-end tests: a registered enterprise with units, calls
-with a token, QR login as a clerk."""
+"""Helpers of the authorization and business end-to-end tests: a registered enterprise with
+units, calls with a token, QR login as a clerk, agency staff, uploads."""
 
 import time
+from dataclasses import dataclass
 
 import pytest
 import requests
@@ -25,8 +26,32 @@ def call(platform, method, path, token, body=None, params=None):
     )
 
 
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde" + b"\x00" * 64
+)
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n" + b" " * 2048
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A registered enterprise: its code, name, legal representative and their password token."""
+
+    uscc: str
+    name: str
+    rep_name: str
+    rep_id: str
+    token: str
+
+
 def registered_with_units(platform, tmp_path):
     """An enterprise with two units (three relations), registered with a password; its token."""
+    registered = register_with_units(platform, tmp_path)
+    return registered.uscc, registered.token
+
+
+def register_with_units(platform, tmp_path):
+    """An enterprise with two units (110 and 210 in the first, 410 in the second, all at
+    ``AGENCY``), registered with a password, once its relations are listed: ``Registered``."""
     uscc, rep_id, name = random_uscc(), random_id_number(), "授权测试有限公司"
     units = [
         {
@@ -40,7 +65,7 @@ def registered_with_units(platform, tmp_path):
     assert platform.post("/api/v1/registrations", body).status_code == 201
     token = until(lambda: platform.post("/api/v1/auth/login", {"account": uscc, "password": PASSWORD}), 200)
     until(lambda: call(platform, "GET", "/api/v1/insurance-relations", token.json()["token"]), 200)
-    return uscc, token.json()["token"]
+    return Registered(uscc, name, "授权法人", rep_id, token.json()["token"])
 
 
 def until(request, status, timeout=10.0):
@@ -83,3 +108,25 @@ def clerk_logs_in(platform, id_number, name, timeout=10.0):
 def assert_error(response, code):
     assert response.status_code == CATALOGUE[code].status, response.text
     assert response.json()["error"]["code"] == code
+
+
+def staff_token(platform, agency=AGENCY):
+    """A new agency staff account of ``agency`` (``hrssctl agency-users add``), logged in."""
+    return new_staff(platform, agency)[1]
+
+
+def new_staff(platform, agency=AGENCY):
+    """``(account, token)`` of a new agency staff account of ``agency``, logged in."""
+    account = f"window{random_uscc()[-6:]}"
+    added = platform.hrssctl("agency-users", "add", "--account", account, "--agency", agency, stdin=PASSWORD)
+    assert added.returncode == 0, added.stderr
+    return account, platform.post("/api/v1/auth/login", {"account": account, "password": PASSWORD}).json()["token"]
+
+
+def upload(platform, token, content, filename="材料.pdf", declared="application/pdf"):
+    return requests.post(
+        f"{platform.base_url}/api/v1/attachments",
+        files={"file": (filename, content, declared)},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=60,
+    )

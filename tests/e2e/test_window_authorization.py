@@ -3,34 +3,12 @@ enterprise, see a clerk's relations marked, submit; the clerk then scans in. Upl
 by their bytes and kept from other accounts."""
 
 import pytest
-import requests
-from e2e_clerks import AGENCY, PASSWORD, assert_error, call, clerk_logs_in, registered_with_units
+from e2e_clerks import AGENCY, PDF, PNG, assert_error, call, clerk_logs_in, registered_with_units, staff_token, upload
 from e2e_records import import_records, source_record
 
 from hrss_contracts.examples import random_id_number, random_uscc
 
 pytestmark = pytest.mark.e2e
-
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde" + b"\x00" * 64
-)
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n" + b" " * 2048
-
-
-def staff_token(platform):
-    account = f"window{random_uscc()[-6:]}"
-    added = platform.hrssctl("agency-users", "add", "--account", account, "--agency", AGENCY, stdin=PASSWORD)
-    assert added.returncode == 0, added.stderr
-    return platform.post("/api/v1/auth/login", {"account": account, "password": PASSWORD}).json()["token"]
-
-
-def upload(platform, token, content, filename="材料.pdf", declared="application/pdf"):
-    return requests.post(
-        f"{platform.base_url}/api/v1/attachments",
-        files={"file": (filename, content, declared)},
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=60,
-    )
 
 
 def test_staff_authorize_a_new_clerk_with_materials_and_the_clerk_scans_in(platform, tmp_path):
@@ -147,7 +125,7 @@ def test_an_attachment_serves_and_counts_only_for_the_account_that_uploaded_it(p
     )
 
 
-def test_control_characters_in_paths_and_queries_are_refused_and_only_staff_upload(platform, tmp_path):
+def test_control_characters_in_paths_and_queries_are_refused_and_only_signed_in_accounts_upload(platform, tmp_path):
     uscc, legal = registered_with_units(platform, tmp_path)
     staff = staff_token(platform)
 
@@ -164,6 +142,7 @@ def test_control_characters_in_paths_and_queries_are_refused_and_only_staff_uplo
         call(platform, "GET", "/api/v1/authorization-audit", legal, params={"clerk_id": "", "page": ""}).status_code
         == 200
     )
-    assert_error(upload(platform, legal, PDF), "FORBIDDEN")
+    assert_error(upload(platform, "not-a-token", PDF), "UNAUTHENTICATED")
+    assert upload(platform, legal, PDF).status_code == 201  # a case's materials (issue 8)
     named = upload(platform, staff, PDF, "a\x00b.pdf")
     assert named.status_code == 201 and named.json()["filename"] == "ab.pdf"
