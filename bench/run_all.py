@@ -13,6 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import authorization  # noqa: E402
+import cases  # noqa: E402
 import event_latency  # noqa: E402
 import event_latency_load  # noqa: E402
 import http_hop  # noqa: E402
@@ -35,6 +36,7 @@ def main():
     registration_sql.main()
     logins.main()
     authorization.main()
+    cases.main()
     print(f"\n(all benchmarks: {time.monotonic() - started:.0f} s)")
 
 
