@@ -40,8 +40,9 @@ problem at once in `fields`: `form.<field>`, `attachments.<material code>`); eac
 upload of this account (422 `ATTACHMENT_NOT_FOUND`, `fields` naming `attachments.<material code>`)
 of a type its material accepts (400). The answer is the case as listed, status `submitted`."""
 RESUBMIT = """补正后重新提交, only while the case is `correction_required` (else 409): the whole form
-and every material again, those kept named again; each attachment must be an upload of this
-account. Form and materials are checked as at submission (400, 422 `ATTACHMENT_NOT_FOUND`); 404
+and every material again, those kept named again (a kept one may be anyone's of the enterprise
+who gave it in the previous round; a new one must be an upload of this account). Form and
+materials are checked as at submission (400, 422 `ATTACHMENT_NOT_FOUND`); 404
 `BUSINESS_ITEM_NOT_FOUND` when the item has left the catalogue since. The answer is the case as
 listed, status `resubmitted`."""
 DECIDE = """`accept`, `not_accept` or `request_correction` a case `submitted` or `resubmitted`;
@@ -88,8 +89,7 @@ def add_cases(spec: APISpec) -> None:
         "用户中心: the enterprise's cases (legal representative) or its granted relations' (clerk), newest first",
         ("200", "a page", "CasePage"),
         BAD_QUERY,
-        ("404", ("ENTERPRISE_NOT_FOUND",)),
-        description="404 while the business service does not know the session's enterprise yet.",
+        description="Empty while the business service does not know the session's enterprise yet.",
         parameters=CASE_QUERY,
     )
     spec.path("/api/v1/cases", operations={"post": submit, "get": listing})

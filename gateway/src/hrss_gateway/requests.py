@@ -31,7 +31,8 @@ def json_body(request: Request) -> dict[str, Any]:
     if len(raw) > limit:
         raise BodyTooLarge()
     try:
-        body = json.loads(raw)
+        # NaN and Infinity are not JSON (RFC 8259), and no answer could carry them back out.
+        body = json.loads(raw, parse_constant=_not_json)
         # JSON's \ud800 escapes can spell a lone surrogate, which is no text at all: nothing
         # downstream (argon2, the database, a log) could encode it. Only an escape can (raw
         # bytes are decoded as strict UTF-8), so only a body with one is checked.
@@ -42,6 +43,10 @@ def json_body(request: Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise MalformedJson()
     return body
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
 
 
 def load(request: Request, schema: Schema) -> dict[str, Any]:

@@ -34,8 +34,9 @@ class WindowRoutes:
         """上传材料: ``multipart/form-data`` with one ``file`` part: a PNG, JPEG or PDF (judged by
         its bytes, not its name or declared type), at most 10 MB (``ATTACHMENT_MAX_BYTES``) →
         201 ``{"attachment_id", "sha256", "size", "content_type", "filename"}``. Only the
-        uploading account may use it. 413 ATTACHMENT_TOO_LARGE, 415 ATTACHMENT_TYPE_NOT_ALLOWED,
-        400 ATTACHMENT_REQUIRED; nothing is kept of a refused upload."""
+        uploading account may use it (a case's material stays with the case: whoever may see
+        the case may view it, and a resubmission may keep it). 413 ATTACHMENT_TOO_LARGE, 415
+        ATTACHMENT_TYPE_NOT_ALLOWED, 400 ATTACHMENT_REQUIRED; nothing is kept of a refused upload."""
         upload = self.attachments.receive(request)
         record = {
             "attachment_id": upload.key,
@@ -74,6 +75,8 @@ class WindowRoutes:
             headers={
                 "Content-Length": str(found["size"]),
                 "Content-Disposition": "inline",
+                # a PDF shown from the API's origin runs no script of its own there
+                "Content-Security-Policy": "sandbox",
                 "X-Content-Type-Options": "nosniff",
                 "Cache-Control": "private, no-store",
             },

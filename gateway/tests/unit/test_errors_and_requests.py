@@ -142,8 +142,23 @@ def test_a_body_not_received_in_time_is_a_timeout_though_a_socket_timeout_caused
         b'{"name": ',
         b'{"password": "\\ud800abcdefgh"}',
         b'{"name": ' + b"[" * 30000 + b"]" * 30000 + b"}",
+        b'{"form": {"total_wage": NaN}}',
+        b'{"form": {"total_wage": -Infinity}}',
     ],
-    ids=["empty", "not-json", "invalid-utf8", "array", "string", "number", "null", "truncated", "surrogate", "deep"],
+    ids=[
+        "empty",
+        "not-json",
+        "invalid-utf8",
+        "array",
+        "string",
+        "number",
+        "null",
+        "truncated",
+        "surrogate",
+        "deep",
+        "nan",
+        "infinity",
+    ],
 )
 def test_body_that_is_not_a_json_object_is_malformed(data):
     with pytest.raises(MalformedJson):

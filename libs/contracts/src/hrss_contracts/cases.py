@@ -11,7 +11,7 @@ from typing import Any
 
 from marshmallow import RAISE, ValidationError, fields, validate, validates_schema
 
-from hrss_contracts.fields import Identifier
+from hrss_contracts.fields import Comment, Identifier
 from hrss_contracts.schema import ContractSchema
 
 SUBMITTED, ACCEPTED, NOT_ACCEPTED = "submitted", "accepted", "not_accepted"
@@ -81,9 +81,7 @@ class ResubmissionSchema(_Request):
 class WithdrawalSchema(_Request):
     """撤回, with the applicant's reason if they give one."""
 
-    comment = fields.String(
-        load_default="", validate=validate.Length(max=MAX_COMMENT, error=f"不超过{MAX_COMMENT}个字符")
-    )
+    comment = Comment(load_default="", validate=validate.Length(max=MAX_COMMENT, error=f"不超过{MAX_COMMENT}个字符"))
 
 
 class DecisionSchema(_Request):
@@ -97,7 +95,7 @@ class DecisionSchema(_Request):
             "description": "受理 accept · 不予受理 not_accept · 补正 request_correction · 准予 approve · 不予 deny"
         },
     )
-    comment = fields.String(
+    comment = Comment(
         load_default="",
         validate=validate.Length(max=MAX_COMMENT, error=f"不超过{MAX_COMMENT}个字符"),
         metadata={"description": "意见 (不予受理、补正、不予时必填)"},

@@ -102,3 +102,14 @@ class Identifier(fields.String):
         if any(unicodedata.category(c) == "Cc" for c in text):
             raise ValidationError("格式不正确")
         return text
+
+
+class Comment(fields.String):
+    """Free text people type (意见, a reason): line breaks and tabs kept, no other control
+    character (a database refuses a NUL, and none belongs in a comment)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if any(unicodedata.category(c) == "Cc" and c not in "\n\t\r" for c in text):
+            raise ValidationError("不能包含控制字符")
+        return text

@@ -5,6 +5,7 @@ decisions at once, one."""
 import eventlet
 import pytest
 from business_fakes import AGENCY, FakeUploads, clerk, legal, staff
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from hrss_business.adapters.catalogue_file import load_catalogue
@@ -175,3 +176,25 @@ def test_a_key_information_change_moves_the_enterprise_to_its_new_code(database)
 
     assert enterprise.listed(legal(new_code)) == ([case.case_no], 1)
     assert enterprise.listed(enterprise.legal) == ([], 0)  # the old code is nobody's now
+
+
+def test_a_registration_overtaken_by_its_key_information_change_still_brings_its_relations(database):
+    enterprise_id, first_code, new_code = f"E-{random_uscc()}", random_uscc(), random_uscc()
+    uow = lambda: SqlUnitOfWork(database)  # noqa: E731
+    cases.follow_key_info(commands.FollowKeyInfoChange(enterprise_id, new_code, "新名称"), uow())
+    relation = (f"{enterprise_id}-110", "U1", "110", AGENCY)
+    cases.remember_enterprise(commands.RememberEnterprise(enterprise_id, first_code, "旧名称", (relation,)), uow())
+
+    with uow() as check:
+        assert check.enterprises.enterprise_id(new_code) == enterprise_id
+        assert check.enterprises.enterprise_id(first_code) is None
+        assert check.enterprises.relation(relation[0]).enterprise_id == enterprise_id
+
+
+def test_a_code_another_enterprise_holds_is_not_silently_skipped(database):
+    taken = random_uscc()
+    uow = lambda: SqlUnitOfWork(database)  # noqa: E731
+    cases.remember_enterprise(commands.RememberEnterprise(f"E-{random_uscc()}", taken, "甲", ()), uow())
+
+    with pytest.raises(IntegrityError):
+        cases.remember_enterprise(commands.RememberEnterprise(f"E-{random_uscc()}", taken, "乙", ()), uow())

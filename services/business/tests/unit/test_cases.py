@@ -299,3 +299,40 @@ def test_a_resubmission_may_keep_materials_someone_else_of_the_enterprise_upload
 def test_the_user_center_of_an_enterprise_not_known_yet_is_empty(world):
     items, total = cases.page(commands.ListCases(legal(random_uscc()), None, None, 1, 20), world.uow)
     assert (items, total) == ([], 0)
+
+
+def test_a_resubmission_answers_the_round_it_read(world, monkeypatch):
+    case = world.submit()
+    world.decide(case.case_no, "request_correction", "第一次补正")
+    # While this resubmission checks its materials, another one lands and staff ask again.
+    original = world.uploads.owned
+
+    def meanwhile(owner, attachment_ids):
+        found = original(owner, attachment_ids)
+        world.uploads.owned = original
+        cases.resubmit(
+            commands.Resubmit(world.legal, case.case_no, key_info_form(), world.attachments(world.legal)),
+            CATALOGUE,
+            world.uow,
+            world.uploads,
+            FORMS,
+        )
+        world.decide(case.case_no, "request_correction", "第二次补正")
+        return found
+
+    world.uploads.owned = meanwhile
+    late = commands.Resubmit(
+        world.legal,
+        case.case_no,
+        key_info_form(),
+        world.attachments(world.legal, ("change-form",))
+        | {
+            "licence-copy": world.uploads.upload(world.legal.account_id, "late-licence"),
+            "change-proof": world.uploads.upload(world.legal.account_id, "late-proof"),
+        },
+    )
+    with pytest.raises(errors.IllegalTransition) as stale:
+        cases.resubmit(late, CATALOGUE, world.uow, world.uploads, FORMS)
+
+    assert stale.value.status == "correction_required"
+    assert cases.show(case.case_no, world.legal, world.uow).round == 2

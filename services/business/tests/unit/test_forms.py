@@ -49,6 +49,12 @@ def test_missing_fields_wrong_types_and_unknown_fields_are_each_named():
     }
 
 
+def test_a_date_is_a_calendar_date_written_yyyy_mm_dd():
+    for written in ("2024-W01-1", "20240101", "2024-02-30", "２０２４-01-01"):
+        form = {"employees": [employee(hired_on=written)], "insurance_types": ["110"], "start_month": "2026-11"}
+        assert problems("employee-registration", form) == {"form.employees.0.hired_on": ["日期格式不正确(YYYY-MM-DD)"]}
+
+
 def test_the_platforms_check_digits_apply_to_codes_and_id_numbers():
     form = {
         "uscc": "91230100MA1B2C3D4X",

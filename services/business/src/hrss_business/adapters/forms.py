@@ -29,9 +29,13 @@ def _id_number(value: object) -> bool:
     return not isinstance(value, str) or is_valid_id_number(value.upper())
 
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
 @FORMATS.checks("date", raises=ValueError)
 def _date(value: object) -> bool:
-    return not isinstance(value, str) or bool(date.fromisoformat(value)) and len(value) == 10
+    # fromisoformat alone would take "2024-W01-1" (an ISO week date) and "20240101"
+    return not isinstance(value, str) or bool(ISO_DATE.match(value) and date.fromisoformat(value))
 
 
 @FORMATS.checks("date-time", raises=ValueError)

@@ -20,8 +20,10 @@ def actor_data(actor: Actor) -> dict[str, Any]:
 
 
 def actor_view(actor: Actor) -> dict[str, Any]:
-    """Who acted, as the user center and the agency show it."""
-    return {"name": actor.shown, "role": actor.role, "agency": actor.agency}
+    """Who acted, as the user center and the agency show it: agency staff by their agency (their
+    login names are what they log in with, not for applicants to collect)."""
+    name = actor.agency or "经办机构" if actor.role == "agency" else actor.shown
+    return {"name": name, "role": actor.role, "agency": actor.agency}
 
 
 def relation_data(relation: Relation) -> dict[str, Any]:

@@ -225,8 +225,12 @@ class SqlEnterprises(Enterprises):
         return Relation(row.relation_id, row.enterprise_id, row.unit_no, row.insurance, row.agency) if row else None
 
     def remember(self, enterprise_id: str, uscc: str, name: str, relations: tuple[Relation, ...]) -> None:
-        # A key-information change that came first is newer than the registration: keep it.
-        insert_ignore(self.session, enterprises, {"enterprise_id": enterprise_id, "uscc": uscc, "name": name})
+        # A key-information change that came first is newer than the registration: keep it. A
+        # code another enterprise holds here is not skipped: the insert fails, and the event is
+        # retried (then parked for an operator) rather than the enterprise silently left out.
+        known = self.session.execute(select(enterprises.c.enterprise_id).filter_by(enterprise_id=enterprise_id)).first()
+        if known is None:
+            self.session.execute(insert(enterprises).values(enterprise_id=enterprise_id, uscc=uscc, name=name))
         for relation in relations:
             values = {"unit_no": relation.unit_no, "insurance": relation.insurance, "agency": relation.agency}
             row = {"relation_id": relation.relation_id, "enterprise_id": enterprise_id, **values}

@@ -34,7 +34,10 @@ from hrss_kit.rpc_client import ServiceRpc
 
 CASE, RESUBMISSION, WITHDRAWAL = CaseRequestSchema(), ResubmissionSchema(), WithdrawalSchema()
 DECISION, QUERY = DecisionSchema(), CaseQuerySchema()
-ENTERPRISES = "enterprises"  # the read model of registered enterprises, ordered per enterprise
+# Key information (code, name) follows EnterpriseKeyInfoChanged in sequence order; a
+# registration is always its enterprise's first event and is applied whenever it comes (its
+# relations are never "older" than a key-information change that overtook it).
+KEY_INFO = "enterprise_key_info"
 GRANTS = "clerk_grants"  # the read model of grants, ordered per clerk
 
 
@@ -54,7 +57,9 @@ class BusinessService(OperationsMixin):
 
     db = Database(metadata)
     catalogue = CatalogueFile()
-    authorization = ServiceRpc("authorization", timeout=5)
+    # Well inside the gateway's 5 s for the whole submission, so a slow registry fails the
+    # submission before anything is written rather than after its caller gave up.
+    authorization = ServiceRpc("authorization", timeout=2)
     call_ids = CallIdLogging()
 
     @property
@@ -137,7 +142,7 @@ class BusinessService(OperationsMixin):
         command = commands.Decide(viewer_from(viewer), str(case_no)[:40], loaded["action"], loaded["comment"])
         return case_summary(self.business.decide(command))
 
-    @reliable_handler("enterprise", "EnterpriseRegistered", read_model=ENTERPRISES)
+    @reliable_handler("enterprise", "EnterpriseRegistered")
     def remember_enterprise(self, session: Session, envelope: dict[str, Any]) -> None:
         """A registered enterprise and its relations: what cases are submitted for."""
         data = envelope["data"]
@@ -149,7 +154,7 @@ class BusinessService(OperationsMixin):
         command = commands.RememberEnterprise(envelope["aggregate_id"], data["uscc"], data["name"], relations)
         self.business.remember_enterprise(command, session)
 
-    @reliable_handler("enterprise", "EnterpriseKeyInfoChanged", read_model=ENTERPRISES)
+    @reliable_handler("enterprise", "EnterpriseKeyInfoChanged", read_model=KEY_INFO)
     def follow_key_info_change(self, session: Session, envelope: dict[str, Any]) -> None:
         """单位关键信息维护: the enterprise's code and name now."""
         data = envelope["data"]

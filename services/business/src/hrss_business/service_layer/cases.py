@@ -85,8 +85,11 @@ def resubmit(
         item = _item(catalogue, case.item_code)
     kept = {m.attachment_id: m for m in case.materials}
     materials = _materials(item, command.form, command.attachments, command.viewer, uploads, forms, kept)
+    read_round = case.round
     with uow:
         case = _applicants_case(command.viewer, command.case_no, uow, for_update=True)
+        if case.round != read_round:  # corrected and asked again meanwhile: this answers the old round
+            raise errors.IllegalTransition(case.case_no, case.status, "resubmit")
         case.resubmit(command.form, materials, command.viewer.actor, clock())
         uow.cases.save(case)
         _publish_steps(case, uow)
