@@ -220,7 +220,7 @@ def test_a_clerk_submits_agency_staff_accept_and_approve_and_the_user_center_sho
             ("accept", "submitted", "accepted", "agency", "材料齐全,予以受理"),
             ("approve", "accepted", "approved", "agency", "核定缴费基数,准予办理"),
         ]
-        assert [s["actor"]["name"] for s in whole["history"]] == [clerk.name, account, account]
+        assert [s["actor"]["name"] for s in whole["history"]] == [clerk.name, AGENCY, AGENCY]
         times = [s["at"] for s in whole["history"]]
         assert times == sorted(times) and times[0] == whole["submitted_at"] and times[-1] == whole["updated_at"]
         assert [s["actor"]["agency"] for s in whole["history"][1:]] == [AGENCY, AGENCY]
