@@ -12,6 +12,7 @@ from werkzeug.wrappers import Request, Response
 from hrss_contracts.cases import (
     CaseQuerySchema,
     CaseRequestSchema,
+    CreditCodeSchema,
     DecisionSchema,
     ResubmissionSchema,
     WithdrawalSchema,
@@ -20,11 +21,12 @@ from hrss_contracts.errors import CatalogueError
 from hrss_gateway.blobs import BlobNotFound
 from hrss_gateway.http import api
 from hrss_gateway.requests import json_body, load
+from hrss_kit.rpc_client import ServiceRpc
 
 CASE, RESUBMISSION, WITHDRAWAL = CaseRequestSchema(), ResubmissionSchema(), WithdrawalSchema()
-DECISION, QUERY = DecisionSchema(), CaseQuerySchema()
+DECISION, QUERY, CREDIT_CODE = DecisionSchema(), CaseQuerySchema(), CreditCodeSchema()
 APPLICANTS, EVERYONE, AGENCY = ("legal", "clerk"), ("legal", "clerk", "agency"), ("agency",)
-MAX_CASE_NO, MAX_ATTACHMENT_ID = 40, 80
+MAX_CASE_NO, MAX_ATTACHMENT_ID, MAX_UNIT_NO = 40, 80, 40
 
 
 def viewer(session: dict[str, Any]) -> dict[str, Any]:
@@ -55,6 +57,9 @@ def _case_no(case_no: str) -> str:
 class CaseRoutes:
     """Mixed into ``GatewayService``; ``self.business`` (``BusinessRoutes``), ``self.attachments``
     (``WindowRoutes``) and ``self.identity`` come from there."""
+
+    # fail_fast: while enterprise does not answer its pings, 信用代码维护 is 503 at once.
+    enterprise = ServiceRpc("enterprise", timeout=5, fail_fast=True)
 
     @api("POST", "/api/v1/cases", roles=APPLICANTS)
     def submit_case(self, request: Request, session: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -140,3 +145,19 @@ class CaseRoutes:
         return self.business.decide_case(  # type: ignore[attr-defined,no-any-return]
             case_no=_case_no(case_no), decision=body, viewer=viewer(session)
         )
+
+    @api("POST", "/api/v1/agency/units/<unit_no>/credit-code", roles=AGENCY)
+    def align_credit_code(self, request: Request, session: dict[str, Any], unit_no: str) -> dict[str, Any]:
+        """信用代码维护 (manual 4 注5): after 单位关键信息维护 on one unit number, the enterprise's
+        other units still carry the old credit code; ``{"uscc": "<the enterprise's code now>"}``
+        aligns one → ``{"uscc", "units": [{"unit_no", "credit_code"}]}``. 422 CREDIT_CODE_MISMATCH
+        for any other code; 404 UNIT_NOT_FOUND for a unit the staff member's agency does not
+        insure. Aligned already: the same answer, nothing changes."""
+        body = load(request, CREDIT_CODE)
+        if len(unit_no) > MAX_UNIT_NO:
+            raise CatalogueError("UNIT_NOT_FOUND")
+        enterprise = self.enterprise.align_credit_code(
+            unit_no=unit_no, request=body, agency=session.get("agency") or ""
+        )
+        units = [{"unit_no": u["unit_no"], "credit_code": u["credit_code"]} for u in enterprise["units"]]
+        return {"uscc": enterprise["uscc"], "units": units}

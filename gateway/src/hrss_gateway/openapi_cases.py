@@ -8,7 +8,13 @@ from typing import Any
 
 from apispec import APISpec
 
-from hrss_contracts.cases import CaseRequestSchema, DecisionSchema, ResubmissionSchema, WithdrawalSchema
+from hrss_contracts.cases import (
+    CaseRequestSchema,
+    CreditCodeSchema,
+    DecisionSchema,
+    ResubmissionSchema,
+    WithdrawalSchema,
+)
 from hrss_gateway.openapi_case_schemas import (
     ACTOR,
     ATTACHMENT_ID,
@@ -73,6 +79,28 @@ def add_cases(spec: APISpec) -> None:
     spec.components.schema("Case", CASE)
     spec.components.schema("CasePage", CASE_PAGE)
     spec.components.schema("CaseStatusConflict", CASE_STATUS_CONFLICT)
+    spec.components.schema("CreditCodeRequest", schema=CreditCodeSchema)
+    spec.components.schema(
+        "UnitCreditCodes",
+        {
+            "type": "object",
+            "required": ["uscc", "units"],
+            "properties": {
+                "uscc": {"type": "string", "description": "the enterprise's credit code today"},
+                "units": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["unit_no", "credit_code"],
+                        "properties": {
+                            "unit_no": {"type": "string"},
+                            "credit_code": {"type": "string", "description": "the credit code the unit carries"},
+                        },
+                    },
+                },
+            },
+        },
+    )
     submit = protected(
         "提交办理: apply for an online business item, for one insurance relation (legal representative, clerk)",
         ("201", "submitted", "CaseSummary"),
@@ -157,3 +185,23 @@ def add_cases(spec: APISpec) -> None:
         requestBody=required_body("DecisionRequest"),
     )
     spec.path("/api/v1/agency/cases/{case_no}/decisions", parameters=[CASE_NO], operations={"post": conflict(decide)})
+    align = protected(
+        "信用代码维护: a unit of the enterprise takes the enterprise's credit code today",
+        ("200", "the enterprise's code and each unit's", "UnitCreditCodes"),
+        BAD_BODY,
+        ("404", ("UNIT_NOT_FOUND",)),
+        SLOW_BODY,
+        LARGE_BODY,
+        ("422", ("CREDIT_CODE_MISMATCH",)),
+        description=(
+            "After 单位关键信息维护 on one unit number the enterprise's other units still carry the old "
+            "credit code (manual 4 注5). Only the enterprise's code today is taken (422 otherwise); a unit "
+            "no relation of the staff member's agency insures is 404. Aligned already: the same answer."
+        ),
+        requestBody=required_body("CreditCodeRequest"),
+    )
+    spec.path(
+        "/api/v1/agency/units/{unit_no}/credit-code",
+        parameters=[{"name": "unit_no", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 40}}],
+        operations={"post": align},
+    )

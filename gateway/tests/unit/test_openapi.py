@@ -339,7 +339,7 @@ CASE_ROUTES = {
         "404": ["BUSINESS_ITEM_NOT_FOUND"],
         "422": ["ITEM_NOT_ONLINE", "ITEM_NOT_APPLICABLE", "ATTACHMENT_NOT_FOUND"],
     },
-    ("get", "/api/v1/cases"): {"400": ["VALIDATION_FAILED"], "404": ["ENTERPRISE_NOT_FOUND"]},
+    ("get", "/api/v1/cases"): {"400": ["VALIDATION_FAILED"]},
     ("get", "/api/v1/cases/{case_no}"): {"404": ["CASE_NOT_FOUND"]},
     ("get", "/api/v1/cases/{case_no}/materials/{attachment_id}"): {"404": ["CASE_NOT_FOUND", "NOT_FOUND"]},
     ("post", "/api/v1/cases/{case_no}/withdrawal"): {"404": ["CASE_NOT_FOUND"], "409": ["CASE_STATUS_CONFLICT"]},
@@ -354,6 +354,11 @@ CASE_ROUTES = {
         "400": ["VALIDATION_FAILED", "MALFORMED_REQUEST"],
         "404": ["CASE_NOT_FOUND"],
         "409": ["CASE_STATUS_CONFLICT"],
+    },
+    ("post", "/api/v1/agency/units/{unit_no}/credit-code"): {
+        "400": ["VALIDATION_FAILED", "MALFORMED_REQUEST"],
+        "404": ["UNIT_NOT_FOUND"],
+        "422": ["CREDIT_CODE_MISMATCH"],
     },
 }
 CASE_BODIES = {

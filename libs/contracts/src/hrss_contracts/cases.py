@@ -11,7 +11,7 @@ from typing import Any
 
 from marshmallow import RAISE, ValidationError, fields, validate, validates_schema
 
-from hrss_contracts.fields import Comment, Identifier
+from hrss_contracts.fields import Comment, Identifier, IdNumber, Name, Uscc
 from hrss_contracts.schema import ContractSchema
 
 SUBMITTED, ACCEPTED, NOT_ACCEPTED = "submitted", "accepted", "not_accepted"
@@ -36,7 +36,10 @@ FINAL_STATUSES = (NOT_ACCEPTED, APPROVED, DENIED, WITHDRAWN)
 ACCEPT, NOT_ACCEPT, REQUEST_CORRECTION, APPROVE, DENY = "accept", "not_accept", "request_correction", "approve", "deny"
 DECISIONS = (ACCEPT, NOT_ACCEPT, REQUEST_CORRECTION, APPROVE, DENY)
 SUBMIT, RESUBMIT, WITHDRAW = "submit", "resubmit", "withdraw"
-ACTIONS = (SUBMIT, RESUBMIT, WITHDRAW, *DECISIONS)
+# 退回: an approval whose effect the service that owns it refused (单位关键信息维护 to a code
+# another enterprise has) sends the case back for correction with the reason; never chosen.
+RETURN = "return"
+ACTIONS = (SUBMIT, RESUBMIT, WITHDRAW, *DECISIONS, RETURN)
 # A refusal or a correction must say why (§32: the correction's every point at once; §38: the
 # reasons of a denial); accepting and approving may go without a word.
 COMMENT_REQUIRED = (NOT_ACCEPT, REQUEST_CORRECTION, DENY)
@@ -114,3 +117,19 @@ class CaseQuerySchema(_Request):
     item_code = Identifier(load_default=None, allow_none=True)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000, error="页码应为1至100000"))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100, error="每页条数应为1至100"))
+
+
+class KeyInfoSchema(_Request):
+    """单位关键信息: what an approved 单位关键信息维护 case asks the enterprise service to take
+    (its form's fields, with registration's checks)."""
+
+    uscc = Uscc(required=True)
+    name = Name(required=True, validate=validate.Length(min=1, max=200))
+    legal_rep_name = Name(required=True, validate=validate.Length(min=1, max=50))
+    legal_rep_id = IdNumber(required=True)
+
+
+class CreditCodeSchema(_Request):
+    """信用代码维护: the credit code the unit is to carry (the enterprise's own today)."""
+
+    uscc = Uscc(required=True, metadata={"description": "统一社会信用代码", "example": "91230100MA1B2C3D4X"})

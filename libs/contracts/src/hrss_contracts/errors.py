@@ -80,6 +80,9 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
     ("ITEM_NOT_ONLINE", 422, "该业务需到经办机构窗口办理!"),
     ("ITEM_NOT_APPLICABLE", 422, "所选参保关系的险种不能办理该业务!"),
     ("RELATION_NOT_GRANTED", 403, "当前用户没有该参保关系的经办权限!"),
+    ("KEY_INFO_USCC_TAKEN", 409, "变更后的统一社会信用代码已被其他单位注册,请核对后重新提交!"),
+    ("UNIT_NOT_FOUND", 404, "未找到该单位编号信息!"),
+    ("CREDIT_CODE_MISMATCH", 422, "信用代码须与该单位当前的统一社会信用代码一致!"),
     ("INTERNAL_ERROR", 500, "系统内部错误,请稍后再试!"),
 )
 

@@ -23,6 +23,8 @@ class RelationData(_Data):
 
 class UnitData(_Data):
     unit_no = fields.String(required=True)
+    # The credit code the unit carries (added with 信用代码维护; absent from older events).
+    credit_code = fields.String(load_default=None, allow_none=True)
     relations = fields.List(fields.Nested(RelationData), required=True)
 
 
@@ -108,6 +110,18 @@ class EnterpriseKeyInfoChangedV1(_Data):
     name = Name(required=True, validate=validate.Length(min=1, max=200))
     legal_rep_name = Name(required=True, validate=validate.Length(min=1, max=50))
     legal_rep_id = IdNumber(required=True)
+    changed_at = fields.AwareDateTime(required=True)
+
+
+class UnitCreditCodeChangedV1(_Data):
+    """信用代码维护: agency staff of ``agency`` aligned the unit ``unit_no`` with its enterprise's
+    code ``uscc`` after a key-information change made on another of its units
+    (``previous_uscc``: the code the unit carried). ``aggregate_id`` is the enterprise's."""
+
+    unit_no = fields.String(required=True)
+    uscc = Uscc(required=True)
+    previous_uscc = Uscc(required=True)
+    agency = fields.String(required=True)
     changed_at = fields.AwareDateTime(required=True)
 
 

@@ -33,6 +33,7 @@ from hrss_contracts.event_data import (
     LoginFailedV1,
     LoginSucceededV1,
     RegistrationRejectedV1,
+    UnitCreditCodeChangedV1,
 )
 from hrss_contracts.schema import ContractSchema
 
@@ -62,6 +63,7 @@ EVENT_SCHEMAS: dict[tuple[str, int], type[Schema]] = {
     ("LoginFailed", 1): LoginFailedV1,
     ("LoggedOut", 1): LoggedOutV1,
     ("EnterpriseKeyInfoChanged", 1): EnterpriseKeyInfoChangedV1,
+    ("UnitCreditCodeChanged", 1): UnitCreditCodeChangedV1,
     ("ClerkAdded", 1): ClerkAddedV1,
     ("ClerkUpdated", 1): ClerkUpdatedV1,
     ("ClerkRemoved", 1): ClerkRemovedV1,
@@ -82,6 +84,7 @@ EVENT_SOURCES: dict[str, str] = {
     "LoginFailed": "identity",
     "LoggedOut": "identity",
     "EnterpriseKeyInfoChanged": "enterprise",
+    "UnitCreditCodeChanged": "enterprise",
     "ClerkAdded": "authorization",
     "ClerkUpdated": "authorization",
     "ClerkRemoved": "authorization",

@@ -17,6 +17,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy.orm import Session
 
 from hrss_business.adapters.catalogue_file import load_catalogue
+from hrss_business.adapters.effects import EnterpriseEffects
 from hrss_business.adapters.forms import JsonSchemaForms
 from hrss_business.adapters.unit_of_work import SqlUnitOfWork
 from hrss_business.adapters.uploads import AuthorizationUploads
@@ -24,7 +25,7 @@ from hrss_business.domain import commands
 from hrss_business.domain.cases import Case, Material
 from hrss_business.domain.model import Catalogue
 from hrss_business.service_layer import cases
-from hrss_business.service_layer.ports import CaseSummary, Forms, UnitOfWork, Uploads
+from hrss_business.service_layer.ports import CaseSummary, Effects, Forms, UnitOfWork, Uploads
 from hrss_kit.database import UnitOfWorkDatabase
 
 CATALOGUE_FILE_KEY = "CATALOGUE_FILE"
@@ -56,6 +57,7 @@ class Business:
     forms: Forms
     unit_of_work: Callable[[Session | None], UnitOfWork]
     uploads: Uploads
+    effects: Effects
 
     def submit(self, command: commands.SubmitCase) -> Case:
         return cases.submit(command, self.catalogue, self.unit_of_work(None), self.uploads, self.forms)
@@ -67,7 +69,7 @@ class Business:
         return cases.withdraw(command, self.unit_of_work(None))
 
     def decide(self, command: commands.Decide) -> Case:
-        return cases.decide(command, self.unit_of_work(None))
+        return cases.decide(command, self.unit_of_work(None), self.effects)
 
     def show(self, case_no: str, viewer: commands.Viewer) -> Case:
         return cases.show(case_no, viewer, self.unit_of_work(None))
@@ -88,11 +90,13 @@ class Business:
         cases.follow_grants(command, self.unit_of_work(session))
 
 
-def bootstrap(db: UnitOfWorkDatabase, loaded: LoadedCatalogue, authorization: Any) -> Business:
-    """``authorization``: an RPC proxy of the authorization service (the uploads registry)."""
+def bootstrap(db: UnitOfWorkDatabase, loaded: LoadedCatalogue, authorization: Any, enterprise: Any) -> Business:
+    """``authorization`` and ``enterprise``: RPC proxies of those services (the uploads registry;
+    what approving 单位关键信息维护 changes)."""
     return Business(
         catalogue=loaded.catalogue,
         forms=loaded.forms,
         unit_of_work=lambda session: SqlUnitOfWork(db, session),
         uploads=AuthorizationUploads(authorization),
+        effects=EnterpriseEffects(enterprise),
     )

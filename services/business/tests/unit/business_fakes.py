@@ -170,3 +170,25 @@ def clerk(clerk_id: str, uscc: str) -> Viewer:
 
 def staff(agency: str = AGENCY) -> Viewer:
     return Viewer("staff-1", "window01", "agency", agency=agency)
+
+
+class FakeEffects:
+    """单位关键信息维护's change, as the enterprise service would make it: refused for codes in
+    ``taken``; ``failing`` raises as an unanswered call would."""
+
+    def __init__(self) -> None:
+        self.applied: list[str] = []
+        self.taken: set[str] = set()
+        self.failing: Exception | None = None
+
+    def applies_to(self, item_code: str) -> bool:
+        return item_code == "unit-key-info"
+
+    def apply(self, case: Case) -> None:
+        from hrss_business.domain.errors import EffectRefused
+
+        if self.failing is not None:
+            raise self.failing
+        if case.form["uscc"] in self.taken:
+            raise EffectRefused("单位关键信息维护未能生效:变更后的统一社会信用代码已被其他单位注册,请核对后重新提交!")
+        self.applied.append(case.case_no)

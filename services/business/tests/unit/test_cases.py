@@ -4,7 +4,7 @@ the status machine after the Administrative Licensing Law; what a refused reques
 from datetime import UTC, datetime
 
 import pytest
-from business_fakes import AGENCY, FakeUnitOfWork, FakeUploads, clerk, legal, staff
+from business_fakes import AGENCY, FakeEffects, FakeUnitOfWork, FakeUploads, clerk, legal, staff
 
 from hrss_business.adapters.catalogue_file import load_catalogue
 from hrss_business.adapters.forms import JsonSchemaForms
@@ -336,3 +336,53 @@ def test_a_resubmission_answers_the_round_it_read(world, monkeypatch):
 
     assert stale.value.status == "correction_required"
     assert cases.show(case.case_no, world.legal, world.uow).round == 2
+
+
+def test_approving_key_information_makes_the_enterprise_change_first(world):
+    effects = FakeEffects()
+    case = world.submit(relation_id="R-410")
+    world.decide(case.case_no, "accept")
+
+    approved = cases.decide(commands.Decide(staff(), case.case_no, "approve", "准予变更"), world.uow, effects)
+
+    assert approved.status == "approved" and effects.applied == [case.case_no]
+    assert world.uow.published[-1].event_type == "CaseConcluded"
+
+
+def test_a_refused_change_sends_the_case_back_with_the_reason_and_approves_nothing(world):
+    effects = FakeEffects()
+    case = world.submit()
+    effects.taken.add(case.form["uscc"])
+    world.decide(case.case_no, "accept")
+
+    returned = cases.decide(commands.Decide(staff(), case.case_no, "approve", ""), world.uow, effects)
+
+    assert returned.status == "correction_required" and effects.applied == []
+    step = cases.show(case.case_no, world.legal, world.uow).history[-1]
+    assert (step.action, step.from_status, step.to_status) == ("return", "accepted", "correction_required")
+    assert "已被其他单位注册" in step.comment
+    assert [e.event_type for e in world.uow.published[-1:]] == ["CaseStatusChanged"]
+
+
+def test_an_unanswered_change_leaves_the_case_accepted_to_approve_again(world):
+    effects = FakeEffects()
+    case = world.submit()
+    world.decide(case.case_no, "accept")
+    effects.failing = ConnectionError("enterprise did not answer")
+
+    with pytest.raises(ConnectionError):
+        cases.decide(commands.Decide(staff(), case.case_no, "approve", ""), world.uow, effects)
+    assert cases.show(case.case_no, world.legal, world.uow).status == "accepted"
+
+    effects.failing = None
+    assert cases.decide(commands.Decide(staff(), case.case_no, "approve", ""), world.uow, effects).status == "approved"
+
+
+def test_other_items_are_approved_without_an_effect(world):
+    effects = FakeEffects()
+    case = world.submit()
+    world.decide(case.case_no, "accept")
+    world.uow.cases.rows[case.case_no].item_code = "back-payment"  # an item whose approval changes nothing else
+
+    assert cases.decide(commands.Decide(staff(), case.case_no, "approve", ""), world.uow, effects).status == "approved"
+    assert effects.applied == []

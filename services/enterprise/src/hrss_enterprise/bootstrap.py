@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from hrss_enterprise.adapters.unit_of_work import SqlUnitOfWork
 from hrss_enterprise.domain.model import Enterprise as RegisteredEnterprise
 from hrss_enterprise.domain.model import RegistrationApplication, SourceRecord
-from hrss_enterprise.service_layer import lookup, registration, sources
+from hrss_enterprise.service_layer import key_info, lookup, registration, sources
 from hrss_enterprise.service_layer.ports import UnitOfWork
 from hrss_kit.database import UnitOfWorkDatabase
 
@@ -35,6 +35,12 @@ class Enterprise:
 
     def source_reference(self, uscc: str | None = None, unit_no: str | None = None) -> SourceRecord:
         return lookup.source_reference(self.unit_of_work(), uscc=uscc, unit_no=unit_no)
+
+    def change_key_info(self, command: key_info.ChangeKeyInfo) -> RegisteredEnterprise:
+        return key_info.change_key_info(command, self.unit_of_work())
+
+    def align_credit_code(self, command: key_info.AlignCreditCode) -> RegisteredEnterprise:
+        return key_info.align_credit_code(command, self.unit_of_work())
 
 
 def bootstrap(db: UnitOfWorkDatabase) -> Enterprise:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 
 from hrss_enterprise.domain.events import Event
@@ -33,22 +34,36 @@ class FakeSourceRepository(SourceRepository):
 
 
 class FakeEnterpriseRepository(EnterpriseRepository):
+    """Keyed by the enterprise's id (the code it registered with), as the table is."""
+
     def __init__(self, enterprises: list[Enterprise] | None = None) -> None:
-        self.enterprises: dict[str, Enterprise] = {e.uscc: e for e in enterprises or []}
+        self.enterprises: dict[str, Enterprise] = {e.enterprise_id: e for e in enterprises or []}
 
     def add(self, enterprise: Enterprise) -> None:
-        assert enterprise.uscc not in self.enterprises, "enterprise added twice"
-        self.enterprises[enterprise.uscc] = enterprise
+        assert enterprise.enterprise_id not in self.enterprises, "enterprise added twice"
+        self.enterprises[enterprise.enterprise_id] = copy.deepcopy(enterprise)
 
     def get(self, uscc: str) -> Enterprise | None:
-        return self.enterprises.get(uscc)
+        found = next((e for e in self.enterprises.values() if e.uscc == uscc), None)
+        return copy.deepcopy(found)
+
+    def get_by_id(self, enterprise_id: str, for_update: bool = False) -> Enterprise | None:
+        return copy.deepcopy(self.enterprises.get(enterprise_id))
+
+    def code_taken(self, uscc: str, by_other_than: str) -> bool:
+        return any(
+            uscc in (e.uscc, e.enterprise_id) for e in self.enterprises.values() if e.enterprise_id != by_other_than
+        )
+
+    def save_key_info(self, enterprise: Enterprise) -> None:
+        self.enterprises[enterprise.enterprise_id] = copy.deepcopy(enterprise)
 
     def uscc_of_unit(self, unit_no: str) -> str | None:
         return self.unit_holders([unit_no]).get(unit_no)
 
     def unit_holders(self, unit_nos: list[str]) -> dict[str, str]:
         return {
-            unit.unit_no: enterprise.uscc
+            unit.unit_no: enterprise.enterprise_id
             for enterprise in self.enterprises.values()
             for unit in enterprise.units
             if unit.unit_no in unit_nos

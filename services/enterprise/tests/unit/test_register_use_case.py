@@ -29,7 +29,7 @@ def test_successful_registration_is_committed_and_publishes_enterprise_registere
 
     assert uow.committed
     assert uow.published == [EnterpriseRegistered(enterprise)]
-    assert uow.enterprises.get(record.uscc) is enterprise
+    assert uow.enterprises.get(record.uscc) == enterprise
 
 
 def test_successful_registration_records_a_registered_decision():
@@ -96,7 +96,7 @@ def test_repeating_the_very_registration_returns_the_existing_enterprise_and_pub
 
     again = register(application, uow)
 
-    assert again is first
+    assert again == first
     assert (uow.published, len(uow.decisions.decisions)) == ([], 1)
 
 

@@ -5,6 +5,7 @@ statuses it moves through as the agency of that relation decides (行政许可�
     resubmitted┼─ not_accept ──────────► not_accepted         └─ deny ────► denied
                └─ request_correction ──► correction_required ─ resubmit ─► resubmitted
     submitted · resubmitted · correction_required ─ withdraw ─► withdrawn
+    accepted ─ return (an approval whose effect was refused) ─► correction_required
 
 Every step is a ``Transition`` in the case's history, with who took it, when, and their
 comment. A step the case's status does not allow is ``IllegalTransition``, naming the status.
@@ -31,6 +32,7 @@ from hrss_contracts.cases import (
     REQUEST_CORRECTION,
     RESUBMIT,
     RESUBMITTED,
+    RETURN,
     SUBMIT,
     SUBMITTED,
     WITHDRAW,
@@ -48,6 +50,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (CORRECTION_REQUIRED, RESUBMIT): RESUBMITTED,
     (ACCEPTED, APPROVE): APPROVED,
     (ACCEPTED, DENY): DENIED,
+    # An approval whose effect was refused: back to the applicant with the reason.
+    (ACCEPTED, RETURN): CORRECTION_REQUIRED,
     # Withdrawn by the applicant while no decision on the application stands: before it is
     # accepted, including while a correction is asked for.
     (SUBMITTED, WITHDRAW): WITHDRAWN,
@@ -157,6 +161,11 @@ class Case:
     def decide(self, action: str, actor: Actor, comment: str, at: datetime) -> None:
         """A decision of the agency's staff (accept, not_accept, request_correction, approve, deny)."""
         self._step(action, actor, comment, at)
+
+    def return_for_correction(self, actor: Actor, reason: str, at: datetime) -> None:
+        """退回: the approval ``actor`` gave could not take effect (``reason``); the applicant
+        may correct and resubmit."""
+        self._step(RETURN, actor, reason, at)
 
     def withdraw(self, actor: Actor, comment: str, at: datetime) -> None:
         self._step(WITHDRAW, actor, comment, at)

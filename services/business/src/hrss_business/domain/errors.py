@@ -36,6 +36,15 @@ class IllegalTransition(BusinessError):
         self.case_no, self.status, self.action = case_no, status, action
 
 
+class EffectRefused(BusinessError):
+    """The service that owns what an approved case changes refused the change (``reason``:
+    its message, for the applicant)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class SubmissionInvalid(BusinessError):
     """The form or the materials do not satisfy the item: ``problems`` maps each field
     (``form.<path>``, ``attachments.<material code>``) to its messages."""

@@ -60,11 +60,13 @@ class BusinessService(OperationsMixin):
     # Well inside the gateway's 5 s for the whole submission, so a slow registry fails the
     # submission before anything is written rather than after its caller gave up.
     authorization = ServiceRpc("authorization", timeout=2)
+    # Approving 单位关键信息维护 waits for the enterprise's change, inside the gateway's 5 s.
+    enterprise = ServiceRpc("enterprise", timeout=3)
     call_ids = CallIdLogging()
 
     @property
     def business(self) -> Business:
-        return bootstrap(self.db, self.catalogue, self.authorization)
+        return bootstrap(self.db, self.catalogue, self.authorization, self.enterprise)
 
     @rpc
     @catalogue_errors

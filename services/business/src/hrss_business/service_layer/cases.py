@@ -20,7 +20,8 @@ from hrss_business.domain.cases import Case, Material, Relation
 from hrss_business.domain.commands import AGENCY, CLERK, LEGAL, Viewer
 from hrss_business.domain.events import events_of
 from hrss_business.domain.model import BusinessItem, Catalogue, material_problems, type_problems
-from hrss_business.service_layer.ports import CaseQuery, CaseSummary, Forms, Scope, UnitOfWork, Uploads
+from hrss_business.service_layer.ports import CaseQuery, CaseSummary, Effects, Forms, Scope, UnitOfWork, Uploads
+from hrss_contracts.cases import APPROVE
 from hrss_contracts.grants import clerk_id_of
 
 Clock = Callable[[], datetime]
@@ -108,14 +109,35 @@ def withdraw(command: commands.Withdraw, uow: UnitOfWork, clock: Clock = _now) -
     return case
 
 
-def decide(command: commands.Decide, uow: UnitOfWork, clock: Clock = _now) -> Case:
+def decide(command: commands.Decide, uow: UnitOfWork, effects: Effects | None = None, clock: Clock = _now) -> Case:
     """A decision of agency staff on a case of their agency. Of two staff deciding at once, one
-    wins; the other is told the status the case has now (``IllegalTransition``)."""
+    wins; the other is told the status the case has now (``IllegalTransition``).
+
+    Approving an item that changes something elsewhere (单位关键信息维护) makes that change
+    first, while the case is locked: a refusal (the new code is another enterprise's) sends the
+    case back for correction with the reason instead, and nothing is half-applied. Should this
+    transaction fail after the change was made, the case stays accepted and approving it again
+    finds the change made (a repeat changes nothing) and approves.
+    """
     viewer = command.viewer
     with uow:
         case = uow.cases.get(command.case_no, for_update=True)
         if case is None or viewer.role != AGENCY or case.relation.agency != viewer.agency:
             raise errors.CaseNotFound(command.case_no)
+        if (
+            command.action == APPROVE
+            and case.allows(APPROVE)
+            and effects is not None
+            and effects.applies_to(case.item_code)
+        ):
+            try:
+                effects.apply(case)
+            except errors.EffectRefused as refused:
+                case.return_for_correction(viewer.actor, refused.reason, clock())
+                uow.cases.save(case)
+                _publish_steps(case, uow)
+                uow.commit()
+                return case
         case.decide(command.action, viewer.actor, command.comment.strip(), clock())
         uow.cases.save(case)
         _publish_steps(case, uow)

@@ -112,6 +112,16 @@ class Uploads(Protocol):
         """Those of ``attachment_ids`` that ``owner`` uploaded, as materials (code left empty)."""
 
 
+class Effects(Protocol):
+    """What approving a case changes elsewhere (单位关键信息维护: the enterprise)."""
+
+    def applies_to(self, item_code: str) -> bool: ...
+
+    def apply(self, case: Case) -> None:
+        """Make the approved case's change, or raise ``EffectRefused``; a repeat of a change
+        made already succeeds and changes nothing."""
+
+
 class Forms(Protocol):
     def problems(self, item: BusinessItem, form: dict[str, Any]) -> dict[str, list[str]]:
         """What is missing or wrong in ``form`` against the item's schema: ``{"form.<path>":

@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from hrss_contracts.events import new_envelope
-from hrss_enterprise.domain.events import EnterpriseRegistered, Event, RegistrationRejected
+from hrss_enterprise.domain.events import (
+    EnterpriseKeyInfoChanged,
+    EnterpriseRegistered,
+    Event,
+    RegistrationRejected,
+    UnitCreditCodeChanged,
+)
 from hrss_enterprise.domain.model import Enterprise
 
 SOURCE = "enterprise"
@@ -22,6 +28,7 @@ def enterprise_data(enterprise: Enterprise) -> dict[str, Any]:
         "units": [
             {
                 "unit_no": unit.unit_no,
+                "credit_code": enterprise.credit_code_of(unit),
                 "relations": [
                     {"relation_id": r.relation_id, "unit_no": r.unit_no, "insurance": r.insurance, "agency": r.agency}
                     for r in unit.relations
@@ -35,7 +42,28 @@ def enterprise_data(enterprise: Enterprise) -> dict[str, Any]:
 
 def to_envelope(event: Event) -> dict[str, Any]:
     if isinstance(event, EnterpriseRegistered):
-        return new_envelope("EnterpriseRegistered", SOURCE, event.enterprise.uscc, enterprise_data(event.enterprise))
+        enterprise = event.enterprise
+        return new_envelope("EnterpriseRegistered", SOURCE, enterprise.enterprise_id, enterprise_data(enterprise))
+    if isinstance(event, EnterpriseKeyInfoChanged):
+        enterprise = event.enterprise
+        data = {
+            "uscc": enterprise.uscc,
+            "previous_uscc": event.previous_uscc,
+            "name": enterprise.name,
+            "legal_rep_name": enterprise.legal_rep_name,
+            "legal_rep_id": enterprise.legal_rep_id,
+            "changed_at": event.changed_at.isoformat(),
+        }
+        return new_envelope("EnterpriseKeyInfoChanged", SOURCE, enterprise.enterprise_id, data)
+    if isinstance(event, UnitCreditCodeChanged):
+        data = {
+            "unit_no": event.unit_no,
+            "uscc": event.uscc,
+            "previous_uscc": event.previous_uscc,
+            "agency": event.agency,
+            "changed_at": event.changed_at.isoformat(),
+        }
+        return new_envelope("UnitCreditCodeChanged", SOURCE, event.enterprise_id, data)
     if isinstance(event, RegistrationRejected):
         return new_envelope(
             "RegistrationRejected",

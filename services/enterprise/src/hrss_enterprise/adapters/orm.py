@@ -34,7 +34,8 @@ source_units = Table(
 enterprises = Table(
     "enterprises",
     metadata,
-    Column("uscc", String(18), primary_key=True),
+    Column("uscc", String(18), primary_key=True),  # the code it registered with: its id for good
+    Column("code", String(18)),  # its credit code today (单位关键信息维护 changes it)
     Column("name", String(200), nullable=False),
     Column("address", String(300)),
     Column("legal_rep_name", String(50), nullable=False),
@@ -48,6 +49,7 @@ units = Table(
     metadata,
     Column("unit_no", String(32), primary_key=True),
     Column("uscc", String(18), ForeignKey("enterprises.uscc"), nullable=False, index=True),
+    Column("credit_code", String(18)),  # the credit code the unit carries (信用代码维护 aligns it)
 )
 
 insurance_relations = Table(
@@ -69,3 +71,5 @@ registration_decisions = Table(
     Column("decided_at", DateTime(timezone=True), nullable=False),
     Index("ix_registration_decisions_uscc", "uscc"),
 )
+
+Index("ux_enterprises_code", enterprises.c.code, unique=True)

@@ -95,7 +95,8 @@ class SqlEnterpriseRepository(EnterpriseRepository):
         try:
             self.session.execute(
                 insert(enterprises).values(
-                    uscc=enterprise.uscc,
+                    uscc=enterprise.enterprise_id,
+                    code=enterprise.uscc,
                     name=enterprise.name,
                     address=enterprise.address,
                     legal_rep_name=enterprise.legal_rep_name,
@@ -109,7 +110,15 @@ class SqlEnterpriseRepository(EnterpriseRepository):
             raise AlreadyRegistered() from exc
         if enterprise.units:
             self.session.execute(
-                insert(units), [{"unit_no": u.unit_no, "uscc": enterprise.uscc} for u in enterprise.units]
+                insert(units),
+                [
+                    {
+                        "unit_no": u.unit_no,
+                        "uscc": enterprise.enterprise_id,
+                        "credit_code": enterprise.credit_code_of(u),
+                    }
+                    for u in enterprise.units
+                ],
             )
         relations = [
             {"relation_id": r.relation_id, "unit_no": r.unit_no, "insurance": r.insurance, "agency": r.agency}
@@ -119,20 +128,54 @@ class SqlEnterpriseRepository(EnterpriseRepository):
             self.session.execute(insert(insurance_relations), relations)
 
     def get(self, uscc: str) -> Enterprise | None:
-        row = self.session.execute(select(enterprises).filter_by(uscc=uscc)).first()
-        if row is None:
-            return None
+        """The enterprise whose credit code is ``uscc`` today."""
+        row = self.session.execute(select(enterprises).filter_by(code=uscc)).first()
+        return self._load(row) if row else None
+
+    def get_by_id(self, enterprise_id: str, for_update: bool = False) -> Enterprise | None:
+        query = select(enterprises).filter_by(uscc=enterprise_id)
+        row = self.session.execute(query.with_for_update() if for_update else query).first()
+        return self._load(row) if row else None
+
+    def code_taken(self, uscc: str, by_other_than: str) -> bool:
+        """Whether an enterprise other than ``by_other_than`` has the code ``uscc``, today or as the
+        code it registered with."""
+        query = select(enterprises.c.uscc).where(
+            (enterprises.c.code == uscc) | (enterprises.c.uscc == uscc), enterprises.c.uscc != by_other_than
+        )
+        return self.session.execute(query.limit(1)).first() is not None
+
+    def save_key_info(self, enterprise: Enterprise) -> None:
+        self.session.execute(
+            update(enterprises)
+            .filter_by(uscc=enterprise.enterprise_id)
+            .values(
+                code=enterprise.uscc,
+                name=enterprise.name,
+                legal_rep_name=enterprise.legal_rep_name,
+                legal_rep_id=enterprise.legal_rep_id,
+            )
+        )
+        for unit in enterprise.units:
+            self.session.execute(
+                update(units)
+                .where(units.c.unit_no == unit.unit_no, units.c.credit_code != enterprise.credit_code_of(unit))
+                .values(credit_code=enterprise.credit_code_of(unit))
+            )
+
+    def _load(self, row: Any) -> Enterprise:
+        enterprise_id = row.uscc
         relation_rows = self.session.execute(
             select(insurance_relations)
             .join(units)
-            .where(units.c.uscc == uscc)
+            .where(units.c.uscc == enterprise_id)
             .order_by(insurance_relations.c.unit_no, insurance_relations.c.insurance)
         ).all()
-        unit_nos = self.session.execute(
-            select(units.c.unit_no).filter_by(uscc=uscc).order_by(units.c.unit_no)
-        ).scalars()
+        unit_rows = self.session.execute(
+            select(units.c.unit_no, units.c.credit_code).filter_by(uscc=enterprise_id).order_by(units.c.unit_no)
+        ).all()
         return Enterprise(
-            row.uscc,
+            row.code or enterprise_id,
             row.name,
             row.address,
             row.legal_rep_name,
@@ -141,13 +184,17 @@ class SqlEnterpriseRepository(EnterpriseRepository):
             row.registered_at,
             [
                 Unit(
-                    no,
+                    u.unit_no,
                     tuple(
-                        InsuranceRelation(r.unit_no, r.insurance, r.agency) for r in relation_rows if r.unit_no == no
+                        InsuranceRelation(r.unit_no, r.insurance, r.agency)
+                        for r in relation_rows
+                        if r.unit_no == u.unit_no
                     ),
+                    u.credit_code if u.credit_code != enterprise_id else None,  # None: as registered
                 )
-                for no in unit_nos
+                for u in unit_rows
             ],
+            enterprise_id,
         )
 
     def uscc_of_unit(self, unit_no: str) -> str | None:

@@ -27,6 +27,18 @@ class EnterpriseNotFound(EnterpriseError):
     pass
 
 
+class UnitNotFound(EnterpriseError):
+    """No such unit number (of this enterprise, or within the asking agency's reach)."""
+
+
+class CodeTaken(EnterpriseError):
+    """单位关键信息维护 to a credit code another registered enterprise has."""
+
+
+class CreditCodeMismatch(EnterpriseError):
+    """信用代码维护 to a code other than the enterprise's own today."""
+
+
 class RecordRefused(EnterpriseError):
     """A source record that cannot be imported; the reason is shown to the operator."""
 

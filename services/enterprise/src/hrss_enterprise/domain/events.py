@@ -21,4 +21,25 @@ class RegistrationRejected:
     decided_at: datetime
 
 
-Event = EnterpriseRegistered | RegistrationRejected
+@dataclass(frozen=True)
+class EnterpriseKeyInfoChanged:
+    """单位关键信息维护 applied: the enterprise's key information now, whole."""
+
+    enterprise: Enterprise
+    previous_uscc: str | None  # its code before, when the change gave it a new one
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class UnitCreditCodeChanged:
+    """信用代码维护: a unit now carries the enterprise's code."""
+
+    enterprise_id: str
+    unit_no: str
+    uscc: str
+    previous_uscc: str
+    agency: str
+    changed_at: datetime
+
+
+Event = EnterpriseRegistered | RegistrationRejected | EnterpriseKeyInfoChanged | UnitCreditCodeChanged

@@ -17,5 +17,8 @@ catalogue_errors = translate_errors(
             fields={name: [MISMATCH_MESSAGE] for name in e.fields},  # type: ignore[attr-defined]
         ),
         errors.EnterpriseNotFound: lambda e: CatalogueError("ENTERPRISE_NOT_FOUND"),
+        errors.UnitNotFound: lambda e: CatalogueError("UNIT_NOT_FOUND"),
+        errors.CodeTaken: lambda e: CatalogueError("KEY_INFO_USCC_TAKEN"),
+        errors.CreditCodeMismatch: lambda e: CatalogueError("CREDIT_CODE_MISMATCH"),
     }
 )

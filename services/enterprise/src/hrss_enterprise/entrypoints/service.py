@@ -5,19 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from hrss_contracts.cases import CreditCodeSchema, KeyInfoSchema
 from hrss_contracts.sources import ImportRequestSchema
 from hrss_enterprise.adapters.messages import enterprise_data
 from hrss_enterprise.adapters.orm import metadata
 from hrss_enterprise.bootstrap import Enterprise, bootstrap
+from hrss_enterprise.domain.model import KeyInfo
 from hrss_enterprise.entrypoints.errors import catalogue_errors
 from hrss_enterprise.entrypoints.schemas import load_application, load_record
-from hrss_enterprise.service_layer import sources
+from hrss_enterprise.service_layer import key_info, sources
 from hrss_kit.database import Database
 from hrss_kit.logs import CallIdLogging
 from hrss_kit.ops import OperationsMixin
 from hrss_kit.rpc import rpc
 
 IMPORT_REQUEST = ImportRequestSchema()
+KEY_INFO, CREDIT_CODE = KeyInfoSchema(), CreditCodeSchema()
 
 
 class EnterpriseService(OperationsMixin):
@@ -58,6 +61,25 @@ class EnterpriseService(OperationsMixin):
         """An enterprise with its units and relations, by code or by any of its unit numbers."""
         return enterprise_data(self.service_layer.find_enterprise(uscc=uscc, unit_no=unit_no))
 
+    @rpc(idempotent=True)
+    @catalogue_errors
+    def change_key_info(self, enterprise_id: str, unit_no: str, key_info: dict[str, Any]) -> dict[str, Any]:
+        """单位关键信息维护, as its approved case asks (the business service): the enterprise takes
+        the new code, name and legal representative, the case's unit the new code; one
+        transaction and ``EnterpriseKeyInfoChanged``. KEY_INFO_USCC_TAKEN when the code is
+        another registered enterprise's (nothing changes). A repeat changes nothing."""
+        command = key_info_command(enterprise_id, unit_no, key_info)
+        return enterprise_data(self.service_layer.change_key_info(command))
+
+    @rpc(idempotent=True)
+    @catalogue_errors
+    def align_credit_code(self, unit_no: str, request: dict[str, Any], agency: str) -> dict[str, Any]:
+        """信用代码维护 by agency staff of ``agency``: the unit takes its enterprise's code today
+        (``UnitCreditCodeChanged``); CREDIT_CODE_MISMATCH for another code, UNIT_NOT_FOUND for a
+        unit their agency does not insure."""
+        command = key_info.AlignCreditCode(str(unit_no)[:40], CREDIT_CODE.load(request)["uscc"], str(agency))
+        return enterprise_data(self.service_layer.align_credit_code(command))
+
     @rpc
     @catalogue_errors
     def source_reference(self, uscc: str | None = None, unit_no: str | None = None) -> dict[str, Any]:
@@ -65,3 +87,8 @@ class EnterpriseService(OperationsMixin):
         code or unit number), registered or not; ENTERPRISE_NOT_FOUND when no source has it."""
         record = self.service_layer.source_reference(uscc=uscc, unit_no=unit_no)
         return {"uscc": record.uscc, "legal_rep_id": record.legal_rep_id}
+
+
+def key_info_command(enterprise_id: str, unit_no: str, raw: dict[str, Any]) -> key_info.ChangeKeyInfo:
+    loaded = KEY_INFO.load(raw)
+    return key_info.ChangeKeyInfo(str(enterprise_id)[:40], str(unit_no)[:40], KeyInfo(**loaded))

@@ -12,8 +12,10 @@ from hrss_enterprise.service_layer.ports import UnitOfWork
 def find_enterprise(uow: UnitOfWork, uscc: str | None = None, unit_no: str | None = None) -> Enterprise:
     with uow:
         if uscc is None and unit_no is not None:
-            uscc = uow.enterprises.uscc_of_unit(unit_no)
-        enterprise = uow.enterprises.get(uscc) if uscc else None
+            enterprise_id = uow.enterprises.uscc_of_unit(unit_no)
+            enterprise = uow.enterprises.get_by_id(enterprise_id) if enterprise_id else None
+        else:
+            enterprise = uow.enterprises.get(uscc) if uscc else None
         if enterprise is None:
             raise EnterpriseNotFound()
         return enterprise

@@ -30,10 +30,24 @@ class EnterpriseRepository(abc.ABC):
     def add(self, enterprise: Enterprise) -> None: ...
 
     @abc.abstractmethod
-    def get(self, uscc: str) -> Enterprise | None: ...
+    def get(self, uscc: str) -> Enterprise | None:
+        """The enterprise whose credit code is ``uscc`` today."""
 
     @abc.abstractmethod
-    def uscc_of_unit(self, unit_no: str) -> str | None: ...
+    def get_by_id(self, enterprise_id: str, for_update: bool = False) -> Enterprise | None:
+        """The enterprise that registered with the code ``enterprise_id``."""
+
+    @abc.abstractmethod
+    def code_taken(self, uscc: str, by_other_than: str) -> bool:
+        """Whether another enterprise has the code ``uscc`` (today, or as its registration's)."""
+
+    @abc.abstractmethod
+    def save_key_info(self, enterprise: Enterprise) -> None:
+        """Store its key information and its units' credit codes."""
+
+    @abc.abstractmethod
+    def uscc_of_unit(self, unit_no: str) -> str | None:
+        """The id (registration code) of the enterprise that holds the unit."""
 
     @abc.abstractmethod
     def unit_holders(self, unit_nos: list[str]) -> dict[str, str]:

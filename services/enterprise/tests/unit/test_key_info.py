@@ -1,0 +1,100 @@
+"""单位关键信息维护 and 信用代码维护 in the enterprise service layer, over in-memory adapters."""
+
+import pytest
+from enterprise_builders import NOW, a_unit, random_name
+from enterprise_fakes import FakeUnitOfWork
+
+from hrss_contracts.examples import random_id_number, random_uscc
+from hrss_enterprise.domain.errors import CodeTaken, CreditCodeMismatch, EnterpriseNotFound, UnitNotFound
+from hrss_enterprise.domain.events import EnterpriseKeyInfoChanged, UnitCreditCodeChanged
+from hrss_enterprise.domain.model import Enterprise, KeyInfo
+from hrss_enterprise.service_layer.key_info import AlignCreditCode, ChangeKeyInfo, align_credit_code, change_key_info
+
+pytestmark = pytest.mark.unit
+
+
+def an_enterprise(*units):
+    uscc = random_uscc()
+    return Enterprise(uscc, random_name(), "哈尔滨", "王建国", random_id_number(), "13900000000", NOW, list(units))
+
+
+def new_key_info(uscc=None):
+    return KeyInfo(uscc or random_uscc(), "新名称有限公司", "李新", random_id_number())
+
+
+def test_the_change_moves_the_code_of_the_enterprise_and_of_its_cases_unit_only():
+    first, second = a_unit(i110="甲局"), a_unit(i410="甲局")
+    enterprise = an_enterprise(first, second)
+    uow = FakeUnitOfWork(enterprises=[enterprise])
+    new = new_key_info()
+
+    changed = change_key_info(ChangeKeyInfo(enterprise.enterprise_id, first.unit_no, new), uow)
+
+    assert changed.key_info == new and changed.enterprise_id == enterprise.uscc
+    assert [changed.credit_code_of(u) for u in changed.units] == [new.uscc, enterprise.uscc]
+    assert uow.published == [EnterpriseKeyInfoChanged(changed, enterprise.uscc, uow.published[0].changed_at)]
+    assert uow.enterprises.get(new.uscc) == changed and uow.enterprises.get(enterprise.uscc) is None
+
+
+def test_a_repeat_changes_nothing_and_publishes_nothing():
+    unit = a_unit(i110="甲局")
+    enterprise = an_enterprise(unit)
+    uow = FakeUnitOfWork(enterprises=[enterprise])
+    command = ChangeKeyInfo(enterprise.enterprise_id, unit.unit_no, new_key_info())
+    change_key_info(command, uow)
+    uow.published.clear()
+
+    change_key_info(command, uow)
+
+    assert uow.published == []
+
+
+def test_a_new_legal_representative_with_the_same_code_names_no_previous_code():
+    unit = a_unit(i110="甲局")
+    enterprise = an_enterprise(unit)
+    uow = FakeUnitOfWork(enterprises=[enterprise])
+
+    change_key_info(ChangeKeyInfo(enterprise.enterprise_id, unit.unit_no, new_key_info(enterprise.uscc)), uow)
+
+    assert uow.published[0].previous_uscc is None
+
+
+def test_another_enterprises_code_is_refused_and_nothing_changes():
+    unit = a_unit(i110="甲局")
+    mine, theirs = an_enterprise(unit), an_enterprise(a_unit(i110="甲局"))
+    uow = FakeUnitOfWork(enterprises=[mine, theirs])
+
+    with pytest.raises(CodeTaken):
+        change_key_info(ChangeKeyInfo(mine.enterprise_id, unit.unit_no, new_key_info(theirs.uscc)), uow)
+
+    assert uow.enterprises.get_by_id(mine.enterprise_id) == mine and uow.published == []
+    with pytest.raises(EnterpriseNotFound):
+        change_key_info(ChangeKeyInfo("no-such", unit.unit_no, new_key_info()), uow)
+    with pytest.raises(UnitNotFound):
+        change_key_info(ChangeKeyInfo(mine.enterprise_id, "U-not-mine", new_key_info()), uow)
+
+
+def test_the_agency_aligns_the_other_units_with_the_new_code_once():
+    first, second = a_unit(i110="甲局"), a_unit(i410="乙局")
+    enterprise = an_enterprise(first, second)
+    uow = FakeUnitOfWork(enterprises=[enterprise])
+    new = new_key_info()
+    change_key_info(ChangeKeyInfo(enterprise.enterprise_id, first.unit_no, new), uow)
+    uow.published.clear()
+
+    with pytest.raises(UnitNotFound):  # 甲局 does not insure the second unit
+        align_credit_code(AlignCreditCode(second.unit_no, new.uscc, "甲局"), uow)
+    with pytest.raises(CreditCodeMismatch):
+        align_credit_code(AlignCreditCode(second.unit_no, enterprise.uscc, "乙局"), uow)
+    aligned = align_credit_code(AlignCreditCode(second.unit_no, new.uscc, "乙局"), uow)
+    again = align_credit_code(AlignCreditCode(second.unit_no, new.uscc, "乙局"), uow)
+
+    assert [aligned.credit_code_of(u) for u in aligned.units] == [new.uscc, new.uscc] and again == aligned
+    assert [type(e) for e in uow.published] == [UnitCreditCodeChanged]
+    event = uow.published[0]
+    assert (event.unit_no, event.uscc, event.previous_uscc, event.agency) == (
+        second.unit_no,
+        new.uscc,
+        enterprise.uscc,
+        "乙局",
+    )
