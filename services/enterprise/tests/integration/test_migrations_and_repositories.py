@@ -15,7 +15,8 @@ from hrss_enterprise.adapters.repository import SqlDecisionLog, SqlEnterpriseRep
 from hrss_enterprise.adapters.unit_of_work import SqlUnitOfWork
 from hrss_enterprise.domain.errors import AlreadyRegistered
 from hrss_enterprise.domain.events import RegistrationRejected
-from hrss_enterprise.domain.model import ENTERPRISE_PENSION, MARKET, Enterprise
+from hrss_enterprise.domain.model import ENTERPRISE_PENSION, MARKET, Enterprise, KeyInfo
+from hrss_enterprise.service_layer.key_info import AlignCreditCode, ChangeKeyInfo, align_credit_code, change_key_info
 from hrss_kit.database import UnitOfWorkDatabase, make_engine
 from hrss_kit.migrate import alembic_config, schema_drift, upgrade
 from hrss_kit.retry import RetryPolicy
@@ -329,3 +330,66 @@ def test_an_enterprise_registered_concurrently_is_already_registered_not_a_datab
     assert sorted(outcomes) == ["added", "already registered"]
     with sessions() as session:
         assert SqlEnterpriseRepository(session).get(enterprise.uscc) == enterprise
+
+
+def test_revision_0004_keeps_every_registered_enterprise_findable_by_its_code(empty_database):
+    """An enterprise registered before key information could change: 0004 fills in its code and
+    its units' credit codes, so it reads back the same."""
+    command.upgrade(alembic_config(PACKAGE, empty_database), "0003")
+    engine = create_engine(empty_database)
+    uscc, unit_no = random_uscc(), random_unit_no()
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO enterprises (uscc, name, legal_rep_name, legal_rep_id, legal_rep_phone, registered_at) "
+                "VALUES (:u, '老企业', '王建国', :id, '13900000000', :at)"
+            ),
+            {"u": uscc, "id": random_id_number(), "at": datetime.now(UTC)},
+        )
+        conn.execute(text("INSERT INTO units (unit_no, uscc) VALUES (:n, :u)"), {"n": unit_no, "u": uscc})
+    engine.dispose()
+    upgrade(PACKAGE, empty_database)
+    engine = make_engine(empty_database)
+    try:
+        with sessionmaker(engine)() as session:
+            found = SqlEnterpriseRepository(session).get(uscc)
+    finally:
+        engine.dispose()
+    assert found.enterprise_id == uscc and found.credit_code_of(found.units[0]) == uscc
+
+
+def test_key_information_and_credit_codes_change_in_the_tables(uow_database, sessions):
+    first, second = a_unit(i110="甲局"), a_unit(i410="乙局")
+    enterprise = Enterprise(
+        random_uscc(),
+        random_name(),
+        None,
+        "王建国",
+        random_id_number(),
+        "13900000000",
+        datetime.now(UTC),
+        [first, second],
+    )
+    with sessions() as session:
+        SqlEnterpriseRepository(session).add(enterprise)
+        session.commit()
+    new = KeyInfo(random_uscc(), "新名称", "李新", random_id_number())
+
+    change_key_info(ChangeKeyInfo(enterprise.enterprise_id, first.unit_no, new), SqlUnitOfWork(uow_database))
+    aligned = align_credit_code(AlignCreditCode(second.unit_no, new.uscc, "乙局"), SqlUnitOfWork(uow_database))
+
+    with sessions() as session:
+        repository = SqlEnterpriseRepository(session)
+        assert repository.get(enterprise.uscc) is None
+        found = repository.get(new.uscc)
+        assert found == aligned and found.key_info == new and found.enterprise_id == enterprise.uscc
+        assert [found.credit_code_of(u) for u in found.units] == [new.uscc, new.uscc]
+        assert repository.code_taken(new.uscc, "someone-else") and not repository.code_taken(
+            new.uscc, found.enterprise_id
+        )
+        assert repository.get_by_id(enterprise.uscc) == found
+        outbox = uow_database.tables["outbox"]
+        sent = session.execute(
+            select(outbox.c.event_type, outbox.c.sequence).where(outbox.c.aggregate_id == enterprise.uscc)
+        ).all()
+    assert sorted(sent, key=lambda row: row.sequence) == [("EnterpriseKeyInfoChanged", 1), ("UnitCreditCodeChanged", 2)]
