@@ -13,15 +13,17 @@ The 10,000 cases are written straight into the business database (a benchmark's 
 a path of the product); the listing's own queries are the service's.
 """
 
+import contextlib
 import os
 import re
+import subprocess
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
 from authorization import PASSWORD, authed, clerk_session, token_of
 from logins import LIMITS_OFF, Client, Essc
-from procs import ROOT, scaled, wrk
+from procs import ROOT, broker_pid, cpu_seconds, scaled, wrk
 from running_platform import Platform, enterprises, registration
 from sqlalchemy import create_engine, text
 
@@ -41,18 +43,39 @@ def multipart_pdf(path, kilobytes=200):
     return boundary
 
 
+def cpu_by_process(platform):
+    """CPU seconds so far of each platform process group, the broker, Postgres and Redis."""
+    groups = {name: pids for name, pids in platform.pids().items()}
+    groups["rabbitmq"] = [broker_pid()] if broker_pid() else []
+    for name, pattern in (("postgres", "postgres"), ("redis", "redis-server")):
+        found = subprocess.run(["pgrep", "-x", pattern], capture_output=True, text=True).stdout.split()
+        groups[name] = [int(pid) for pid in found]
+    seconds = {}
+    for name, pids in groups.items():
+        total = 0.0
+        for pid in pids:
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+                total += cpu_seconds(pid)
+        seconds[name] = total
+    return seconds
+
+
 def submissions(platform, token, relation_id, connections=8):
-    """(cases submitted per second, refused, uploads alone per second), each run for the same time."""
+    """(cases submitted per second, refused, uploads alone per second, CPU ms per case by
+    process), the two runs for the same time."""
     body = platform.tmp / "case-upload.body"
     os.environ.update(UPLOAD_BODY=str(body), UPLOAD_BOUNDARY=multipart_pdf(body), TOKEN=token, RELATION_ID=relation_id)
+    before = cpu_by_process(platform)
     started = time.monotonic()
     _, _, _, out = wrk(f"{platform.url}/", connections, SUBMIT_SECONDS, script=ROOT / "bench" / "cases.lua")
     elapsed = time.monotonic() - started
+    after = cpu_by_process(platform)
     submitted = int(re.search(r"CASES_SUBMITTED (\d+)", out).group(1))
     refused = int(re.search(r"CASES_REFUSED (\d+)", out).group(1))
+    per_case = {name: (after[name] - before.get(name, 0.0)) * 1000 / max(submitted, 1) for name in after}
     uploads, _, bad, _ = wrk(f"{platform.url}/", connections, SUBMIT_SECONDS, script=ROOT / "bench" / "uploads.lua")
     assert bad == 0, f"{bad} uploads refused"
-    return submitted / elapsed, refused, uploads
+    return submitted / elapsed, refused, uploads, per_case
 
 
 def seed(platform, uscc, relations):
@@ -146,7 +169,7 @@ def main():
         legal, client = token_of(platform, record["uscc"]), Client(platform.port)
         _, relations = client.call("GET", "/api/v1/insurance-relations", headers=authed(legal))
         by_type = {r["insurance"]: r for r in relations["items"]}
-        rate, refused, uploads = submissions(platform, legal, by_type["210"]["relation_id"])
+        rate, refused, uploads, per_case = submissions(platform, legal, by_type["210"]["relation_id"])
 
         person = (random_id_number(), "办事员甲")
         _, clerk = client.call(
@@ -168,6 +191,11 @@ def main():
     print(
         f"Case submissions, each after uploading its 200 KB PDF (8 connections): {rate:.1f} per second "
         f"({rate / 100:.2f}x the target of 100/s; {refused} refused); the uploads alone: {uploads:.1f} per second\n"
+    )
+    print(
+        "CPU per case (its upload included), by process: "
+        + ", ".join(f"{name} {ms:.1f} ms" for name, ms in sorted(per_case.items(), key=lambda kv: -kv[1]) if ms >= 0.05)
+        + f"; in all {sum(per_case.values()):.1f} ms\n"
     )
     print(f"User-center listings with {CASES:,} cases in Postgres (8 connections, {PAGE_SIZE} a page):\n")
     print("| listing | per second | x target (300/s) | p99 ms |")
