@@ -1,14 +1,21 @@
 """单位关键信息维护 and 信用代码维护 in the enterprise service layer, over in-memory adapters."""
 
 import pytest
-from enterprise_builders import NOW, a_unit, random_name
+from enterprise_builders import NOW, a_record, a_unit, application_for, random_name
 from enterprise_fakes import FakeUnitOfWork
 
 from hrss_contracts.examples import random_id_number, random_uscc
-from hrss_enterprise.domain.errors import CodeTaken, CreditCodeMismatch, EnterpriseNotFound, UnitNotFound
+from hrss_enterprise.domain.errors import (
+    AlreadyRegistered,
+    CodeTaken,
+    CreditCodeMismatch,
+    EnterpriseNotFound,
+    UnitNotFound,
+)
 from hrss_enterprise.domain.events import EnterpriseKeyInfoChanged, UnitCreditCodeChanged
-from hrss_enterprise.domain.model import Enterprise, KeyInfo
+from hrss_enterprise.domain.model import ENTERPRISE_PENSION, Enterprise, KeyInfo, RegistrationApplication
 from hrss_enterprise.service_layer.key_info import AlignCreditCode, ChangeKeyInfo, align_credit_code, change_key_info
+from hrss_enterprise.service_layer.registration import register
 
 pytestmark = pytest.mark.unit
 
@@ -98,3 +105,18 @@ def test_the_agency_aligns_the_other_units_with_the_new_code_once():
         enterprise.uscc,
         "乙局",
     )
+
+
+def test_a_registration_under_the_code_a_change_gave_is_no_repeat_of_the_first():
+    unit = a_unit(i110="甲局")
+    record = a_record(ENTERPRISE_PENSION, units=(unit,))
+    uow = FakeUnitOfWork(records=[record])
+    enterprise = register(application_for(record), uow)
+    new = new_key_info()
+    change_key_info(ChangeKeyInfo(enterprise.enterprise_id, unit.unit_no, new), uow)
+    again = RegistrationApplication(
+        new.uscc, new.name, new.legal_rep_name, new.legal_rep_id, enterprise.legal_rep_phone
+    )
+
+    with pytest.raises(AlreadyRegistered):
+        register(again, uow)

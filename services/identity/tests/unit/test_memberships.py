@@ -314,3 +314,34 @@ def test_a_command_shows_no_id_number_in_logs():
     enterprise = RememberLegalRepresentative("e", "u", "n", "230104198001011234", "王建国")
     assert "230104198001011234" not in repr(enterprise)
     assert "230104198001011234" not in repr(RememberClerk("c", "u", "230104198001011234", "n", "p"))
+
+
+def test_the_enterprise_account_follows_a_new_code_keeping_the_password_of_the_same_legal_representative():
+    ports = Ports()
+    enterprise = registered(ports)
+    ports.database.accounts[enterprise.uscc].password_hash = "argon2-hash-of-the-legal-rep"
+    new_code = random_uscc()
+
+    ports.identity.follow_key_info_change(key_info(enterprise, uscc=new_code, previous_uscc=enterprise.uscc), None)
+
+    account = ports.account(new_code)
+    assert (account.login_name, account.uscc, account.password_hash) == (
+        new_code,
+        new_code,
+        "argon2-hash-of-the-legal-rep",
+    )
+    assert ports.account(enterprise.uscc) is None
+
+
+def test_a_new_legal_representative_finds_the_account_without_the_former_ones_password():
+    ports = Ports()
+    enterprise = registered(ports)
+    ports.database.accounts[enterprise.uscc].password_hash = "argon2-hash-of-the-former-legal-rep"
+    new_code = random_uscc()
+    change = key_info(enterprise, uscc=new_code, previous_uscc=enterprise.uscc, legal_rep_id=random_id_number())
+
+    ports.identity.follow_key_info_change(change, None)
+    ports.identity.follow_key_info_change(change, None)  # a replay finds the account under its new code
+
+    account = ports.account(new_code)
+    assert (account.login_name, account.password_hash) == (new_code, None)

@@ -25,7 +25,9 @@ def register(application: RegistrationApplication, uow: UnitOfWork) -> Enterpris
     with uow:
         existing = uow.enterprises.get(application.uscc)
         if existing is not None:
-            if existing.registered_as(application):
+            # Only the registration that created it repeats; its code today (after 单位关键信息维护)
+            # is no registration of its own.
+            if existing.enterprise_id == application.uscc and existing.registered_as(application):
                 return existing
             raise AlreadyRegistered()
         try:

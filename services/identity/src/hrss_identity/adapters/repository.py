@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -40,3 +42,9 @@ class SqlAccountRepository(AccountRepository):
 
     def set_password_hash(self, account_id: str, password_hash: str) -> None:
         self.session.execute(update(accounts).filter_by(account_id=account_id).values(password_hash=password_hash))
+
+    def follow_enterprise(self, account_id: str, uscc: str, clear_password: bool) -> None:
+        values: dict[str, Any] = {"login_name": uscc, "uscc": uscc}
+        if clear_password:
+            values["password_hash"] = None
+        self.session.execute(update(accounts).filter_by(account_id=account_id).values(**values))

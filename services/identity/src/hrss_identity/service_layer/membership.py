@@ -26,6 +26,7 @@ from hrss_identity.domain.model import (
     CLERK,
     ENTERPRISE,
     LEGAL,
+    Account,
     ClerkMembership,
     LegalRepresentative,
     Membership,
@@ -55,16 +56,26 @@ def follow_key_info_change(command: FollowKeyInfoChange, uow: UnitOfWork, sessio
     """The enterprise's key information now. A new legal representative ends the sessions of
     the one replaced; a new code ends every session for the enterprise, since each names it by
     its code. Not knowing what was there before (the registration never reached identity),
-    the legal representative's sessions end anyway: a needless logout is the safer mistake."""
+    the legal representative's sessions end anyway: a needless logout is the safer mistake.
+
+    The enterprise account follows: its login name becomes the new code, and a new legal
+    representative finds it without a password (the one set before is the former legal
+    representative's; the new one scans in and sets their own), so the person replaced can no
+    longer log in by password either."""
     now = _representative(
         command.enterprise_id, command.uscc, command.enterprise_name, command.legal_rep_id, command.legal_rep_name
     )
     with uow:
         before = uow.memberships.legal_representative(command.enterprise_id)
+        known_as = (before.uscc if before else None, command.previous_uscc, command.enterprise_id, command.uscc)
+        account = _enterprise_account(uow, known_as)
         uow.memberships.save_legal_representative(now, command.previous_uscc)
         new_code = before is not None and before.uscc != now.uscc
-        if before is None or new_code or not before.same_person_as(now):
-            _end_legal_sessions(uow, sessions, command.enterprise_id)
+        new_person = before is not None and not before.same_person_as(now)
+        if before is None or new_code or new_person:
+            _end_legal_sessions(uow, sessions, command.enterprise_id, account)
+        if account is not None and (account.login_name != now.uscc or new_person):
+            uow.accounts.follow_enterprise(account.account_id, now.uscc, clear_password=new_person)
         if new_code:
             for clerk in uow.memberships.clerks_of(command.enterprise_id):
                 sessions.close_all(clerk.account_id)
@@ -108,9 +119,20 @@ def _representative(enterprise_id: str, uscc: str, name: str, id_number: str, pe
     return LegalRepresentative(enterprise_id, uscc, normalise_name(name), id_number.upper(), normalise_name(person))
 
 
-def _end_legal_sessions(uow: UnitOfWork, sessions: Sessions, enterprise_id: str) -> None:
+def _enterprise_account(uow: UnitOfWork, known_as: tuple[str | None, ...]) -> Account | None:
+    """The enterprise's account, by whichever of its codes is its login name now."""
+    for login_name in dict.fromkeys(code for code in known_as if code):
+        account = uow.accounts.by_login_name(login_name)
+        if account is not None and account.kind == ENTERPRISE:
+            return account
+    return None
+
+
+def _end_legal_sessions(
+    uow: UnitOfWork, sessions: Sessions, enterprise_id: str, account: Account | None = None
+) -> None:
     """Under the enterprise account, and under the stand-in used before the account existed."""
-    account = uow.accounts.by_login_name(enterprise_id)
+    account = account or uow.accounts.by_login_name(enterprise_id)
     account_id = account.account_id if account is not None and account.kind == ENTERPRISE else None
     for session_account in {legal_account_id(enterprise_id, account_id), legal_account_id(enterprise_id, None)}:
         sessions.close_all(session_account)

@@ -31,6 +31,11 @@ class AccountRepository(abc.ABC):
     @abc.abstractmethod
     def set_password_hash(self, account_id: str, password_hash: str) -> None: ...
 
+    @abc.abstractmethod
+    def follow_enterprise(self, account_id: str, uscc: str, clear_password: bool) -> None:
+        """单位关键信息维护: the enterprise account's login name and code become ``uscc``; its
+        password is removed when the legal representative changed."""
+
 
 class PendingRegistrationRepository(abc.ABC):
     """At most one pending registration per code, in identity's database.
