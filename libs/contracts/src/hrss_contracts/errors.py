@@ -126,7 +126,9 @@ class CatalogueError(Exception):
 
     def to_body(self) -> dict[str, Any]:
         """The HTTP error body of API.md."""
-        error: dict[str, Any] = {**self.details, "code": self.code, "message": self.message}
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        for key, value in self.details.items():
+            error.setdefault(key, value)  # never in place of the code or the message
         if self.fields:
             error["fields"] = self.fields
         return {"error": error}
