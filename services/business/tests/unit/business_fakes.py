@@ -16,7 +16,8 @@ AGENCY = "哈尔滨市社会保险事业中心"
 
 
 class FakeCases(Cases):
-    def __init__(self, grants: FakeGrants) -> None:
+    def __init__(self, grants: FakeGrants, enterprises: FakeEnterprises | None = None) -> None:
+        self.enterprises = enterprises
         self.rows: dict[str, Case] = {}
         self.materials: dict[tuple[str, str], Material] = {}
         self.counters: dict[str, int] = {}
@@ -48,9 +49,11 @@ class FakeCases(Cases):
         def inside(case: Case) -> bool:
             if scope.agency is not None:
                 return case.relation.agency == scope.agency
-            if case.relation.enterprise_id != scope.enterprise_id:
-                return False
-            return scope.clerk_id is None or self.grants.holds(scope.clerk_id, case.relation.relation_id)
+            if scope.clerk_id is not None:
+                return self.grants.holds(scope.clerk_id, case.relation.relation_id)
+            return self.enterprises is not None and self.enterprises.enterprise_id(scope.uscc or "") == (
+                case.relation.enterprise_id
+            )
 
         found = [
             c
@@ -89,7 +92,8 @@ def summary_of(case: Case) -> CaseSummary:
 
 
 class FakeEnterprises(Enterprises):
-    def __init__(self) -> None:
+    def __init__(self, grants: FakeGrants | None = None) -> None:
+        self.grants = grants
         self.codes: dict[str, str] = {}  # uscc → enterprise id
         self.relations: dict[str, Relation] = {}
 
@@ -98,6 +102,12 @@ class FakeEnterprises(Enterprises):
 
     def relation(self, relation_id: str) -> Relation | None:
         return self.relations.get(relation_id)
+
+    def relation_for(self, relation_id: str, uscc: str, clerk_id: str | None) -> tuple[Relation, bool] | None:
+        relation = self.relations.get(relation_id)
+        if relation is None or self.codes.get(uscc) != relation.enterprise_id:
+            return None
+        return relation, clerk_id is not None and self.grants is not None and self.grants.holds(clerk_id, relation_id)
 
     def remember(self, enterprise_id: str, uscc: str, name: str, relations: tuple[Relation, ...]) -> None:
         if enterprise_id not in self.codes.values():
@@ -127,8 +137,8 @@ class FakeUnitOfWork(UnitOfWork):
     def __init__(self) -> None:
         super().__init__()
         self.grants = FakeGrants()
-        self.cases = FakeCases(self.grants)
-        self.enterprises = FakeEnterprises()
+        self.enterprises = FakeEnterprises(self.grants)
+        self.cases = FakeCases(self.grants, self.enterprises)
         self.published: list[Any] = []
         self.commits = 0
 

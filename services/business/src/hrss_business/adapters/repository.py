@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from hrss_business.adapters.orm import (
@@ -165,13 +165,17 @@ class SqlCases(Cases):
 
 
 def _scope(scope: Scope) -> ColumnElement[bool]:
+    """One WHERE clause per scope, with no lookup before it (the enterprise by its code is a
+    subquery). A clerk's: the cases of the relations they hold, through the index on
+    ``relation_id`` (a clerk holds only their own enterprise's relations, so the enterprise
+    needs no filter of its own; with one, Postgres scanned every case of the enterprise)."""
     if scope.agency is not None:
         return cases.c.agency == scope.agency
-    where = cases.c.enterprise_id == scope.enterprise_id
     if scope.clerk_id is not None:
         held = select(clerk_grants.c.relation_id).where(clerk_grants.c.clerk_id == scope.clerk_id)
-        where = and_(where, cases.c.relation_id.in_(held))
-    return where
+        return cases.c.relation_id.in_(held)
+    enterprise = select(enterprises.c.enterprise_id).where(enterprises.c.uscc == scope.uscc).scalar_subquery()
+    return cases.c.enterprise_id == enterprise
 
 
 def _case_row(case: Case) -> dict[str, Any]:
@@ -223,6 +227,24 @@ class SqlEnterprises(Enterprises):
     def relation(self, relation_id: str) -> Relation | None:
         row = self.session.execute(select(insurance_relations).filter_by(relation_id=relation_id)).first()
         return Relation(row.relation_id, row.enterprise_id, row.unit_no, row.insurance, row.agency) if row else None
+
+    def relation_for(self, relation_id: str, uscc: str, clerk_id: str | None) -> tuple[Relation, bool] | None:
+        r = insurance_relations
+        held = (
+            select(clerk_grants.c.clerk_id)
+            .where(clerk_grants.c.clerk_id == clerk_id, clerk_grants.c.relation_id == r.c.relation_id)
+            .exists()
+            if clerk_id is not None
+            else literal(False)
+        )
+        row = self.session.execute(
+            select(r, held.label("held"))
+            .join(enterprises, enterprises.c.enterprise_id == r.c.enterprise_id)
+            .where(r.c.relation_id == relation_id, enterprises.c.uscc == uscc)
+        ).first()
+        if row is None:
+            return None
+        return Relation(row.relation_id, row.enterprise_id, row.unit_no, row.insurance, row.agency), bool(row.held)
 
     def remember(self, enterprise_id: str, uscc: str, name: str, relations: tuple[Relation, ...]) -> None:
         # A key-information change that came first is newer than the registration: keep it. A

@@ -172,11 +172,12 @@ def page(command: commands.ListCases, uow: UnitOfWork) -> tuple[list[CaseSummary
     with uow:
         if viewer.role == AGENCY:
             return uow.cases.page(Scope(agency=viewer.agency or ""), query)
-        enterprise_id = uow.enterprises.enterprise_id(viewer.uscc) if viewer.uscc else None
-        clerk_id = clerk_id_of(viewer.account_id) if viewer.role == CLERK else None
-        if enterprise_id is None or (viewer.role == CLERK and not clerk_id):
-            return [], 0  # an enterprise not known (yet) has no cases here
-        return uow.cases.page(Scope(enterprise_id=enterprise_id, clerk_id=clerk_id), query)
+        if viewer.role == CLERK:
+            clerk_id = clerk_id_of(viewer.account_id)
+            return uow.cases.page(Scope(clerk_id=clerk_id), query) if clerk_id else ([], 0)
+        if viewer.role == LEGAL and viewer.uscc:
+            return uow.cases.page(Scope(uscc=viewer.uscc), query)  # an enterprise not known (yet): none
+        return [], 0
 
 
 def remember_enterprise(command: commands.RememberEnterprise, uow: UnitOfWork) -> None:
@@ -215,20 +216,28 @@ def _online_item(catalogue: Catalogue, code: str) -> BusinessItem:
     return item
 
 
-def _may_act_for(viewer: Viewer, relation: Relation | None, uow: UnitOfWork) -> bool:
-    if relation is None or viewer.role not in (LEGAL, CLERK) or not viewer.uscc:
-        return False
-    if uow.enterprises.enterprise_id(viewer.uscc) != relation.enterprise_id:
-        return False
-    if viewer.role == LEGAL:
-        return True
-    clerk_id = clerk_id_of(viewer.account_id)
-    return clerk_id is not None and uow.grants.holds(clerk_id, relation.relation_id)
+def _acting_relation(viewer: Viewer, relation_id: str, uow: UnitOfWork) -> Relation | None:
+    """The relation, if the viewer may act for it: one of the enterprise they act for (by its
+    code today) and, for a clerk, granted to them. One query."""
+    if viewer.role not in (LEGAL, CLERK) or not viewer.uscc:
+        return None
+    clerk_id = clerk_id_of(viewer.account_id) if viewer.role == CLERK else None
+    if viewer.role == CLERK and clerk_id is None:
+        return None
+    found = uow.enterprises.relation_for(relation_id, viewer.uscc, clerk_id)
+    if found is None:
+        return None
+    relation, held = found
+    return relation if viewer.role == LEGAL or held else None
+
+
+def _may_act_for(viewer: Viewer, relation: Relation, uow: UnitOfWork) -> bool:
+    return _acting_relation(viewer, relation.relation_id, uow) is not None
 
 
 def _relation_to_act_for(viewer: Viewer, relation_id: str, item: BusinessItem, uow: UnitOfWork) -> Relation:
-    relation = uow.enterprises.relation(relation_id)
-    if relation is None or not _may_act_for(viewer, relation, uow):
+    relation = _acting_relation(viewer, relation_id, uow)
+    if relation is None:
         raise errors.RelationNotGranted(relation_id)
     if relation.insurance not in item.insurance_types:
         raise errors.ItemNotApplicable(item.code, relation.insurance)

@@ -16,10 +16,11 @@ from hrss_kit.unit_of_work import UnitOfWork as KitUnitOfWork
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose cases a listing shows: an enterprise's (its legal representative), those of the
-    relations a clerk holds, or those an agency handles."""
+    """Whose cases a listing shows: those of the enterprise whose code is ``uscc`` today (its
+    legal representative), of the relations a clerk holds (``clerk_id``; a clerk's grants are
+    all of their own enterprise's relations), or of an agency."""
 
-    enterprise_id: str | None = None
+    uscc: str | None = None
     clerk_id: str | None = None
     agency: str | None = None
 
@@ -81,6 +82,11 @@ class Enterprises(abc.ABC):
 
     @abc.abstractmethod
     def relation(self, relation_id: str) -> Relation | None: ...
+
+    @abc.abstractmethod
+    def relation_for(self, relation_id: str, uscc: str, clerk_id: str | None) -> tuple[Relation, bool] | None:
+        """The relation if it is one of the enterprise whose code is ``uscc`` today, and whether
+        the clerk ``clerk_id`` holds it (False without one)."""
 
     @abc.abstractmethod
     def remember(self, enterprise_id: str, uscc: str, name: str, relations: tuple[Relation, ...]) -> None: ...
