@@ -113,10 +113,14 @@ class AuthorizationService(OperationsMixin):
         marked = self.authorization.relations_for(uscc, id_number.upper() if id_number else None)
         return {"items": [{**relation_data(r), "granted": granted} for r, granted in marked]}
 
-    @rpc(idempotent=True)
+    # Idempotent by its own key, the attachment id the gateway chose: a repeat (a redelivery)
+    # finds the row and answers it, so the kit's idempotency keys (two more transactions an
+    # upload) would add nothing.
+    @rpc
     @catalogue_errors
     def record_attachment(self, attachment: dict[str, Any]) -> dict[str, Any]:
-        """An upload the gateway stored, for its uploader (``owner``: the account id)."""
+        """An upload the gateway stored, for its uploader (``owner``: the account id); the same
+        again answers the row recorded first."""
         recorded = self.authorization.record_attachment(commands.RecordAttachment(**attachment))
         return attachment_view(recorded)
 
