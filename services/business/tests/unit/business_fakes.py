@@ -188,6 +188,7 @@ class FakeEffects:
 
     def __init__(self) -> None:
         self.applied: list[str] = []
+        self.closed: list[str] = []
         self.taken: set[str] = set()
         self.failing: Exception | None = None
 
@@ -197,8 +198,15 @@ class FakeEffects:
     def apply(self, case: Case) -> None:
         from hrss_business.domain.errors import EffectRefused
 
-        if self.failing is not None:
-            raise self.failing
-        if case.form["uscc"] in self.taken:
+        if case.form["uscc"] in self.taken or case.case_no in self.closed:
             raise EffectRefused("单位关键信息维护未能生效:变更后的统一社会信用代码已被其他单位注册,请核对后重新提交!")
-        self.applied.append(case.case_no)
+        if case.case_no not in self.applied:
+            self.applied.append(case.case_no)
+        if self.failing is not None:  # applied, but the answer is lost
+            raise self.failing
+
+    def close(self, case: Case) -> bool:
+        if case.case_no in self.applied:
+            return True
+        self.closed.append(case.case_no)
+        return False

@@ -386,3 +386,29 @@ def test_other_items_are_approved_without_an_effect(world):
 
     assert cases.decide(commands.Decide(staff(), case.case_no, "approve", ""), world.uow, effects).status == "approved"
     assert effects.applied == []
+
+
+def test_denying_after_an_approval_whose_answer_was_lost_approves_as_it_took_effect(world):
+    effects = FakeEffects()
+    case = world.submit()
+    world.decide(case.case_no, "accept")
+    effects.failing = TimeoutError("the enterprise's answer was lost")
+    with pytest.raises(TimeoutError):
+        cases.decide(commands.Decide(staff(), case.case_no, "approve", ""), world.uow, effects)
+    effects.failing = None
+
+    decided = cases.decide(commands.Decide(staff(), case.case_no, "deny", "材料不实"), world.uow, effects)
+
+    assert decided.status == "approved" and effects.applied == [case.case_no]
+    assert "已生效" in decided.history[-1].comment
+
+
+def test_a_denied_key_information_case_never_takes_effect(world):
+    effects = FakeEffects()
+    case = world.submit()
+    world.decide(case.case_no, "accept")
+
+    assert (
+        cases.decide(commands.Decide(staff(), case.case_no, "deny", "材料不实"), world.uow, effects).status == "denied"
+    )
+    assert effects.closed == [case.case_no] and effects.applied == []

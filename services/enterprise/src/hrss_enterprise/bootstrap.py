@@ -39,6 +39,9 @@ class Enterprise:
     def change_key_info(self, command: key_info.ChangeKeyInfo) -> RegisteredEnterprise:
         return key_info.change_key_info(command, self.unit_of_work())
 
+    def close_key_info_case(self, command: key_info.CloseKeyInfoCase) -> bool:
+        return key_info.close_key_info_case(command, self.unit_of_work())
+
     def align_credit_code(self, command: key_info.AlignCreditCode) -> RegisteredEnterprise:
         return key_info.align_credit_code(command, self.unit_of_work())
 

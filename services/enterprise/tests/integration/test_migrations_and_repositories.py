@@ -375,19 +375,20 @@ def test_key_information_and_credit_codes_change_in_the_tables(uow_database, ses
         session.commit()
     new = KeyInfo(random_uscc(), "新名称", "李新", random_id_number())
 
-    change_key_info(ChangeKeyInfo(enterprise.enterprise_id, first.unit_no, new), SqlUnitOfWork(uow_database))
+    change_key_info(
+        ChangeKeyInfo("YW20261128000001", enterprise.enterprise_id, first.unit_no, new), SqlUnitOfWork(uow_database)
+    )
     aligned = align_credit_code(AlignCreditCode(second.unit_no, new.uscc, "乙局"), SqlUnitOfWork(uow_database))
 
     with sessions() as session:
         repository = SqlEnterpriseRepository(session)
-        assert repository.get(enterprise.uscc) is None
         found = repository.get(new.uscc)
         assert found == aligned and found.key_info == new and found.enterprise_id == enterprise.uscc
         assert [found.credit_code_of(u) for u in found.units] == [new.uscc, new.uscc]
         assert repository.code_taken(new.uscc, "someone-else") and not repository.code_taken(
             new.uscc, found.enterprise_id
         )
-        assert repository.get_by_id(enterprise.uscc) == found
+        assert repository.get_by_id(enterprise.uscc) == found == repository.get(enterprise.uscc)  # a former code
         outbox = uow_database.tables["outbox"]
         sent = session.execute(
             select(outbox.c.event_type, outbox.c.sequence).where(outbox.c.aggregate_id == enterprise.uscc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from datetime import datetime
 
+from hrss_enterprise.domain.errors import AlreadyRegistered
 from hrss_enterprise.domain.events import Event
 from hrss_enterprise.domain.model import Enterprise, SourceRecord
 from hrss_enterprise.service_layer.ports import DecisionLog, EnterpriseRepository, SourceRepository, UnitOfWork
@@ -38,25 +39,38 @@ class FakeEnterpriseRepository(EnterpriseRepository):
 
     def __init__(self, enterprises: list[Enterprise] | None = None) -> None:
         self.enterprises: dict[str, Enterprise] = {e.enterprise_id: e for e in enterprises or []}
+        self.codes: dict[str, str] = {e.uscc: e.enterprise_id for e in self.enterprises.values()}
+        self.key_info_cases: dict[str, str] = {}
 
     def add(self, enterprise: Enterprise) -> None:
         assert enterprise.enterprise_id not in self.enterprises, "enterprise added twice"
+        if enterprise.uscc in self.codes:
+            raise AlreadyRegistered()
         self.enterprises[enterprise.enterprise_id] = copy.deepcopy(enterprise)
+        self.codes[enterprise.uscc] = enterprise.enterprise_id
 
     def get(self, uscc: str) -> Enterprise | None:
         found = next((e for e in self.enterprises.values() if e.uscc == uscc), None)
+        if found is None and uscc in self.codes:
+            found = self.enterprises.get(self.codes[uscc])
         return copy.deepcopy(found)
+
+    def key_info_outcome(self, case_no: str) -> str | None:
+        return self.key_info_cases.get(case_no)
+
+    def record_key_info_outcome(self, case_no: str, enterprise_id: str, outcome: str) -> None:
+        assert case_no not in self.key_info_cases
+        self.key_info_cases[case_no] = outcome
 
     def get_by_id(self, enterprise_id: str, for_update: bool = False) -> Enterprise | None:
         return copy.deepcopy(self.enterprises.get(enterprise_id))
 
     def code_taken(self, uscc: str, by_other_than: str) -> bool:
-        return any(
-            uscc in (e.uscc, e.enterprise_id) for e in self.enterprises.values() if e.enterprise_id != by_other_than
-        )
+        return self.codes.get(uscc, by_other_than) != by_other_than
 
     def save_key_info(self, enterprise: Enterprise) -> None:
         self.enterprises[enterprise.enterprise_id] = copy.deepcopy(enterprise)
+        self.codes.setdefault(enterprise.uscc, enterprise.enterprise_id)
 
     def uscc_of_unit(self, unit_no: str) -> str | None:
         return self.unit_holders([unit_no]).get(unit_no)

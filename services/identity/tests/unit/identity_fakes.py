@@ -81,12 +81,10 @@ class FakeAccountRepository(AccountRepository):
         account.password_hash = password_hash
 
     def follow_enterprise(self, account_id: str, uscc: str, clear_password: bool) -> None:
-        [(name, account)] = [(n, a) for n, a in self.rows.items() if a.account_id == account_id]
-        del self.rows[name]
-        account.login_name, account.uscc = uscc, uscc
+        [account] = [a for a in self.rows.values() if a.account_id == account_id]
+        account.uscc = uscc
         if clear_password:
             account.password_hash = None
-        self.rows[uscc] = account
 
 
 class FakePendingRegistrations(PendingRegistrationRepository):

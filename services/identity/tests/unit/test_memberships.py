@@ -324,13 +324,8 @@ def test_the_enterprise_account_follows_a_new_code_keeping_the_password_of_the_s
 
     ports.identity.follow_key_info_change(key_info(enterprise, uscc=new_code, previous_uscc=enterprise.uscc), None)
 
-    account = ports.account(new_code)
-    assert (account.login_name, account.uscc, account.password_hash) == (
-        new_code,
-        new_code,
-        "argon2-hash-of-the-legal-rep",
-    )
-    assert ports.account(enterprise.uscc) is None
+    account = ports.account(enterprise.uscc)  # its login name stays the code it registered with
+    assert (account.uscc, account.password_hash) == (new_code, "argon2-hash-of-the-legal-rep")
 
 
 def test_a_new_legal_representative_finds_the_account_without_the_former_ones_password():
@@ -343,5 +338,5 @@ def test_a_new_legal_representative_finds_the_account_without_the_former_ones_pa
     ports.identity.follow_key_info_change(change, None)
     ports.identity.follow_key_info_change(change, None)  # a replay finds the account under its new code
 
-    account = ports.account(new_code)
-    assert (account.login_name, account.password_hash) == (new_code, None)
+    account = ports.account(enterprise.uscc)
+    assert (account.uscc, account.password_hash) == (new_code, None)

@@ -28,9 +28,16 @@ class EnterpriseEffects:
         key_info = {name: case.form.get(name) for name in KEY_INFO_FIELDS}
         try:
             self.enterprise.change_key_info(
-                enterprise_id=case.relation.enterprise_id, unit_no=case.relation.unit_no, key_info=key_info
+                case_no=case.case_no,
+                enterprise_id=case.relation.enterprise_id,
+                unit_no=case.relation.unit_no,
+                key_info=key_info,
             )
         except CatalogueError as error:
             if error.code in REFUSALS:
                 raise EffectRefused(f"单位关键信息维护未能生效:{error.message}") from error
             raise
+
+    def close(self, case: Case) -> bool:
+        answer = self.enterprise.close_key_info_case(case_no=case.case_no, enterprise_id=case.relation.enterprise_id)
+        return bool(answer["applied"])

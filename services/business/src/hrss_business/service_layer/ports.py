@@ -124,8 +124,12 @@ class Effects(Protocol):
     def applies_to(self, item_code: str) -> bool: ...
 
     def apply(self, case: Case) -> None:
-        """Make the approved case's change, or raise ``EffectRefused``; a repeat of a change
-        made already succeeds and changes nothing."""
+        """Make the approved case's change, or raise ``EffectRefused``; the same case's change
+        again succeeds and changes nothing."""
+
+    def close(self, case: Case) -> bool:
+        """Before the case is denied: its change may no longer happen. True when it had happened
+        already (an approval whose answer was lost): the case is approved instead."""
 
 
 class Forms(Protocol):

@@ -35,7 +35,7 @@ enterprises = Table(
     "enterprises",
     metadata,
     Column("uscc", String(18), primary_key=True),  # the code it registered with: its id for good
-    Column("code", String(18)),  # its credit code today (单位关键信息维护 changes it)
+    Column("code", String(18), nullable=False),  # its credit code today (单位关键信息维护 changes it)
     Column("name", String(200), nullable=False),
     Column("address", String(300)),
     Column("legal_rep_name", String(50), nullable=False),
@@ -49,7 +49,7 @@ units = Table(
     metadata,
     Column("unit_no", String(32), primary_key=True),
     Column("uscc", String(18), ForeignKey("enterprises.uscc"), nullable=False, index=True),
-    Column("credit_code", String(18)),  # the credit code the unit carries (信用代码维护 aligns it)
+    Column("credit_code", String(18), nullable=False),  # the credit code the unit carries (信用代码维护 aligns it)
 )
 
 insurance_relations = Table(
@@ -73,3 +73,23 @@ registration_decisions = Table(
 )
 
 Index("ux_enterprises_code", enterprises.c.code, unique=True)
+
+# Every code an enterprise has held, its registration's included: no other enterprise may take
+# one, and a lookup by a former code finds the enterprise.
+enterprise_codes = Table(
+    "enterprise_codes",
+    metadata,
+    Column("code", String(18), primary_key=True),
+    Column("enterprise_id", String(18), nullable=False),
+    Index("ix_enterprise_codes_enterprise_id", "enterprise_id"),
+)
+
+# 单位关键信息维护 cases whose change was applied, or closed before it was (denied).
+key_info_cases = Table(
+    "key_info_cases",
+    metadata,
+    Column("case_no", String(40), primary_key=True),
+    Column("enterprise_id", String(18), nullable=False),
+    Column("outcome", String(16), nullable=False),  # applied | closed
+    Column("at", DateTime(timezone=True), nullable=False),
+)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hrss_enterprise.adapters.orm import (
+    enterprise_codes,
     enterprises,
     insurance_relations,
+    key_info_cases,
     registration_decisions,
     source_records,
     source_units,
@@ -20,6 +22,7 @@ from hrss_enterprise.adapters.orm import (
 from hrss_enterprise.domain.errors import AlreadyRegistered
 from hrss_enterprise.domain.model import Enterprise, InsuranceRelation, SourceRecord, Unit
 from hrss_enterprise.service_layer.ports import DecisionLog, EnterpriseRepository, SourceRepository
+from hrss_kit.sql import insert_ignore
 
 
 def units_to_json(items: tuple[Unit, ...] | list[Unit]) -> list[dict[str, Any]]:
@@ -105,8 +108,13 @@ class SqlEnterpriseRepository(EnterpriseRepository):
                     registered_at=enterprise.registered_at,
                 )
             )
+            # Every code it holds is kept: no other enterprise may register or take one.
+            self.session.execute(
+                insert(enterprise_codes).values(code=enterprise.uscc, enterprise_id=enterprise.enterprise_id)
+            )
         except IntegrityError as exc:
-            # Registered concurrently by another request (a redelivery, a late retry).
+            # Registered concurrently by another request (a redelivery, a late retry), or a
+            # code another enterprise held before a 单位关键信息维护.
             raise AlreadyRegistered() from exc
         if enterprise.units:
             self.session.execute(
@@ -128,8 +136,11 @@ class SqlEnterpriseRepository(EnterpriseRepository):
             self.session.execute(insert(insurance_relations), relations)
 
     def get(self, uscc: str) -> Enterprise | None:
-        """The enterprise whose credit code is ``uscc`` today."""
+        """The enterprise whose credit code is ``uscc`` today, or was before a change."""
         row = self.session.execute(select(enterprises).filter_by(code=uscc)).first()
+        if row is None:
+            holder = select(enterprise_codes.c.enterprise_id).where(enterprise_codes.c.code == uscc).scalar_subquery()
+            row = self.session.execute(select(enterprises).where(enterprises.c.uscc == holder)).first()
         return self._load(row) if row else None
 
     def get_by_id(self, enterprise_id: str, for_update: bool = False) -> Enterprise | None:
@@ -138,14 +149,26 @@ class SqlEnterpriseRepository(EnterpriseRepository):
         return self._load(row) if row else None
 
     def code_taken(self, uscc: str, by_other_than: str) -> bool:
-        """Whether an enterprise other than ``by_other_than`` has the code ``uscc``, today or as the
-        code it registered with."""
-        query = select(enterprises.c.uscc).where(
-            (enterprises.c.code == uscc) | (enterprises.c.uscc == uscc), enterprises.c.uscc != by_other_than
+        """Whether an enterprise other than ``by_other_than`` has or has had the code ``uscc``."""
+        query = select(enterprise_codes.c.code).where(
+            enterprise_codes.c.code == uscc, enterprise_codes.c.enterprise_id != by_other_than
         )
-        return self.session.execute(query.limit(1)).first() is not None
+        return self.session.execute(query).first() is not None
+
+    def key_info_outcome(self, case_no: str) -> str | None:
+        return self.session.execute(select(key_info_cases.c.outcome).filter_by(case_no=case_no)).scalar()
+
+    def record_key_info_outcome(self, case_no: str, enterprise_id: str, outcome: str) -> None:
+        self.session.execute(
+            insert(key_info_cases).values(
+                case_no=case_no, enterprise_id=enterprise_id, outcome=outcome, at=datetime.now(UTC)
+            )
+        )
 
     def save_key_info(self, enterprise: Enterprise) -> None:
+        insert_ignore(
+            self.session, enterprise_codes, {"code": enterprise.uscc, "enterprise_id": enterprise.enterprise_id}
+        )
         self.session.execute(
             update(enterprises)
             .filter_by(uscc=enterprise.enterprise_id)
@@ -159,7 +182,10 @@ class SqlEnterpriseRepository(EnterpriseRepository):
         for unit in enterprise.units:
             self.session.execute(
                 update(units)
-                .where(units.c.unit_no == unit.unit_no, units.c.credit_code != enterprise.credit_code_of(unit))
+                .where(
+                    units.c.unit_no == unit.unit_no,
+                    or_(units.c.credit_code.is_(None), units.c.credit_code != enterprise.credit_code_of(unit)),
+                )
                 .values(credit_code=enterprise.credit_code_of(unit))
             )
 

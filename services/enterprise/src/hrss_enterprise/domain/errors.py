@@ -35,6 +35,10 @@ class CodeTaken(EnterpriseError):
     """单位关键信息维护 to a credit code another registered enterprise has."""
 
 
+class KeyInfoCaseClosed(EnterpriseError):
+    """A 单位关键信息维护 case was closed (denied) before its change: it never takes effect."""
+
+
 class CreditCodeMismatch(EnterpriseError):
     """信用代码维护 to a code other than the enterprise's own today."""
 

@@ -19,6 +19,7 @@ catalogue_errors = translate_errors(
         errors.EnterpriseNotFound: lambda e: CatalogueError("ENTERPRISE_NOT_FOUND"),
         errors.UnitNotFound: lambda e: CatalogueError("UNIT_NOT_FOUND"),
         errors.CodeTaken: lambda e: CatalogueError("KEY_INFO_USCC_TAKEN"),
+        errors.KeyInfoCaseClosed: lambda e: CatalogueError("CASE_STATUS_CONFLICT", params={"status": "已办结(不予)"}),
         errors.CreditCodeMismatch: lambda e: CatalogueError("CREDIT_CODE_MISMATCH"),
     }
 )

@@ -63,13 +63,24 @@ class EnterpriseService(OperationsMixin):
 
     @rpc(idempotent=True)
     @catalogue_errors
-    def change_key_info(self, enterprise_id: str, unit_no: str, key_info: dict[str, Any]) -> dict[str, Any]:
-        """单位关键信息维护, as its approved case asks (the business service): the enterprise takes
-        the new code, name and legal representative, the case's unit the new code; one
-        transaction and ``EnterpriseKeyInfoChanged``. KEY_INFO_USCC_TAKEN when the code is
-        another registered enterprise's (nothing changes). A repeat changes nothing."""
-        command = key_info_command(enterprise_id, unit_no, key_info)
+    def change_key_info(
+        self, case_no: str, enterprise_id: str, unit_no: str, key_info: dict[str, Any]
+    ) -> dict[str, Any]:
+        """单位关键信息维护, as its approved case ``case_no`` asks (the business service): the
+        enterprise takes the new code, name and legal representative, the case's unit the new
+        code; one transaction and ``EnterpriseKeyInfoChanged``. KEY_INFO_USCC_TAKEN when the code
+        is or was another registered enterprise's (nothing changes); CASE_STATUS_CONFLICT when
+        the case was closed first. The same case again changes nothing."""
+        command = key_info_command(case_no, enterprise_id, unit_no, key_info)
         return enterprise_data(self.service_layer.change_key_info(command))
+
+    @rpc(idempotent=True)
+    @catalogue_errors
+    def close_key_info_case(self, case_no: str, enterprise_id: str) -> dict[str, Any]:
+        """Before a 单位关键信息维护 case is denied: ``{"applied": false}``, and its change can no
+        longer happen; ``{"applied": true}`` when it happened already (approve it instead)."""
+        command = key_info.CloseKeyInfoCase(str(case_no)[:40], str(enterprise_id)[:40])
+        return {"applied": self.service_layer.close_key_info_case(command)}
 
     @rpc(idempotent=True)
     @catalogue_errors
@@ -89,6 +100,6 @@ class EnterpriseService(OperationsMixin):
         return {"uscc": record.uscc, "legal_rep_id": record.legal_rep_id}
 
 
-def key_info_command(enterprise_id: str, unit_no: str, raw: dict[str, Any]) -> key_info.ChangeKeyInfo:
+def key_info_command(case_no: str, enterprise_id: str, unit_no: str, raw: dict[str, Any]) -> key_info.ChangeKeyInfo:
     loaded = KEY_INFO.load(raw)
-    return key_info.ChangeKeyInfo(str(enterprise_id)[:40], str(unit_no)[:40], KeyInfo(**loaded))
+    return key_info.ChangeKeyInfo(str(case_no)[:40], str(enterprise_id)[:40], str(unit_no)[:40], KeyInfo(**loaded))

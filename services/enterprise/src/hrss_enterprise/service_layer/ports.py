@@ -42,6 +42,13 @@ class EnterpriseRepository(abc.ABC):
         """Whether another enterprise has the code ``uscc`` (today, or as its registration's)."""
 
     @abc.abstractmethod
+    def key_info_outcome(self, case_no: str) -> str | None:
+        """``applied`` or ``closed`` for a 单位关键信息维护 case the enterprise has seen; None."""
+
+    @abc.abstractmethod
+    def record_key_info_outcome(self, case_no: str, enterprise_id: str, outcome: str) -> None: ...
+
+    @abc.abstractmethod
     def save_key_info(self, enterprise: Enterprise) -> None:
         """Store its key information and its units' credit codes."""
 

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from hrss_identity.adapters.orm import accounts
-from hrss_identity.domain.model import Account
+from hrss_identity.adapters.orm import accounts, enterprise_codes
+from hrss_identity.domain.model import ENTERPRISE, Account
 from hrss_identity.service_layer.ports import AccountRepository
 from hrss_kit.sql import insert_ignore
 
@@ -18,7 +18,15 @@ class SqlAccountRepository(AccountRepository):
         self.session = session
 
     def by_login_name(self, login_name: str) -> Account | None:
+        """The account named ``login_name``; or, for a code an enterprise has today or had before
+        单位关键信息维护, that enterprise's account (its login name stays the code it registered
+        with, which is what every other record of it keys on)."""
         row = self.session.execute(select(accounts).filter_by(login_name=login_name)).first()
+        if row is None:
+            registered_as = select(enterprise_codes.c.enterprise_id).where(enterprise_codes.c.uscc == login_name)
+            row = self.session.execute(
+                select(accounts).where(accounts.c.login_name.in_(registered_as), accounts.c.kind == ENTERPRISE)
+            ).first()
         if row is None:
             return None
         return Account(
@@ -44,7 +52,7 @@ class SqlAccountRepository(AccountRepository):
         self.session.execute(update(accounts).filter_by(account_id=account_id).values(password_hash=password_hash))
 
     def follow_enterprise(self, account_id: str, uscc: str, clear_password: bool) -> None:
-        values: dict[str, Any] = {"login_name": uscc, "uscc": uscc}
+        values: dict[str, Any] = {"uscc": uscc}
         if clear_password:
             values["password_hash"] = None
         self.session.execute(update(accounts).filter_by(account_id=account_id).values(**values))

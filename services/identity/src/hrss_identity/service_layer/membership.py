@@ -58,10 +58,11 @@ def follow_key_info_change(command: FollowKeyInfoChange, uow: UnitOfWork, sessio
     its code. Not knowing what was there before (the registration never reached identity),
     the legal representative's sessions end anyway: a needless logout is the safer mistake.
 
-    The enterprise account follows: its login name becomes the new code, and a new legal
-    representative finds it without a password (the one set before is the former legal
-    representative's; the new one scans in and sets their own), so the person replaced can no
-    longer log in by password either."""
+    The enterprise account follows: its sessions name the new code (it is found by any code the
+    enterprise has had), and a new legal representative finds it without a password: the one
+    set before is the former legal representative's, so the person replaced can no longer log
+    in by password either; the new one logs in by scanning (USE_QR_LOGIN, manual 5.2.1.5) until
+    a way to set a password exists (修改资料, not built yet)."""
     now = _representative(
         command.enterprise_id, command.uscc, command.enterprise_name, command.legal_rep_id, command.legal_rep_name
     )
@@ -74,7 +75,7 @@ def follow_key_info_change(command: FollowKeyInfoChange, uow: UnitOfWork, sessio
         new_person = before is not None and not before.same_person_as(now)
         if before is None or new_code or new_person:
             _end_legal_sessions(uow, sessions, command.enterprise_id, account)
-        if account is not None and (account.login_name != now.uscc or new_person):
+        if account is not None and (account.uscc != now.uscc or new_person):
             uow.accounts.follow_enterprise(account.account_id, now.uscc, clear_password=new_person)
         if new_code:
             for clerk in uow.memberships.clerks_of(command.enterprise_id):

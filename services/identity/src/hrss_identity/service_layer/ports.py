@@ -33,8 +33,9 @@ class AccountRepository(abc.ABC):
 
     @abc.abstractmethod
     def follow_enterprise(self, account_id: str, uscc: str, clear_password: bool) -> None:
-        """单位关键信息维护: the enterprise account's login name and code become ``uscc``; its
-        password is removed when the legal representative changed."""
+        """单位关键信息维护: the enterprise account's code becomes ``uscc`` (its login name stays the
+        code it registered with; ``by_login_name`` finds it by any of its codes); its password is
+        removed when the legal representative changed."""
 
 
 class PendingRegistrationRepository(abc.ABC):
