@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from marshmallow import Schema
@@ -32,7 +33,7 @@ def json_body(request: Request) -> dict[str, Any]:
         raise BodyTooLarge()
     try:
         # NaN and Infinity are not JSON (RFC 8259), and no answer could carry them back out.
-        body = json.loads(raw, parse_constant=_not_json)
+        body = json.loads(raw, parse_constant=_not_json, parse_float=_finite)
         # JSON's \ud800 escapes can spell a lone surrogate, which is no text at all: nothing
         # downstream (argon2, the database, a log) could encode it. Only an escape can (raw
         # bytes are decoded as strict UTF-8), so only a body with one is checked.
@@ -47,6 +48,14 @@ def json_body(request: Request) -> dict[str, Any]:
 
 def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is not JSON")
+
+
+def _finite(text: str) -> float:
+    """A number too large for a float (1e999) would be read as infinity: refused as NaN is."""
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text[:20]} is out of range")
+    return number
 
 
 def load(request: Request, schema: Schema) -> dict[str, Any]:

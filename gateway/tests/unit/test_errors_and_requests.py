@@ -144,6 +144,7 @@ def test_a_body_not_received_in_time_is_a_timeout_though_a_socket_timeout_caused
         b'{"name": ' + b"[" * 30000 + b"]" * 30000 + b"}",
         b'{"form": {"total_wage": NaN}}',
         b'{"form": {"total_wage": -Infinity}}',
+        b'{"form": {"total_wage": 1e999}}',
     ],
     ids=[
         "empty",
@@ -158,6 +159,7 @@ def test_a_body_not_received_in_time_is_a_timeout_though_a_socket_timeout_caused
         "deep",
         "nan",
         "infinity",
+        "overflow",
     ],
 )
 def test_body_that_is_not_a_json_object_is_malformed(data):

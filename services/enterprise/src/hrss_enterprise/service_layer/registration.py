@@ -48,8 +48,9 @@ def register(application: RegistrationApplication, uow: UnitOfWork) -> Enterpris
 
 
 def _without_units_held_elsewhere(enterprise: Enterprise, uow: UnitOfWork) -> Enterprise:
-    """A unit number another registered enterprise holds stays with it until 信用代码维护
-    moves it; registering must not fail on it."""
+    """A unit number another registered enterprise holds stays with it (no operation moves a unit
+    between enterprises; 信用代码维护 only aligns a unit's code with its own enterprise's);
+    registering must not fail on it, and leaves it out."""
     holders = uow.enterprises.unit_holders([u.unit_no for u in enterprise.units])
     taken = {no for no, uscc in holders.items() if uscc != enterprise.uscc}
     if not taken:
