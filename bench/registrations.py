@@ -81,14 +81,15 @@ def main():
     print("gateways on one port), same run; CPU in % of a core, replicas summed. Target: 250/s.\n")
     print(
         "| processes | requests | registrations/s | p99 ms | non-2xx "
-        "| CPU: gateway | identity | enterprise | authorization | rabbitmq | postgres |"
+        "| CPU: gateway | identity | enterprise | authorization | business | rabbitmq | postgres |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for processes, results in (("1 of each", single), ("2 of each", replicated)):
         for label, rps, p99, bad, cpu in results:
             print(
                 f"| {processes} | {label} | {rps:.0f} | {p99:.0f} | {bad} | {cpu['gateway']:.0%} | "
                 f"{cpu['identity']:.0%} | {cpu['enterprise']:.0%} | {cpu['authorization']:.0%} | "
+                f"{cpu['business']:.0%} | "
                 f"{cpu['rabbitmq']:.0%} | {cpu['postgres']:.0%} |"
             )
     print("\n| requests | 2 of each / 1 of each |")
