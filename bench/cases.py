@@ -118,26 +118,30 @@ def seed(platform, uscc, relations):
     return engine
 
 
+# The statements the business service sends for these listings (adapters/repository.py):
+# a legal representative's by the enterprise (a subquery on its code); a clerk's by the
+# relations they hold, read first and sent by value.
 PLANS = {
     "legal representative, first page": (
-        "SELECT case_no FROM cases WHERE enterprise_id = :e ORDER BY case_no DESC LIMIT 20 OFFSET 0"
+        "SELECT case_no FROM cases WHERE enterprise_id = (SELECT enterprise_id FROM enterprises WHERE uscc = :e) "
+        "ORDER BY case_no DESC LIMIT 20 OFFSET 0"
+    ),
+    "count, legal representative": (
+        "SELECT count(*) FROM cases WHERE enterprise_id = (SELECT enterprise_id FROM enterprises WHERE uscc = :e)"
     ),
     "clerk, late page": (
-        "SELECT case_no FROM cases WHERE enterprise_id = :e AND relation_id IN "
-        "(SELECT relation_id FROM clerk_grants WHERE clerk_id = :c) ORDER BY case_no DESC LIMIT 20 OFFSET 4000"
+        "SELECT case_no FROM cases WHERE relation_id IN (:r) ORDER BY case_no DESC LIMIT 20 OFFSET 3980"
     ),
-    "count, clerk": (
-        "SELECT count(*) FROM cases WHERE enterprise_id = :e AND relation_id IN "
-        "(SELECT relation_id FROM clerk_grants WHERE clerk_id = :c)"
-    ),
+    "count, clerk": "SELECT count(*) FROM cases WHERE relation_id IN (:r)",
 }
 
 
 def plans(engine, uscc, clerk_id):
     found = {}
     with engine.connect() as conn:
+        (held,) = conn.execute(text("SELECT relation_id FROM clerk_grants WHERE clerk_id = :c"), {"c": clerk_id}).one()
         for label, sql in PLANS.items():
-            lines = conn.execute(text(f"EXPLAIN ANALYZE {sql}"), {"e": uscc, "c": clerk_id}).scalars().all()
+            lines = conn.execute(text(f"EXPLAIN ANALYZE {sql}"), {"e": uscc, "r": held}).scalars().all()
             found[label] = lines
     return found
 
