@@ -15,6 +15,10 @@
   (60) and ``RATE_LIMIT_LOGINS_PER_ACCOUNT`` (20) attempts per ``RATE_LIMIT_LOGINS_WINDOW`` (60)
   seconds, else 429 LOGIN_ATTEMPTS_EXCEEDED; identity's lock after failed logins comes on top.
 
+- Per account, on uploads: at most ``RATE_LIMIT_UPLOADS`` (200) per ``RATE_LIMIT_UPLOADS_WINDOW``
+  (a day) seconds, counted before the body is read, else 429 UPLOAD_LIMIT_EXCEEDED: with 10 MB
+  an upload at most, no account can fill the store (uploads no case uses are not removed yet).
+
 Keys are ``<RATE_LIMIT_PREFIX>:address:<address>``, ``<RATE_LIMIT_PREFIX>:uscc:<code>``,
 ``…:login-address:<address>`` and ``…:login-account:<sha256 of the account>``.
 """
@@ -73,6 +77,8 @@ class LimitSettings:
     logins_window: int = 60
     qr_sessions_per_address: int = 60
     qr_sessions_window: int = 60
+    uploads_per_account: int = 200
+    uploads_window: int = 86400
     trusted_proxies: tuple[Any, ...] = ()
 
     @classmethod
@@ -88,6 +94,8 @@ class LimitSettings:
             logins_window=int(config.get("RATE_LIMIT_LOGINS_WINDOW", cls.logins_window)),
             qr_sessions_per_address=int(config.get("RATE_LIMIT_QR_SESSIONS", cls.qr_sessions_per_address)),
             qr_sessions_window=int(config.get("RATE_LIMIT_QR_SESSIONS_WINDOW", cls.qr_sessions_window)),
+            uploads_per_account=int(config.get("RATE_LIMIT_UPLOADS", cls.uploads_per_account)),
+            uploads_window=int(config.get("RATE_LIMIT_UPLOADS_WINDOW", cls.uploads_window)),
             trusted_proxies=parse_networks(config.get("TRUSTED_PROXIES")),
         )
 
@@ -191,6 +199,20 @@ class Limits:
         if wait_ms > 0:
             raise RateLimited("TOO_MANY_REQUESTS", retry_after=-(-wait_ms // 1000))
 
+    def check_upload(self, account_id: str) -> None:
+        """Count one upload of ``account_id``; 429 UPLOAD_LIMIT_EXCEEDED past the limit, before
+        a byte of it is read. A sliding log, as for logins; fails closed (503)."""
+        key = f"{self.settings.prefix}:uploads:{account_id}"
+        window_ms = self.settings.uploads_window * 1000
+        try:
+            wait_ms = int(
+                self._reserve(keys=[key], args=[self.settings.uploads_per_account, window_ms, uuid.uuid4().hex])
+            )
+        except redis.RedisError as exc:
+            raise CatalogueError("SERVICE_UNAVAILABLE") from exc
+        if wait_ms > 0:
+            raise RateLimited("UPLOAD_LIMIT_EXCEEDED", retry_after=-(-wait_ms // 1000))
+
     def _give_back(self, key: str, attempt: str) -> None:
         try:
             self.client.zrem(key, attempt)
@@ -244,3 +266,12 @@ class QrSessionOpenings(DependencyProvider):  # type: ignore[misc]
 
     def get_dependency(self, worker_ctx: Any) -> Any:
         return self.limiter.limits.check_qr_session
+
+
+class UploadAttempts(DependencyProvider):  # type: ignore[misc]
+    """``self.upload_attempts(account_id)``: the per-account limit on uploads."""
+
+    limiter = RateLimiter()
+
+    def get_dependency(self, worker_ctx: Any) -> Any:
+        return self.limiter.limits.check_upload

@@ -9,7 +9,7 @@ from apispec import APISpec
 
 from hrss_contracts.authorization import AttachmentSchema, WindowAuthorizationSchema
 from hrss_gateway.openapi_clerks import items, protected
-from hrss_gateway.openapi_parts import required_body
+from hrss_gateway.openapi_parts import error_response, required_body
 
 MARKED_RELATION = {
     "allOf": [
@@ -71,6 +71,7 @@ def add_window(spec: APISpec) -> None:
         description=UPLOAD_DESCRIPTION,
         requestBody=UPLOAD_BODY,
     )
+    upload["responses"]["429"] = error_response("UPLOAD_LIMIT_EXCEEDED", retry_after=True)
     spec.path("/api/v1/attachments", operations={"post": upload})
     download = protected(
         "预览: the attachment's bytes, for the account that uploaded it (any other is 404)",

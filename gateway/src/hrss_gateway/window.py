@@ -16,6 +16,7 @@ from hrss_gateway.attachments import Attachments
 from hrss_gateway.blobs import BlobNotFound
 from hrss_gateway.clerks import AGENCY, actor
 from hrss_gateway.http import api
+from hrss_gateway.limits import UploadAttempts
 from hrss_gateway.requests import load
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ class WindowRoutes:
     """Mixed into ``GatewayService``; ``self.identity`` and ``self.authorization`` come from there."""
 
     attachments = Attachments()
+    upload_attempts = UploadAttempts()
 
     # Agency staff upload the window's materials, legal representatives and clerks a case's.
     @api("POST", "/api/v1/attachments", roles=UPLOADERS, streams_body=True)
@@ -36,7 +38,9 @@ class WindowRoutes:
         201 ``{"attachment_id", "sha256", "size", "content_type", "filename"}``. Only the
         uploading account may use it (a case's material stays with the case: whoever may see
         the case may view it, and a resubmission may keep it). 413 ATTACHMENT_TOO_LARGE, 415
-        ATTACHMENT_TYPE_NOT_ALLOWED, 400 ATTACHMENT_REQUIRED; nothing is kept of a refused upload."""
+        ATTACHMENT_TYPE_NOT_ALLOWED, 400 ATTACHMENT_REQUIRED, 429 UPLOAD_LIMIT_EXCEEDED (``RATE_LIMIT_UPLOADS`` an
+        account a day); nothing is kept of a refused upload."""
+        self.upload_attempts(session["account_id"])
         upload = self.attachments.receive(request)
         record = {
             "attachment_id": upload.key,

@@ -214,3 +214,15 @@ def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_count(start_ga
         return requests.post(f"{gateway}{REGISTRATIONS}", json=registration(), headers=headers, timeout=10).status_code
 
     assert [post("203.0.113.20"), post("203.0.113.21"), post("203.0.113.20")] == [201, 201, 429]
+
+
+def test_the_upload_limit_counts_per_account_and_says_when_to_return(limits_for):
+    limits = limits_for(uploads_per_account=2, uploads_window=3600)
+    for _ in range(2):
+        limits.check_upload("clerk:one")
+
+    with pytest.raises(RateLimited) as refused:
+        limits.check_upload("clerk:one")
+    limits.check_upload("clerk:another")  # each account has its own count
+
+    assert refused.value.code == "UPLOAD_LIMIT_EXCEEDED" and 3500 < refused.value.retry_after <= 3600

@@ -80,6 +80,7 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
     ("ITEM_NOT_ONLINE", 422, "该业务需到经办机构窗口办理!"),
     ("ITEM_NOT_APPLICABLE", 422, "所选参保关系的险种不能办理该业务!"),
     ("RELATION_NOT_GRANTED", 403, "当前用户没有该参保关系的经办权限!"),
+    ("UPLOAD_LIMIT_EXCEEDED", 429, "上传附件次数已达上限,请稍后再试!"),
     ("KEY_INFO_USCC_TAKEN", 409, "变更后的统一社会信用代码已被其他单位注册,请核对后重新提交!"),
     ("UNIT_NOT_FOUND", 404, "未找到该单位编号信息!"),
     ("CREDIT_CODE_MISMATCH", 422, "信用代码须与该单位当前的统一社会信用代码一致!"),
