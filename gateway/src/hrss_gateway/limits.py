@@ -15,12 +15,15 @@
   (60) and ``RATE_LIMIT_LOGINS_PER_ACCOUNT`` (20) attempts per ``RATE_LIMIT_LOGINS_WINDOW`` (60)
   seconds, else 429 LOGIN_ATTEMPTS_EXCEEDED; identity's lock after failed logins comes on top.
 
-- Per account, on uploads: at most ``RATE_LIMIT_UPLOADS`` (200) per ``RATE_LIMIT_UPLOADS_WINDOW``
-  (a day) seconds, counted before the body is read, else 429 UPLOAD_LIMIT_EXCEEDED: with 10 MB
-  an upload at most, no account can fill the store (uploads no case uses are not removed yet).
+- Per account, on uploads: at most ``RATE_LIMIT_UPLOADS`` (200) stored per
+  ``RATE_LIMIT_UPLOADS_WINDOW`` (a day) seconds, else 429 UPLOAD_LIMIT_EXCEEDED before the body
+  is read; a refused upload gives its place back. With 10 MB an upload at most this bounds the
+  rate at which one account can fill the store (2 GB a day), not the total: uploads no case
+  uses are not removed yet.
 
 Keys are ``<RATE_LIMIT_PREFIX>:address:<address>``, ``<RATE_LIMIT_PREFIX>:uscc:<code>``,
-``…:login-address:<address>`` and ``…:login-account:<sha256 of the account>``.
+``…:login-address:<address>``, ``…:login-account:<sha256 of the account>``,
+``…:qr-sessions:<address>`` and ``…:uploads:<account id>``.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import hashlib
 import logging
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -199,25 +202,33 @@ class Limits:
         if wait_ms > 0:
             raise RateLimited("TOO_MANY_REQUESTS", retry_after=-(-wait_ms // 1000))
 
-    def check_upload(self, account_id: str) -> None:
-        """Count one upload of ``account_id``; 429 UPLOAD_LIMIT_EXCEEDED past the limit, before
-        a byte of it is read. A sliding log, as for logins; fails closed (503)."""
+    @contextlib.contextmanager
+    def upload_attempt(self, account_id: str) -> Iterator[Callable[[], None]]:
+        """Around one upload of ``account_id``: 429 UPLOAD_LIMIT_EXCEEDED before the block once
+        the account stored its share. The block calls what it is given once the bytes are kept;
+        an upload that leaves without (refused, timed out) gives its place back. A sliding log,
+        as for logins; fails closed (503)."""
         key = f"{self.settings.prefix}:uploads:{account_id}"
+        attempt = uuid.uuid4().hex
         window_ms = self.settings.uploads_window * 1000
         try:
-            wait_ms = int(
-                self._reserve(keys=[key], args=[self.settings.uploads_per_account, window_ms, uuid.uuid4().hex])
-            )
+            wait_ms = int(self._reserve(keys=[key], args=[self.settings.uploads_per_account, window_ms, attempt]))
         except redis.RedisError as exc:
             raise CatalogueError("SERVICE_UNAVAILABLE") from exc
         if wait_ms > 0:
             raise RateLimited("UPLOAD_LIMIT_EXCEEDED", retry_after=-(-wait_ms // 1000))
+        kept = []
+        try:
+            yield lambda: kept.append(True)
+        finally:
+            if not kept:
+                self._give_back(key, attempt)
 
     def _give_back(self, key: str, attempt: str) -> None:
         try:
             self.client.zrem(key, attempt)
         except redis.RedisError as exc:  # the attempt stays counted: stricter, never looser
-            log.warning("registration attempt not given back to the per-USCC limit: %s", exc)
+            log.warning("attempt not given back to its limit (%s): %s", key.rsplit(":", 2)[-2], exc)
 
 
 class RateLimiter(SharedExtension):  # type: ignore[misc]
@@ -269,9 +280,9 @@ class QrSessionOpenings(DependencyProvider):  # type: ignore[misc]
 
 
 class UploadAttempts(DependencyProvider):  # type: ignore[misc]
-    """``self.upload_attempts(account_id)``: the per-account limit on uploads."""
+    """``with self.upload_attempts(account_id): …``: the per-account limit around one upload."""
 
     limiter = RateLimiter()
 
     def get_dependency(self, worker_ctx: Any) -> Any:
-        return self.limiter.limits.check_upload
+        return self.limiter.limits.upload_attempt

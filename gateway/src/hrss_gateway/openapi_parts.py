@@ -41,7 +41,7 @@ LIMITS = {
         "or for one account (default 20 a minute)"
     ),
     "SLOW_DOWN": "polled without `wait` sooner than the session's `interval` (2 s) after the last poll",
-    "UPLOAD_LIMIT_EXCEEDED": "too many uploads by one account (default 200 a day)",
+    "UPLOAD_LIMIT_EXCEEDED": "too many uploads kept for one account (default 200 a day)",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from typing import Any
 
 from marshmallow import Schema
@@ -12,6 +13,7 @@ from werkzeug.wrappers import Request
 from hrss_gateway.errors import BodyNotReceived, BodyTooLarge, MalformedJson
 
 DEFAULT_LIMIT = 64 * 1024
+MAX_FLOAT = sys.float_info.max
 
 
 def json_body(request: Request) -> dict[str, Any]:
@@ -33,7 +35,7 @@ def json_body(request: Request) -> dict[str, Any]:
         raise BodyTooLarge()
     try:
         # NaN and Infinity are not JSON (RFC 8259), and no answer could carry them back out.
-        body = json.loads(raw, parse_constant=_not_json, parse_float=_finite)
+        body = json.loads(raw, parse_constant=_not_json, parse_float=_finite, parse_int=_finite_int)
         # JSON's \ud800 escapes can spell a lone surrogate, which is no text at all: nothing
         # downstream (argon2, the database, a log) could encode it. Only an escape can (raw
         # bytes are decoded as strict UTF-8), so only a body with one is checked.
@@ -48,6 +50,15 @@ def json_body(request: Request) -> dict[str, Any]:
 
 def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is not JSON")
+
+
+def _finite_int(text: str) -> int:
+    """An integer no float can hold (1 and 400 zeros) is refused as 1e999 is: whatever reads it
+    as a number next would overflow."""
+    number = int(text)
+    if abs(number) > MAX_FLOAT:
+        raise ValueError(f"{text[:20]}… is out of range")
+    return number
 
 
 def _finite(text: str) -> float:

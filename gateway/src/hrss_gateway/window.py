@@ -40,25 +40,30 @@ class WindowRoutes:
         the case may view it, and a resubmission may keep it). 413 ATTACHMENT_TOO_LARGE, 415
         ATTACHMENT_TYPE_NOT_ALLOWED, 400 ATTACHMENT_REQUIRED, 429 UPLOAD_LIMIT_EXCEEDED (``RATE_LIMIT_UPLOADS`` an
         account a day); nothing is kept of a refused upload."""
-        self.upload_attempts(session["account_id"])
-        upload = self.attachments.receive(request)
-        record = {
-            "attachment_id": upload.key,
-            "owner": session["account_id"],
-            "sha256": upload.sha256,
-            "size": upload.size,
-            "content_type": upload.content_type,
-            "filename": upload.filename[:255],
-        }
-        try:
-            return 201, self.authorization.record_attachment(attachment=record)  # type: ignore[attr-defined]
-        except CatalogueError as refused:
-            # Refused, so nobody could ever use it: the bytes go too. Unanswered (503), it may
-            # still be recorded late: the bytes stay (a row without its bytes would be worse).
-            if refused.code != "SERVICE_UNAVAILABLE":
-                with contextlib.suppress(Exception):
-                    self.attachments.store.delete(upload.key)
-            raise
+        with self.upload_attempts(session["account_id"]) as kept:
+            upload = self.attachments.receive(request)
+            record = {
+                "attachment_id": upload.key,
+                "owner": session["account_id"],
+                "sha256": upload.sha256,
+                "size": upload.size,
+                "content_type": upload.content_type,
+                "filename": upload.filename[:255],
+            }
+            try:
+                answer = self.authorization.record_attachment(attachment=record)  # type: ignore[attr-defined]
+            except CatalogueError as refused:
+                # Refused, so nobody could ever use it: the bytes go too. Unanswered (503), it may
+                # still be recorded late: the bytes stay (a row without its bytes would be worse),
+                # and so does its place in the account's count.
+                if refused.code == "SERVICE_UNAVAILABLE":
+                    kept()
+                else:
+                    with contextlib.suppress(Exception):
+                        self.attachments.store.delete(upload.key)
+                raise
+            kept()
+            return 201, answer
 
     @api("GET", "/api/v1/attachments/<attachment_id>", roles=UPLOADERS)
     def download(self, request: Request, session: dict[str, Any], attachment_id: str) -> Response:

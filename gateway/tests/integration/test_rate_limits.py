@@ -219,10 +219,24 @@ def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_count(start_ga
 def test_the_upload_limit_counts_per_account_and_says_when_to_return(limits_for):
     limits = limits_for(uploads_per_account=2, uploads_window=3600)
     for _ in range(2):
-        limits.check_upload("clerk:one")
+        with limits.upload_attempt("clerk:one") as kept:
+            kept()
 
-    with pytest.raises(RateLimited) as refused:
-        limits.check_upload("clerk:one")
-    limits.check_upload("clerk:another")  # each account has its own count
+    with pytest.raises(RateLimited) as refused, limits.upload_attempt("clerk:one"):
+        pass
+    with limits.upload_attempt("clerk:another") as kept:  # each account has its own count
+        kept()
 
     assert refused.value.code == "UPLOAD_LIMIT_EXCEEDED" and 3500 < refused.value.retry_after <= 3600
+
+
+def test_a_refused_upload_gives_its_place_back(limits_for):
+    limits = limits_for(uploads_per_account=1, uploads_window=3600)
+    for _ in range(3):
+        with pytest.raises(CatalogueError), limits.upload_attempt("legal:one"):
+            raise CatalogueError("ATTACHMENT_TYPE_NOT_ALLOWED")  # refused before it was kept
+
+    with limits.upload_attempt("legal:one") as kept:
+        kept()
+    with pytest.raises(RateLimited), limits.upload_attempt("legal:one"):
+        pass

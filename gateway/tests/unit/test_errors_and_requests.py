@@ -145,6 +145,7 @@ def test_a_body_not_received_in_time_is_a_timeout_though_a_socket_timeout_caused
         b'{"form": {"total_wage": NaN}}',
         b'{"form": {"total_wage": -Infinity}}',
         b'{"form": {"total_wage": 1e999}}',
+        b'{"form": {"total_wage": 1' + b"0" * 400 + b"}}",
     ],
     ids=[
         "empty",
@@ -160,6 +161,7 @@ def test_a_body_not_received_in_time_is_a_timeout_though_a_socket_timeout_caused
         "nan",
         "infinity",
         "overflow",
+        "huge-integer",
     ],
 )
 def test_body_that_is_not_a_json_object_is_malformed(data):
