@@ -11,6 +11,7 @@ from typing import Any
 
 import amqp.exceptions
 import kombu.exceptions
+import psycopg2
 import redis.exceptions
 import sqlalchemy.exc
 from marshmallow import ValidationError
@@ -62,6 +63,11 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
     sqlalchemy.exc.InterfaceError,  # the driver lost its connection
     sqlalchemy.exc.TimeoutError,  # the pool had no connection to give in time
     sqlalchemy.exc.DisconnectionError,
+    # The driver's own, where SQLAlchemy does not wrap it: resetting a pooled connection's
+    # isolation level on a server that just restarted raised a bare psycopg2 error (a 500 in
+    # `make faults`' Postgres restart).
+    psycopg2.OperationalError,
+    psycopg2.InterfaceError,
     amqp.exceptions.ConnectionError,
     kombu.exceptions.OperationalError,
     ConnectionError,  # a socket refused, reset or broken under any client

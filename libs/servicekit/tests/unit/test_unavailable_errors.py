@@ -4,6 +4,7 @@ import inspect
 
 import amqp.exceptions
 import kombu.exceptions
+import psycopg2
 import pytest
 import redis.exceptions
 import sqlalchemy.exc
@@ -28,6 +29,9 @@ UNAVAILABLE = {
     "redis-loading": redis.exceptions.BusyLoadingError("loading the dataset"),
     "db-operational": db_error(sqlalchemy.exc.OperationalError),
     "db-interface": db_error(sqlalchemy.exc.InterfaceError),
+    # bare, as psycopg2 raised it resetting a dead pooled connection's isolation level
+    "psycopg2-operational": psycopg2.OperationalError("server closed the connection unexpectedly"),
+    "psycopg2-interface": psycopg2.InterfaceError("connection already closed"),
     "db-invalidated": db_error(sqlalchemy.exc.DatabaseError, invalidated=True),
     "db-pool-timeout": sqlalchemy.exc.TimeoutError("QueuePool limit reached"),
     "amqp-connection": amqp.exceptions.RecoverableConnectionError("connection lost"),
