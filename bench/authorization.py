@@ -113,10 +113,11 @@ def grant_checks(platform, checks, seconds, callers=8, method="may_act"):
     return sum(counts) / (time.monotonic() - started)
 
 
-def multipart_pdf(path, megabytes=2):
+def multipart_pdf(path, size=2 * 1024 * 1024, filename="材料.pdf"):
+    """A multipart body with one PDF of ``size`` bytes written to ``path``; its boundary."""
     boundary = uuid.uuid4().hex
-    pdf = b"%PDF-1.4\n" + os.urandom(megabytes * 1024 * 1024 - 20) + b"\n%%EOF\n"
-    head = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="材料.pdf"\r\n'.encode()
+    pdf = b"%PDF-1.4\n" + os.urandom(size - 20) + b"\n%%EOF\n"
+    head = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'.encode()
     path.write_bytes(head + b"Content-Type: application/pdf\r\n\r\n" + pdf + f"\r\n--{boundary}--\r\n".encode())
     return boundary
 

@@ -18,10 +18,9 @@ import os
 import re
 import subprocess
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 
-from authorization import PASSWORD, authed, clerk_session, token_of
+from authorization import PASSWORD, authed, clerk_session, multipart_pdf, token_of
 from logins import LIMITS_OFF, Client, Essc
 from procs import ROOT, broker_pid, cpu_seconds, scaled, wrk
 from running_platform import Platform, enterprises, registration
@@ -33,14 +32,6 @@ SUBMIT_SECONDS = scaled(15)
 LIST_SECONDS = scaled(10)
 CASES = 10_000
 PAGE_SIZE = 20
-
-
-def multipart_pdf(path, kilobytes=200):
-    boundary = uuid.uuid4().hex
-    pdf = b"%PDF-1.4\n" + os.urandom(kilobytes * 1024 - 20) + b"\n%%EOF\n"
-    head = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="稳岗返还.pdf"\r\n'.encode()
-    path.write_bytes(head + b"Content-Type: application/pdf\r\n\r\n" + pdf + f"\r\n--{boundary}--\r\n".encode())
-    return boundary
 
 
 def cpu_by_process(platform):
@@ -64,7 +55,12 @@ def submissions(platform, token, relation_id, connections=8):
     """(cases submitted per second, refused, uploads alone per second, CPU ms per case by
     process), the two runs for the same time."""
     body = platform.tmp / "case-upload.body"
-    os.environ.update(UPLOAD_BODY=str(body), UPLOAD_BOUNDARY=multipart_pdf(body), TOKEN=token, RELATION_ID=relation_id)
+    os.environ.update(
+        UPLOAD_BODY=str(body),
+        UPLOAD_BOUNDARY=multipart_pdf(body, 200 * 1024, "稳岗返还.pdf"),
+        TOKEN=token,
+        RELATION_ID=relation_id,
+    )
     before = cpu_by_process(platform)
     started = time.monotonic()
     _, _, _, out = wrk(f"{platform.url}/", connections, SUBMIT_SECONDS, script=ROOT / "bench" / "cases.lua")

@@ -21,6 +21,7 @@ from hrss_contracts.errors import CatalogueError
 from hrss_gateway.blobs import BlobNotFound
 from hrss_gateway.http import api
 from hrss_gateway.requests import json_body, load
+from hrss_gateway.window import attachment_response
 from hrss_kit.rpc_client import ServiceRpc
 
 CASE, RESUBMISSION, WITHDRAWAL = CaseRequestSchema(), ResubmissionSchema(), WithdrawalSchema()
@@ -96,19 +97,7 @@ class CaseRoutes:
             chunks = self.attachments.open(found["attachment_id"])  # type: ignore[attr-defined]
         except BlobNotFound:
             raise CatalogueError("NOT_FOUND") from None
-        return Response(
-            chunks,
-            content_type=found["content_type"],
-            headers={
-                "Content-Length": str(found["size"]),
-                "Content-Disposition": "inline",
-                # a PDF shown from the API's origin runs no script of its own there
-                "Content-Security-Policy": "sandbox",
-                "X-Content-Type-Options": "nosniff",
-                "Cache-Control": "private, no-store",
-            },
-            direct_passthrough=True,
-        )
+        return attachment_response(chunks, found)
 
     @api("POST", "/api/v1/cases/<case_no>/withdrawal", roles=APPLICANTS)
     def withdraw_case(self, request: Request, session: dict[str, Any], case_no: str) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from werkzeug.wrappers import Request, Response
 from hrss_contracts.errors import CatalogueError
 from hrss_gateway.connections import GatewayWsgiServer
 from hrss_gateway.errors import CLIENT_ERRORS, BodyTooLarge, MethodNotAllowed, RouteNotFound, as_catalogue_error
-from hrss_gateway.limits import RateLimiter
+from hrss_gateway.limit_providers import RateLimiter
 
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
 FD_RESERVE = 64  # descriptors kept for everything but client connections

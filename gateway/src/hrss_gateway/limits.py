@@ -38,12 +38,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
-from nameko.extensions import DependencyProvider, SharedExtension
 
 from hrss_contracts.errors import CatalogueError
 from hrss_gateway.addresses import client_address, parse_networks
 from hrss_gateway.errors import RateLimited
-from hrss_kit.redis import REDIS_URL_KEY
 
 log = logging.getLogger(__name__)
 
@@ -151,12 +149,7 @@ class Limits:
         key = f"{self.settings.prefix}:uscc:{uscc}"
         attempt = uuid.uuid4().hex
         window_ms = self.settings.rejections_window * 1000
-        try:
-            wait_ms = int(self._reserve(keys=[key], args=[self.settings.rejections_per_uscc, window_ms, attempt]))
-        except redis.RedisError as exc:
-            raise CatalogueError("SERVICE_UNAVAILABLE") from exc
-        if wait_ms > 0:
-            raise RateLimited("REGISTRATION_ATTEMPTS_EXCEEDED", retry_after=-(-wait_ms // 1000))
+        self._take(key, self.settings.rejections_per_uscc, window_ms, attempt, "REGISTRATION_ATTEMPTS_EXCEEDED")
         counted = False
         try:
             yield
@@ -179,12 +172,7 @@ class Limits:
             (f"{self.settings.prefix}:login-address:{address}", self.settings.logins_per_address),
             (f"{self.settings.prefix}:login-account:{account_key}", self.settings.logins_per_account),
         ):
-            try:
-                wait_ms = int(self._reserve(keys=[key], args=[limit, window_ms, uuid.uuid4().hex]))
-            except redis.RedisError as exc:
-                raise CatalogueError("SERVICE_UNAVAILABLE") from exc
-            if wait_ms > 0:
-                raise RateLimited("LOGIN_ATTEMPTS_EXCEEDED", retry_after=-(-wait_ms // 1000))
+            self._take(key, limit, window_ms, uuid.uuid4().hex, "LOGIN_ATTEMPTS_EXCEEDED")
 
     def check_qr_session(self, environ: Mapping[str, Any]) -> None:
         """Count one QR session opened from the request's address; 429 TOO_MANY_REQUESTS past
@@ -193,14 +181,7 @@ class Limits:
         address = client_address(environ, self.settings.trusted_proxies)
         key = f"{self.settings.prefix}:qr-sessions:{address}"
         window_ms = self.settings.qr_sessions_window * 1000
-        try:
-            wait_ms = int(
-                self._reserve(keys=[key], args=[self.settings.qr_sessions_per_address, window_ms, uuid.uuid4().hex])
-            )
-        except redis.RedisError as exc:
-            raise CatalogueError("SERVICE_UNAVAILABLE") from exc
-        if wait_ms > 0:
-            raise RateLimited("TOO_MANY_REQUESTS", retry_after=-(-wait_ms // 1000))
+        self._take(key, self.settings.qr_sessions_per_address, window_ms, uuid.uuid4().hex, "TOO_MANY_REQUESTS")
 
     @contextlib.contextmanager
     def upload_attempt(self, account_id: str) -> Iterator[Callable[[], None]]:
@@ -211,12 +192,7 @@ class Limits:
         key = f"{self.settings.prefix}:uploads:{account_id}"
         attempt = uuid.uuid4().hex
         window_ms = self.settings.uploads_window * 1000
-        try:
-            wait_ms = int(self._reserve(keys=[key], args=[self.settings.uploads_per_account, window_ms, attempt]))
-        except redis.RedisError as exc:
-            raise CatalogueError("SERVICE_UNAVAILABLE") from exc
-        if wait_ms > 0:
-            raise RateLimited("UPLOAD_LIMIT_EXCEEDED", retry_after=-(-wait_ms // 1000))
+        self._take(key, self.settings.uploads_per_account, window_ms, attempt, "UPLOAD_LIMIT_EXCEEDED")
         kept = []
         try:
             yield lambda: kept.append(True)
@@ -224,65 +200,18 @@ class Limits:
             if not kept:
                 self._give_back(key, attempt)
 
+    def _take(self, key: str, limit: int, window_ms: int, attempt: str, code: str) -> None:
+        """Put ``attempt`` in the sliding log at ``key``, or raise ``code`` (429) saying when a
+        place frees up; Redis failing is 503 (the sliding-log limits fail closed)."""
+        try:
+            wait_ms = int(self._reserve(keys=[key], args=[limit, window_ms, attempt]))
+        except redis.RedisError as exc:
+            raise CatalogueError("SERVICE_UNAVAILABLE") from exc
+        if wait_ms > 0:
+            raise RateLimited(code, retry_after=-(-wait_ms // 1000))
+
     def _give_back(self, key: str, attempt: str) -> None:
         try:
             self.client.zrem(key, attempt)
         except redis.RedisError as exc:  # the attempt stays counted: stricter, never looser
             log.warning("attempt not given back to its limit (%s): %s", key.rsplit(":", 2)[-2], exc)
-
-
-class RateLimiter(SharedExtension):  # type: ignore[misc]
-    """One ``Limits`` per gateway container, on a Redis client of its own (``REDIS_URL``) with
-    short timeouts. Not ``hrss_kit.redis.Redis``: the per-address check runs before a request
-    gets a worker (so a flood costs none), where no dependency can be injected."""
-
-    def setup(self) -> None:
-        config = self.container.config
-        self.client = redis.Redis.from_url(
-            config[REDIS_URL_KEY],
-            decode_responses=True,
-            socket_timeout=REDIS_TIMEOUT,
-            socket_connect_timeout=REDIS_TIMEOUT,
-        )
-        self.limits = Limits(self.client, LimitSettings.from_config(config))
-
-    def stop(self) -> None:
-        self.client.close()
-
-    kill = stop
-
-
-class RegistrationAttempts(DependencyProvider):  # type: ignore[misc]
-    """``with self.attempts(uscc): …``: the per-USCC limit around one registration."""
-
-    limiter = RateLimiter()
-
-    def get_dependency(self, worker_ctx: Any) -> Any:
-        return self.limiter.limits.registration_attempt
-
-
-class LoginAttempts(DependencyProvider):  # type: ignore[misc]
-    """``self.login_attempts(environ, account)``: the per-address and per-account login limits."""
-
-    limiter = RateLimiter()
-
-    def get_dependency(self, worker_ctx: Any) -> Any:
-        return self.limiter.limits.check_login
-
-
-class QrSessionOpenings(DependencyProvider):  # type: ignore[misc]
-    """``self.qr_openings(environ)``: the per-address limit on opening QR sessions."""
-
-    limiter = RateLimiter()
-
-    def get_dependency(self, worker_ctx: Any) -> Any:
-        return self.limiter.limits.check_qr_session
-
-
-class UploadAttempts(DependencyProvider):  # type: ignore[misc]
-    """``with self.upload_attempts(account_id): …``: the per-account limit around one upload."""
-
-    limiter = RateLimiter()
-
-    def get_dependency(self, worker_ctx: Any) -> Any:
-        return self.limiter.limits.upload_attempt

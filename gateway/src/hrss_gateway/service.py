@@ -19,7 +19,7 @@ from hrss_gateway.business import BusinessRoutes
 from hrss_gateway.cases import CaseRoutes
 from hrss_gateway.clerks import ClerkRoutes
 from hrss_gateway.http import api, bearer_token
-from hrss_gateway.limits import LoginAttempts, QrSessionOpenings, RegistrationAttempts
+from hrss_gateway.limit_providers import LoginAttempts, QrSessionOpenings, RegistrationAttempts
 from hrss_gateway.openapi import build_spec
 from hrss_gateway.qr_watch import QrWatch
 from hrss_gateway.requests import json_body, load

@@ -16,7 +16,7 @@ from hrss_gateway.attachments import Attachments
 from hrss_gateway.blobs import BlobNotFound
 from hrss_gateway.clerks import AGENCY, actor
 from hrss_gateway.http import api
-from hrss_gateway.limits import UploadAttempts
+from hrss_gateway.limit_providers import UploadAttempts
 from hrss_gateway.requests import load
 
 log = logging.getLogger(__name__)
@@ -78,19 +78,7 @@ class WindowRoutes:
             chunks = self.attachments.open(attachment_id)
         except BlobNotFound:
             raise CatalogueError("NOT_FOUND") from None
-        return Response(
-            chunks,
-            content_type=found["content_type"],
-            headers={
-                "Content-Length": str(found["size"]),
-                "Content-Disposition": "inline",
-                # a PDF shown from the API's origin runs no script of its own there
-                "Content-Security-Policy": "sandbox",
-                "X-Content-Type-Options": "nosniff",
-                "Cache-Control": "private, no-store",
-            },
-            direct_passthrough=True,
-        )
+        return attachment_response(chunks, found)
 
     @api("GET", "/api/v1/agency/enterprises/<uscc>/relations", roles=AGENCY)
     def relations_for_clerk(self, request: Request, session: dict[str, Any], uscc: str) -> dict[str, Any]:
@@ -115,3 +103,20 @@ class WindowRoutes:
             request=body, actor=actor(session), owner=session["account_id"]
         )
         return 201, answer
+
+
+def attachment_response(chunks: Any, found: dict[str, Any]) -> Response:
+    """An attachment's bytes (``chunks``, streamed) as the type found in them at the upload."""
+    return Response(
+        chunks,
+        content_type=found["content_type"],
+        headers={
+            "Content-Length": str(found["size"]),
+            "Content-Disposition": "inline",
+            # a PDF shown from the API's origin runs no script of its own there
+            "Content-Security-Policy": "sandbox",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+        direct_passthrough=True,
+    )

@@ -17,11 +17,9 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from hrss_contracts.case_events import CaseConcludedV1, CaseStatusChangedV1, CaseSubmittedV1
 from hrss_contracts.event_data import (
     AccountCreatedV1,
-    CaseConcludedV1,
-    CaseStatusChangedV1,
-    CaseSubmittedV1,
     ClerkAddedV1,
     ClerkAuthorizationRevokedV1,
     ClerkAuthorizedV1,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -61,3 +62,8 @@ def _insert_for(executor: Session | Connection) -> Any:
     """The dialect's ``insert`` (both have ON CONFLICT) for a session or a connection."""
     dialect = executor.dialect if isinstance(executor, Connection) else executor.get_bind().dialect
     return pg_insert if dialect.name == "postgresql" else sqlite_insert
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite hands times back without their zone; every time the services write is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

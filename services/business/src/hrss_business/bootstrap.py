@@ -24,7 +24,7 @@ from hrss_business.adapters.uploads import AuthorizationUploads
 from hrss_business.domain import commands
 from hrss_business.domain.cases import Case, Material
 from hrss_business.domain.model import Catalogue
-from hrss_business.service_layer import cases
+from hrss_business.service_layer import cases, decisions, read_models
 from hrss_business.service_layer.ports import CaseSummary, Effects, Forms, UnitOfWork, Uploads
 from hrss_kit.database import UnitOfWorkDatabase
 
@@ -69,7 +69,7 @@ class Business:
         return cases.withdraw(command, self.unit_of_work(None))
 
     def decide(self, command: commands.Decide) -> Case:
-        return cases.decide(command, self.unit_of_work(None), self.effects)
+        return decisions.decide(command, self.unit_of_work(None), self.effects)
 
     def show(self, case_no: str, viewer: commands.Viewer) -> Case:
         return cases.show(case_no, viewer, self.unit_of_work(None))
@@ -81,13 +81,13 @@ class Business:
         return cases.page(command, self.unit_of_work(None))
 
     def remember_enterprise(self, command: commands.RememberEnterprise, session: Session) -> None:
-        cases.remember_enterprise(command, self.unit_of_work(session))
+        read_models.remember_enterprise(command, self.unit_of_work(session))
 
     def follow_key_info(self, command: commands.FollowKeyInfoChange, session: Session) -> None:
-        cases.follow_key_info(command, self.unit_of_work(session))
+        read_models.follow_key_info(command, self.unit_of_work(session))
 
     def follow_grants(self, command: commands.FollowGrants, session: Session) -> None:
-        cases.follow_grants(command, self.unit_of_work(session))
+        read_models.follow_grants(command, self.unit_of_work(session))
 
 
 def bootstrap(db: UnitOfWorkDatabase, loaded: LoadedCatalogue, authorization: Any, enterprise: Any) -> Business:

@@ -13,7 +13,7 @@ from hrss_business.adapters.forms import JsonSchemaForms
 from hrss_business.adapters.orm import metadata
 from hrss_business.adapters.unit_of_work import SqlUnitOfWork
 from hrss_business.domain import commands, errors
-from hrss_business.service_layer import cases
+from hrss_business.service_layer import cases, decisions, read_models
 from hrss_contracts.examples import random_id_number, random_uscc
 from hrss_kit.database import UnitOfWorkDatabase, make_engine
 from hrss_kit.migrate import upgrade
@@ -46,9 +46,11 @@ class Enterprise:
         self.relations = {i: f"{self.id}-{i}" for i in ("110", "210", "410")}
         self.clerk_id = f"C-{self.uscc}"
         relations = tuple((r, f"U{self.uscc[-6:]}", i, AGENCY) for i, r in self.relations.items())
-        cases.remember_enterprise(commands.RememberEnterprise(self.id, self.uscc, "示范公司", relations), self.uow())
+        read_models.remember_enterprise(
+            commands.RememberEnterprise(self.id, self.uscc, "示范公司", relations), self.uow()
+        )
         held = frozenset({self.relations["110"], self.relations["210"]})
-        cases.follow_grants(commands.FollowGrants(self.clerk_id, held), self.uow())
+        read_models.follow_grants(commands.FollowGrants(self.clerk_id, held), self.uow())
         self.legal, self.clerk = legal(self.uscc), clerk(self.clerk_id, self.uscc)
 
     def uow(self):
@@ -64,7 +66,7 @@ class Enterprise:
         return cases.submit(command, CATALOGUE, self.uow(), self.uploads, FORMS)
 
     def decide(self, case_no, action, comment="", viewer=None):
-        return cases.decide(commands.Decide(viewer or staff(), case_no, action, comment), self.uow())
+        return decisions.decide(commands.Decide(viewer or staff(), case_no, action, comment), self.uow())
 
     def listed(self, viewer, **query):
         wanted = {"status": None, "item_code": None, "page": 1, "page_size": 20, **query}
@@ -162,7 +164,7 @@ def test_listings_by_scope_status_and_page(database):
     assert set(mine) | {theirs} <= set(agency_view) and agency_view == sorted(agency_view, reverse=True)
     assert enterprise.listed(staff("大庆市社会保险事业中心")) == ([], 0)
 
-    cases.follow_grants(commands.FollowGrants(enterprise.clerk_id, frozenset()), enterprise.uow())
+    read_models.follow_grants(commands.FollowGrants(enterprise.clerk_id, frozenset()), enterprise.uow())
     assert enterprise.listed(enterprise.clerk) == ([], 0)
     with pytest.raises(errors.RelationNotGranted):
         enterprise.submit(enterprise.clerk)
@@ -172,7 +174,7 @@ def test_a_key_information_change_moves_the_enterprise_to_its_new_code(database)
     enterprise = Enterprise(database)
     case = enterprise.submit()
     new_code = random_uscc()
-    cases.follow_key_info(commands.FollowKeyInfoChange(enterprise.id, new_code, "新名称"), enterprise.uow())
+    read_models.follow_key_info(commands.FollowKeyInfoChange(enterprise.id, new_code, "新名称"), enterprise.uow())
 
     assert enterprise.listed(legal(new_code)) == ([case.case_no], 1)
     assert enterprise.listed(enterprise.legal) == ([], 0)  # the old code is nobody's now
@@ -181,9 +183,11 @@ def test_a_key_information_change_moves_the_enterprise_to_its_new_code(database)
 def test_a_registration_overtaken_by_its_key_information_change_still_brings_its_relations(database):
     enterprise_id, first_code, new_code = f"E-{random_uscc()}", random_uscc(), random_uscc()
     uow = lambda: SqlUnitOfWork(database)  # noqa: E731
-    cases.follow_key_info(commands.FollowKeyInfoChange(enterprise_id, new_code, "新名称"), uow())
+    read_models.follow_key_info(commands.FollowKeyInfoChange(enterprise_id, new_code, "新名称"), uow())
     relation = (f"{enterprise_id}-110", "U1", "110", AGENCY)
-    cases.remember_enterprise(commands.RememberEnterprise(enterprise_id, first_code, "旧名称", (relation,)), uow())
+    read_models.remember_enterprise(
+        commands.RememberEnterprise(enterprise_id, first_code, "旧名称", (relation,)), uow()
+    )
 
     with uow() as check:
         assert check.enterprises.enterprise_id(new_code) == enterprise_id
@@ -194,7 +198,7 @@ def test_a_registration_overtaken_by_its_key_information_change_still_brings_its
 def test_a_code_another_enterprise_holds_is_not_silently_skipped(database):
     taken = random_uscc()
     uow = lambda: SqlUnitOfWork(database)  # noqa: E731
-    cases.remember_enterprise(commands.RememberEnterprise(f"E-{random_uscc()}", taken, "甲", ()), uow())
+    read_models.remember_enterprise(commands.RememberEnterprise(f"E-{random_uscc()}", taken, "甲", ()), uow())
 
     with pytest.raises(IntegrityError):
-        cases.remember_enterprise(commands.RememberEnterprise(f"E-{random_uscc()}", taken, "乙", ()), uow())
+        read_models.remember_enterprise(commands.RememberEnterprise(f"E-{random_uscc()}", taken, "乙", ()), uow())

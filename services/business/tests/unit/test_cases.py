@@ -12,7 +12,7 @@ from hrss_business.adapters.repository import CHINA
 from hrss_business.domain import commands, errors
 from hrss_business.domain.cases import TRANSITIONS, Actor, Case, Relation
 from hrss_business.domain.events import events_of
-from hrss_business.service_layer import cases
+from hrss_business.service_layer import cases, decisions, read_models
 from hrss_contracts.cases import ACTIONS, STATUSES
 from hrss_contracts.examples import random_id_number, random_uscc
 
@@ -56,7 +56,7 @@ class World:
         return cases.submit(command, CATALOGUE, self.uow, self.uploads, FORMS)
 
     def decide(self, case_no, action, comment="", viewer=None):
-        return cases.decide(commands.Decide(viewer or staff(), case_no, action, comment), self.uow)
+        return decisions.decide(commands.Decide(viewer or staff(), case_no, action, comment), self.uow)
 
 
 def key_info_form():
@@ -100,7 +100,7 @@ def test_nobody_submits_for_another_enterprises_relation_or_one_that_does_not_ex
 
 def test_a_revoked_grant_stops_the_next_submission(world):
     world.submit(world.clerk, relation_id="R-110")
-    cases.follow_grants(commands.FollowGrants("C1", frozenset({"R-210"})), world.uow)
+    read_models.follow_grants(commands.FollowGrants("C1", frozenset({"R-210"})), world.uow)
 
     with pytest.raises(errors.RelationNotGranted):
         world.submit(world.clerk, relation_id="R-110")
@@ -267,7 +267,7 @@ def test_the_user_center_lists_by_scope_newest_first_and_a_revocation_hides_from
     world.decide(numbers[0], "accept")
     assert listed(world.legal, status="accepted") == ([numbers[0]], 1)
 
-    cases.follow_grants(commands.FollowGrants("C1", frozenset({"R-210"})), world.uow)
+    read_models.follow_grants(commands.FollowGrants("C1", frozenset({"R-210"})), world.uow)
     assert listed(world.clerk) == ([numbers[1]], 1)
     assert listed(world.legal)[1] == 3
 
@@ -343,7 +343,7 @@ def test_approving_key_information_makes_the_enterprise_change_first(world):
     case = world.submit(relation_id="R-410")
     world.decide(case.case_no, "accept")
 
-    approved = cases.decide(commands.Decide(staff(), case.case_no, "approve", "准予变更"), world.uow, effects)
+    approved = decisions.decide(commands.Decide(staff(), case.case_no, "approve", "准予变更"), world.uow, effects)
 
     assert approved.status == "approved" and effects.applied == [case.case_no]
     assert world.uow.published[-1].event_type == "CaseConcluded"
@@ -355,7 +355,7 @@ def test_a_refused_change_sends_the_case_back_with_the_reason_and_approves_nothi
     effects.taken.add(case.form["uscc"])
     world.decide(case.case_no, "accept")
 
-    returned = cases.decide(commands.Decide(staff(), case.case_no, "approve", ""), world.uow, effects)
+    returned = decisions.decide(commands.Decide(staff(), case.case_no, "approve", ""), world.uow, effects)
 
     assert returned.status == "correction_required" and effects.applied == []
     step = cases.show(case.case_no, world.legal, world.uow).history[-1]
@@ -371,11 +371,13 @@ def test_an_unanswered_change_leaves_the_case_accepted_to_approve_again(world):
     effects.failing = ConnectionError("enterprise did not answer")
 
     with pytest.raises(ConnectionError):
-        cases.decide(commands.Decide(staff(), case.case_no, "approve", ""), world.uow, effects)
+        decisions.decide(commands.Decide(staff(), case.case_no, "approve", ""), world.uow, effects)
     assert cases.show(case.case_no, world.legal, world.uow).status == "accepted"
 
     effects.failing = None
-    assert cases.decide(commands.Decide(staff(), case.case_no, "approve", ""), world.uow, effects).status == "approved"
+    assert (
+        decisions.decide(commands.Decide(staff(), case.case_no, "approve", ""), world.uow, effects).status == "approved"
+    )
 
 
 def test_other_items_are_approved_without_an_effect(world):
@@ -384,7 +386,9 @@ def test_other_items_are_approved_without_an_effect(world):
     world.decide(case.case_no, "accept")
     world.uow.cases.rows[case.case_no].item_code = "back-payment"  # an item whose approval changes nothing else
 
-    assert cases.decide(commands.Decide(staff(), case.case_no, "approve", ""), world.uow, effects).status == "approved"
+    assert (
+        decisions.decide(commands.Decide(staff(), case.case_no, "approve", ""), world.uow, effects).status == "approved"
+    )
     assert effects.applied == []
 
 
@@ -394,10 +398,10 @@ def test_denying_after_an_approval_whose_answer_was_lost_approves_as_it_took_eff
     world.decide(case.case_no, "accept")
     effects.failing = TimeoutError("the enterprise's answer was lost")
     with pytest.raises(TimeoutError):
-        cases.decide(commands.Decide(staff(), case.case_no, "approve", ""), world.uow, effects)
+        decisions.decide(commands.Decide(staff(), case.case_no, "approve", ""), world.uow, effects)
     effects.failing = None
 
-    decided = cases.decide(commands.Decide(staff(), case.case_no, "deny", "材料不实"), world.uow, effects)
+    decided = decisions.decide(commands.Decide(staff(), case.case_no, "deny", "材料不实"), world.uow, effects)
 
     assert decided.status == "approved" and effects.applied == [case.case_no]
     assert "已生效" in decided.history[-1].comment
@@ -409,6 +413,7 @@ def test_a_denied_key_information_case_never_takes_effect(world):
     world.decide(case.case_no, "accept")
 
     assert (
-        cases.decide(commands.Decide(staff(), case.case_no, "deny", "材料不实"), world.uow, effects).status == "denied"
+        decisions.decide(commands.Decide(staff(), case.case_no, "deny", "材料不实"), world.uow, effects).status
+        == "denied"
     )
     assert effects.closed == [case.case_no] and effects.applied == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session
 from hrss_authorization.adapters.orm import grant_audit
 from hrss_authorization.domain.events import ClerkAuthorized, GrantChange
 from hrss_authorization.service_layer.ports import AuditEntry, AuditLog
+from hrss_kit.sql import aware
 
 
 class SqlAuditLog(AuditLog):
@@ -63,8 +63,3 @@ def _entry(row: object) -> AuditEntry:
     values = {name: getattr(row, name) for name in AuditEntry.__dataclass_fields__ if name != "attachments"}
     values["at"] = aware(values["at"])
     return AuditEntry(**values, attachments=tuple(json.loads(row.attachments)))  # type: ignore[attr-defined]
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands times back without their zone; every time written here is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

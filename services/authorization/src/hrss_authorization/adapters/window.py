@@ -10,12 +10,11 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from hrss_authorization.adapters.audit import aware
 from hrss_authorization.adapters.orm import attachments, window_authorizations
 from hrss_authorization.domain.model import Actor, Attachment
 from hrss_authorization.service_layer.ports import Attachments, SourceDirectory, WindowLog
 from hrss_contracts.errors import CatalogueError
-from hrss_kit.sql import insert_ignore
+from hrss_kit.sql import aware, insert_ignore
 
 
 class SqlAttachments(Attachments):

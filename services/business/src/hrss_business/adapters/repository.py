@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, literal, select, update
+from sqlalchemy import ColumnElement, and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from hrss_business.adapters.orm import (
@@ -16,20 +16,14 @@ from hrss_business.adapters.orm import (
     cases,
     clerk_grants,
     enterprises,
-    insurance_relations,
 )
 from hrss_business.domain.cases import Actor, Case, Material, Relation, Transition
 from hrss_business.domain.errors import IllegalTransition
-from hrss_business.service_layer.ports import CaseQuery, Cases, CaseSummary, Enterprises, Grants, Scope
-from hrss_kit.sql import count_up, insert_ignore
+from hrss_business.service_layer.ports import CaseQuery, Cases, CaseSummary, Scope
+from hrss_kit.sql import aware, count_up
 
 CHINA = timezone(timedelta(hours=8))  # case numbers carry the day as people in the province count it
 MAX_PER_DAY = 999_999
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands times back without their zone; every time written here is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class SqlCases(Cases):
@@ -225,72 +219,3 @@ def _step(row: Any) -> Transition:
         row.actor_account, row.actor_login, row.actor_role, row.actor_agency, _name(row.actor_name, row.actor_login)
     )
     return Transition(row.action, row.from_status, row.to_status, actor, row.comment, aware(row.at))
-
-
-class SqlEnterprises(Enterprises):
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def enterprise_id(self, uscc: str) -> str | None:
-        found = self.session.execute(select(enterprises.c.enterprise_id).filter_by(uscc=uscc)).scalar()
-        return str(found) if found is not None else None
-
-    def relation(self, relation_id: str) -> Relation | None:
-        row = self.session.execute(select(insurance_relations).filter_by(relation_id=relation_id)).first()
-        return Relation(row.relation_id, row.enterprise_id, row.unit_no, row.insurance, row.agency) if row else None
-
-    def relation_for(self, relation_id: str, uscc: str, clerk_id: str | None) -> tuple[Relation, bool] | None:
-        r = insurance_relations
-        held = (
-            select(clerk_grants.c.clerk_id)
-            .where(clerk_grants.c.clerk_id == clerk_id, clerk_grants.c.relation_id == r.c.relation_id)
-            .exists()
-            if clerk_id is not None
-            else literal(False)
-        )
-        row = self.session.execute(
-            select(r, held.label("held"))
-            .join(enterprises, enterprises.c.enterprise_id == r.c.enterprise_id)
-            .where(r.c.relation_id == relation_id, enterprises.c.uscc == uscc)
-        ).first()
-        if row is None:
-            return None
-        return Relation(row.relation_id, row.enterprise_id, row.unit_no, row.insurance, row.agency), bool(row.held)
-
-    def remember(self, enterprise_id: str, uscc: str, name: str, relations: tuple[Relation, ...]) -> None:
-        # A key-information change that came first is newer than the registration: keep it. A
-        # code another enterprise holds here is not skipped: the insert fails, and the event is
-        # retried (then parked for an operator) rather than the enterprise silently left out.
-        known = self.session.execute(select(enterprises.c.enterprise_id).filter_by(enterprise_id=enterprise_id)).first()
-        if known is None:
-            self.session.execute(insert(enterprises).values(enterprise_id=enterprise_id, uscc=uscc, name=name))
-        for relation in relations:
-            values = {"unit_no": relation.unit_no, "insurance": relation.insurance, "agency": relation.agency}
-            row = {"relation_id": relation.relation_id, "enterprise_id": enterprise_id, **values}
-            if not insert_ignore(self.session, insurance_relations, row):
-                self.session.execute(
-                    update(insurance_relations).filter_by(relation_id=relation.relation_id).values(**values)
-                )
-
-    def follow_key_info(self, enterprise_id: str, uscc: str, name: str) -> None:
-        changed = self.session.execute(
-            update(enterprises).filter_by(enterprise_id=enterprise_id).values(uscc=uscc, name=name)
-        ).rowcount
-        if not changed:  # its registration has not come yet
-            self.session.execute(insert(enterprises).values(enterprise_id=enterprise_id, uscc=uscc, name=name))
-
-
-class SqlGrants(Grants):
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def holds(self, clerk_id: str, relation_id: str) -> bool:
-        query = select(clerk_grants.c.clerk_id).filter_by(clerk_id=clerk_id, relation_id=relation_id)
-        return self.session.execute(query).first() is not None
-
-    def replace(self, clerk_id: str, relation_ids: frozenset[str]) -> None:
-        self.session.execute(delete(clerk_grants).filter_by(clerk_id=clerk_id))
-        if relation_ids:
-            self.session.execute(
-                insert(clerk_grants), [{"clerk_id": clerk_id, "relation_id": r} for r in sorted(relation_ids)]
-            )

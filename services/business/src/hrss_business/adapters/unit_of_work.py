@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from hrss_business.adapters.messages import to_envelope
-from hrss_business.adapters.repository import SqlCases, SqlEnterprises, SqlGrants
+from hrss_business.adapters.read_models import SqlEnterprises, SqlGrants
+from hrss_business.adapters.repository import SqlCases
 from hrss_business.domain.events import CaseEvent
 from hrss_business.service_layer.ports import UnitOfWork
 from hrss_kit import sql_unit_of_work
