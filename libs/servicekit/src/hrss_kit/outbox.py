@@ -6,10 +6,17 @@ its aggregate (``sequence``). ``OutboxRelay`` publishes unpublished rows in id o
 published. A relay killed between publish and mark publishes the row again on restart:
 consumers are idempotent (``inbox``), so the effect happens once. Nothing is published for a
 transaction that rolled back, since its row never existed. An event no queue is bound for
-stays unpublished and is tried again later (``retry_at``, 2 s doubling to 5 min), logged as an
-error that names it; after ``MAX_UNROUTABLE_ATTEMPTS`` tries (about 20 minutes) the relay lets
-it be, so events nobody consumes do not grow into an endless retry load. It stays in the log:
-a consumer that comes later has it replayed (``replay``, ``catchup``).
+stays unpublished and is tried again later (``retry_at``), logged as an error that names it;
+after ``MAX_UNROUTABLE_ATTEMPTS`` tries (about 20 minutes) the relay lets it be, so events nobody
+consumes do not grow into an endless retry load. It stays in the log: a consumer that comes
+later has it replayed (``replay``, ``catchup``).
+
+Whether an event routes depends on its source and type alone (a queue bound to that routing
+key), so the relay tries a type, not each of its events: once an event of a type came back,
+the type's later events wait for its next probe (2 s, doubling while it keeps coming back, to
+5 min) without being sent, and at the probe one event is sent for all of them. Each wait counts
+as a try. Events nobody consumes (the case events, until the agency system binds its queue)
+then cost the broker one publish per type and probe, not ten per event.
 
 Published rows stay: the log is what a late consumer catches up from (``replay``), and is
 trimmed only by a configured retention (``EVENT_LOG_RETENTION_DAYS``; none by default).
@@ -56,6 +63,18 @@ def record(session: Session, outbox: Table, envelope: dict[str, Any]) -> None:
     session.info["outbox_written"] = True
 
 
+class _Unrouted:
+    """A type whose events came back: when it is sent again, after how many returns in a row."""
+
+    def __init__(self) -> None:
+        self.returns = 0
+        self.probe_at = datetime.now(UTC)
+
+    def came_back(self, now: datetime) -> None:
+        self.returns += 1
+        self.probe_at = now + min(timedelta(seconds=2**self.returns), MAX_UNROUTABLE_BACKOFF)
+
+
 class OutboxRelay:
     """Publishes the outbox. One per service process; several processes may share a database."""
 
@@ -72,6 +91,7 @@ class OutboxRelay:
         self.publisher = ConfirmedPublisher(amqp_uri, heartbeat)
         # Postgres lets replicas share the work: each locks its batch and skips the others'.
         self._lock_rows = engine.dialect.name == "postgresql"
+        self._unrouted: dict[tuple[str, str], _Unrouted] = {}  # (source, type) → its probes
 
     def close(self) -> None:
         self.publisher.close()
@@ -97,55 +117,99 @@ class OutboxRelay:
         if self._lock_rows:
             with self.engine.begin() as conn:
                 rows = conn.execute(query.with_for_update(skip_locked=True)).all()
-                self._settle(conn, rows, self._publish(rows))
+                self._settle(conn, rows, self._relay(rows))
             return len(rows)
         # SQLite: no transaction may stay open across network I/O, or a writer in another
         # green thread would wait on the database lock while holding the eventlet hub.
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        outcome = self._publish(rows)
+        outcome = self._relay(rows)
         with self.engine.begin() as conn:
             self._settle(conn, rows, outcome)
         return len(rows)
 
-    def _publish(self, rows: list[Any]) -> dict[int, bool]:
-        """Row id → published (True) or returned unroutable (False); a row the broker did not
-        confirm is absent. The batch's confirms are awaited together; a broker failure before
-        any raises, after some keeps what was confirmed (it is still marked)."""
-        by_event = {row.event_id: row for row in rows}
-        confirmed = self.publisher.publish_many(
+    def _relay(self, rows: list[Any]) -> dict[int, datetime | None]:
+        """Row id → None (published) or when to try it again (its type has no queue). A row
+        the broker did not confirm is absent. A type known to come back is put off until its
+        probe; at the probe one of its rows is sent first, and the rest follow its fate."""
+        settled: dict[int, datetime | None] = {}
+        pending = rows
+        while pending:
+            now = datetime.now(UTC)
+            send, left, probing = [], [], set()
+            for row in pending:
+                key = (row.source, row.event_type)
+                unrouted = self._unrouted.get(key)
+                if unrouted is None:
+                    send.append(row)
+                elif unrouted.probe_at > now:
+                    settled[row.id] = unrouted.probe_at
+                elif key not in probing:
+                    probing.add(key)
+                    send.append(row)
+                else:
+                    left.append(row)
+            routed = self._publish(send)
+            returned: dict[tuple[str, str], list[Any]] = {}
+            for row in send:
+                key = (row.source, row.event_type)
+                if routed.get(row.event_id) is True:
+                    self._unrouted.pop(key, None)
+                    settled[row.id] = None
+                elif row.event_id in routed:
+                    returned.setdefault(key, []).append(row)
+            for key, some in returned.items():
+                unrouted = self._unrouted.setdefault(key, _Unrouted())
+                unrouted.came_back(now)
+                for row in some:
+                    settled[row.id] = unrouted.probe_at
+                log.error(
+                    "event %s %s has no queue to go to (no consumer declared); kept unpublished with %d "
+                    "more of its type, tried again in %.0f s",
+                    key[1],
+                    some[0].event_id,
+                    len(some) - 1 + sum(1 for row in left if (row.source, row.event_type) == key),
+                    (unrouted.probe_at - now).total_seconds(),
+                )
+            if len(routed) < len(send):
+                break  # the broker did not confirm everything: the rest waits for the next poll
+            pending = left
+        if routed_any := [row for row in rows if row.id in settled and settled[row.id] is None]:
+            faults.after_publish(routed_any[0].source)  # off unless the fault bench switches it on
+        return settled
+
+    def _publish(self, rows: list[Any]) -> dict[str, bool]:
+        """Event id → in a queue (True) or returned unroutable (False); an event the broker did
+        not confirm is absent. The batch's confirms are awaited together; a broker failure
+        before any raises, after some keeps what was confirmed (it is still marked)."""
+        if not rows:
+            return {}
+        return self.publisher.publish_many(
             [Outgoing(row.body, event_exchange(row.source), row.event_type, row.event_id) for row in rows]
         )
-        outcome: dict[int, bool] = {}
-        for event_id, routed in confirmed.items():
-            row = by_event[event_id]
-            outcome[row.id] = routed
-            if not routed:
-                last = row.publish_attempts + 1 >= MAX_UNROUTABLE_ATTEMPTS
-                log.error(
-                    "event %s %s has no queue to go to (no consumer declared); kept unpublished, %s",
-                    row.event_type,
-                    row.event_id,
-                    "left in the event log for a replay" if last else "retried later",
-                )
-        if outcome:
-            faults.after_publish(rows[0].source)  # off unless the fault bench switches it on
-        return outcome
 
-    def _settle(self, conn: Any, rows: list[Any], outcome: dict[int, bool]) -> None:
+    def _settle(self, conn: Any, rows: list[Any], outcome: dict[int, datetime | None]) -> None:
         c = self.outbox.c
-        now = datetime.now(UTC)
-        published = [row_id for row_id, ok in outcome.items() if ok]
+        published = [row_id for row_id, retry_at in outcome.items() if retry_at is None]
         if published:
-            conn.execute(update(self.outbox).where(c.id.in_(published)).values(published_at=now))
-        returned: dict[int, list[int]] = {}  # attempts so far → rows: one UPDATE per backoff level
-        for row in rows:
-            if outcome.get(row.id) is False:
-                returned.setdefault(row.publish_attempts + 1, []).append(row.id)
-        for attempts, ids in returned.items():
-            backoff = min(timedelta(seconds=2**attempts), MAX_UNROUTABLE_BACKOFF)
+            conn.execute(update(self.outbox).where(c.id.in_(published)).values(published_at=datetime.now(UTC)))
+        put_off: dict[datetime, list[int]] = {}  # one UPDATE per probe time
+        for row_id, retry_at in outcome.items():
+            if retry_at is not None:
+                put_off.setdefault(retry_at, []).append(row_id)
+        for retry_at, ids in put_off.items():
             conn.execute(
-                update(self.outbox).where(c.id.in_(ids)).values(publish_attempts=attempts, retry_at=now + backoff)
+                update(self.outbox)
+                .where(c.id.in_(ids))
+                .values(publish_attempts=c.publish_attempts + 1, retry_at=retry_at)
+            )
+        let_be = [row for row in rows if outcome.get(row.id) and row.publish_attempts + 1 >= MAX_UNROUTABLE_ATTEMPTS]
+        for event_type in sorted({row.event_type for row in let_be}):
+            log.error(
+                "events of type %s had no queue to go to in %d tries; %d left in the event log for a replay",
+                event_type,
+                MAX_UNROUTABLE_ATTEMPTS,
+                sum(1 for row in let_be if row.event_type == event_type),
             )
 
     def trim(self) -> int:

@@ -84,6 +84,47 @@ def test_an_unroutable_event_is_tried_again_later_not_in_a_hot_loop(running, rpc
     assert row.retry_at - row.created_at >= timedelta(seconds=1.5)
 
 
+def test_a_type_nobody_consumes_is_probed_with_one_event_not_sent_again_event_by_event(
+    running, rpc, databases, rabbit_config
+):
+    from hrss_kit.outbox import OutboxRelay
+
+    running(Producer, OUTBOX_RELAY=False)
+    engine = create_engine(databases["producer"])
+    relay = OutboxRelay(engine, OUTBOX, rabbit_config["AMQP_URI"])
+    mine, sent = set(), []
+    publish_many = relay.publisher.publish_many
+
+    def counted(messages):
+        sent.append(sum(1 for m in messages if m.message_id in mine))
+        return publish_many(messages)
+
+    relay.publisher.publish_many = counted
+
+    def emit(n):
+        ids = [rpc.service("producer").emit(uscc=random_uscc()) for _ in range(n)]
+        mine.update(ids)
+        return ids
+
+    first = emit(1)
+    relay.publish_pending()  # sent, and came back: the type has no queue
+    later = emit(5)
+    relay.publish_pending()  # put off until the type's probe, not sent
+    assert sum(sent) == 1
+    rows = [outbox_rows(databases["producer"], event_id=e)[0] for e in first + later]
+    assert {(r.published_at, r.publish_attempts) for r in rows} == {(None, 1)}
+    assert len({r.retry_at for r in rows}) == 1  # all wait for the same probe
+
+    declare_consumer_queues(Recorder, rabbit_config["AMQP_URI"])
+    eventlet.sleep((rows[0].retry_at - datetime.now(UTC)).total_seconds() + 0.05)
+    sent.clear()
+    relay.publish_pending()  # the probe goes first; once it is in a queue, the rest follow
+    assert [n for n in sent if n] == [1, 5]
+    assert all(outbox_rows(databases["producer"], event_id=e)[0].published_at for e in first + later)
+    relay.close()
+    engine.dispose()
+
+
 def test_events_are_numbered_within_their_aggregate(running, rpc, uscc, databases):
     running(Producer)
     other = random_uscc()
