@@ -130,6 +130,22 @@ def test_case_numbers_are_unique_and_ascending_under_concurrent_submissions(data
     assert enterprise.listed(enterprise.legal, page_size=100)[0] == sorted(numbers, reverse=True)
 
 
+def test_a_late_page_read_by_its_numbers_first_is_the_page_the_plain_query_reads(database, monkeypatch):
+    from hrss_business.adapters import repository
+
+    enterprise = Enterprise(database)
+    for insurance in ("110", "210", "110", "110", "210"):
+        enterprise.submit(insurance=insurance)
+
+    def pages(viewer):
+        return [enterprise.listed(viewer, page=page, page_size=2) for page in (1, 2, 3, 4)]
+
+    plain = {who: pages(viewer) for who, viewer in (("legal", enterprise.legal), ("clerk", enterprise.clerk))}
+    monkeypatch.setattr(repository, "DEFERRED_FROM", 1)  # every page past the first by its numbers
+    assert {who: pages(viewer) for who, viewer in (("legal", enterprise.legal), ("clerk", enterprise.clerk))} == plain
+    assert [len(items) for items, _ in plain["legal"]] == [2, 2, 1, 0]
+
+
 def test_of_two_staff_deciding_at_once_exactly_one_wins(database):
     enterprise = Enterprise(database)
     case = enterprise.submit()

@@ -24,6 +24,7 @@ from hrss_kit.sql import aware, count_up
 
 CHINA = timezone(timedelta(hours=8))  # case numbers carry the day as people in the province count it
 MAX_PER_DAY = 999_999
+DEFERRED_FROM = 200  # rows skipped from which a listing reads its page's numbers first
 
 
 class SqlCases(Cases):
@@ -120,15 +121,15 @@ class SqlCases(Cases):
         if query.item_code:
             where = and_(where, cases.c.item_code == query.item_code)
         total = self.session.execute(select(func.count()).select_from(cases).where(where)).scalar_one()
-        # The page's numbers first, from the index alone, then its 20 rows by number: a late
-        # page of a clerk's 5,000 cases took Postgres 1.4 ms so, 2.4 ms reading the rows it skips.
-        numbers = (
-            select(cases.c.case_no)
-            .where(where)
-            .order_by(cases.c.case_no.desc())
-            .limit(query.page_size)
-            .offset((query.page - 1) * query.page_size)
-        )
+        offset = (query.page - 1) * query.page_size
+        numbers = select(cases.c.case_no).where(where).order_by(cases.c.case_no.desc()).limit(query.page_size)
+        if offset >= DEFERRED_FROM:
+            # A late page: its numbers first, from the index alone, then its rows by number. A
+            # clerk's page 200 (of 5,000 cases) cost Postgres 2.1 ms of CPU so, 10.8 ms reading
+            # the rows it skips; on a first page the plain query is the cheaper (2.3 against 3.3).
+            page, skipped = cases.c.case_no.in_(numbers.offset(offset)), 0
+        else:
+            page, skipped = where, offset
         rows = self.session.execute(
             select(
                 cases.c.case_no,
@@ -143,8 +144,10 @@ class SqlCases(Cases):
                 cases.c.submitted_at,
                 cases.c.updated_at,
             )
-            .where(cases.c.case_no.in_(numbers))
+            .where(page)
             .order_by(cases.c.case_no.desc())
+            .limit(query.page_size)
+            .offset(skipped)
         ).all()
         return [
             CaseSummary(**{**r._mapping, "submitted_at": aware(r.submitted_at), "updated_at": aware(r.updated_at)})
