@@ -7,7 +7,7 @@ PACKAGES := libs/contracts libs/servicekit services/enterprise services/identity
 STAMP := $(VENV)/.installed
 export PYTHONWARNINGS := ignore
 
-.PHONY: run test lint unit integration e2e bench faults lock clean coverage
+.PHONY: run test lint unit integration e2e browser browser-deps bench faults lock clean coverage
 
 $(STAMP): requirements.lock requirements-dev.lock $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,9 +19,22 @@ $(STAMP): requirements.lock requirements-dev.lock $(foreach p,$(PACKAGES),$(p)/p
 run: $(STAMP)
 	$(BIN)/hrssctl platform run --root $(CURDIR)
 
-## every test tier (unit, integration, end-to-end) on databases and a vhost of their own
-test: $(STAMP) lint
+## every test tier (unit, integration, end-to-end) on databases and a vhost of their own, then
+## the browser tests (tests/browser: Playwright and Debian's Chromium) in a pytest of their own
+test: $(STAMP) lint browser-deps
 	$(BIN)/python -m pytest
+	HRSS_BROWSER_TESTS=1 $(BIN)/python -m pytest tests/browser
+
+## the web pages in Chromium only
+browser: $(STAMP) browser-deps
+	HRSS_BROWSER_TESTS=1 $(BIN)/python -m pytest tests/browser
+
+## Debian's Chromium for Playwright (its own browser download does not work here) and the CJK
+## fonts without which Chinese renders as boxes
+browser-deps:
+	@test -x /usr/bin/chromium && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk >/dev/null; }; }
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -m unit

@@ -32,6 +32,7 @@ from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Request, Response
 
 from hrss_contracts.errors import CatalogueError
+from hrss_gateway.browser_sessions import session_token
 from hrss_gateway.connections import GatewayWsgiServer
 from hrss_gateway.errors import CLIENT_ERRORS, BodyTooLarge, MethodNotAllowed, RouteNotFound, as_catalogue_error
 from hrss_gateway.limit_providers import RateLimiter
@@ -211,7 +212,8 @@ def api(method: str, url: str, roles: tuple[str, ...] = (), **kwargs: Any) -> An
     (logged as such), anything else is logged as an error.
 
     ``roles``: the route is protected, and this is the one place that says who may use it.
-    The request's bearer token is checked with identity (one RPC hop, every request, so a
+    The request's bearer token (or a page's session cookie, with its CSRF token on a
+    state-changing call: ``browser_sessions``) is checked with identity (one RPC hop, every request, so a
     session that ended is refused at once): none, or one that ended, is 401 UNAUTHENTICATED;
     a role not named is 403 FORBIDDEN. The method gets the session as ``session=``.
     Protected POSTs do not count against the client address's rate limit; others do, unless
@@ -225,7 +227,7 @@ def api(method: str, url: str, roles: tuple[str, ...] = (), **kwargs: Any) -> An
     def protect(fn: Any) -> Any:
         @functools.wraps(fn)
         def wrapper(self: Any, request: Request, **values: Any) -> Any:
-            session = self.identity.authenticate(token=bearer_token(request))
+            session = self.identity.authenticate(token=session_token(request))
             if session is None:
                 raise CatalogueError("UNAUTHENTICATED")
             if session["role"] not in roles:
@@ -235,9 +237,3 @@ def api(method: str, url: str, roles: tuple[str, ...] = (), **kwargs: Any) -> An
         return endpoint(wrapper)
 
     return protect
-
-
-def bearer_token(request: Request) -> str:
-    """The token of ``Authorization: Bearer <token>``, or "" (no token: no session)."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""

@@ -7,12 +7,20 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from hrss_contracts.qr_login import DevAssertionRequestSchema
 from hrss_contracts.registration import RegistrationRequestSchema, RegistrationResultSchema
 from hrss_gateway.openapi_business import add_business
 from hrss_gateway.openapi_cases import add_cases
 from hrss_gateway.openapi_clerks import add_clerks
 from hrss_gateway.openapi_login import add_login
-from hrss_gateway.openapi_parts import ERROR_SCHEMA, ecma_patterns, error_response, object_sizes
+from hrss_gateway.openapi_parts import (
+    ERROR_SCHEMA,
+    ecma_patterns,
+    error_response,
+    json_content,
+    object_sizes,
+    required_body,
+)
 from hrss_gateway.openapi_qr import add_qr_login
 from hrss_gateway.openapi_window import add_window
 
@@ -90,4 +98,88 @@ def build_spec() -> dict[str, Any]:
             }
         },
     )
-    return spec.to_dict()
+    add_pages(spec)
+    spec.components.schema("DevAssertionRequest", schema=DevAssertionRequestSchema)
+    spec.path(
+        "/api/v1/dev/essc/assertions",
+        operations={
+            "post": {
+                "summary": "Development mode only (404 otherwise): the e-SSC app played by the simulator page",
+                "description": (
+                    "The gateway signs the act with the development e-SSC key and hands it to identity as "
+                    "`POST /api/v1/essc/assertions` does; the answer and errors are that operation's."
+                ),
+                "requestBody": required_body("DevAssertionRequest"),
+                "responses": {
+                    "200": {
+                        "description": "the QR session's status after the act",
+                        "content": json_content("AssertionResult"),
+                    },
+                    "400": error_response("VALIDATION_FAILED", "MALFORMED_REQUEST"),
+                    "401": error_response("INVALID_ASSERTION"),
+                    "404": error_response("NOT_FOUND", "QR_SESSION_NOT_FOUND"),
+                    "409": error_response("ASSERTION_REPLAYED", "QR_SESSION_CLOSED", "QR_ALREADY_SCANNED"),
+                    "503": error_response("SERVICE_UNAVAILABLE", retry_after=True),
+                },
+            }
+        },
+    )
+    document = spec.to_dict()
+    with_csrf(document)
+    return document
+
+
+def add_pages(spec: APISpec) -> None:
+    """The web pages and their assets (``hrss_gateway.web``): HTML and files, not JSON."""
+    html = {"text/html": {"schema": {"type": "string"}}}
+    csp = {"Content-Security-Policy": {"schema": {"type": "string"}, "description": "the page's strict policy"}}
+    spec.path(
+        "/",
+        operations={
+            "get": {
+                "summary": "The platform's page (首页 and every view under it)",
+                "responses": {
+                    "200": {"description": "the page", "content": html, "headers": csp},
+                },
+            }
+        },
+    )
+    spec.path(
+        "/dev/essc",
+        operations={
+            "get": {
+                "summary": "Development mode only: the e-SSC simulator page",
+                "responses": {
+                    "200": {"description": "the page", "content": html, "headers": csp},
+                    "404": error_response("NOT_FOUND"),
+                },
+            }
+        },
+    )
+    spec.path(
+        "/assets/{build}/{path}",
+        operations={
+            "get": {
+                "summary": "A script, style or image of the pages, cached for a year",
+                "description": "`build` is the hash of every asset; another build's URL is 404.",
+                "parameters": [
+                    {"name": "build", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "path", "in": "path", "required": True, "schema": {"type": "string"}},
+                ],
+                "responses": {
+                    "200": {"description": "the file", "content": {"*/*": {"schema": {"type": "string"}}}},
+                    "404": error_response("NOT_FOUND"),
+                },
+            }
+        },
+    )
+
+
+def with_csrf(document: dict[str, Any]) -> None:
+    """Every state-changing operation behind a session may be refused for its CSRF token (a
+    page's cookie session without ``X-CSRF-Token``)."""
+    csrf = "; " + error_response("CSRF_TOKEN_INVALID")["description"]
+    for operations in document["paths"].values():
+        for method, operation in operations.items():
+            if method in ("post", "put", "patch", "delete") and operation.get("security"):
+                operation["responses"]["403"]["description"] += csrf

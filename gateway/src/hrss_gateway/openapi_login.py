@@ -8,7 +8,19 @@ from apispec import APISpec
 from hrss_contracts.login import LoginRequestSchema, LoginResultSchema, MeSchema
 from hrss_gateway.openapi_parts import error_response, json_content, required_body
 
-BEARER = [{"bearerAuth": []}]
+# Either a bearer token (API clients) or the web pages' session cookie (browser_sessions).
+BEARER = [{"bearerAuth": []}, {"cookieAuth": []}]
+SESSION_MODE = {
+    "name": "X-HRSS-Session",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "enum": ["cookie"]},
+    "description": (
+        "`cookie` (the web pages): the session is set as an HttpOnly, SameSite=Strict cookie "
+        "`hrss_session`, with a readable `hrss_csrf` cookie to send back as `X-CSRF-Token` on every "
+        "POST, PUT, PATCH and DELETE; the body then has `session: cookie` instead of `token`"
+    ),
+}
 LOGOUT_RESULT_SCHEMA = {
     "type": "object",
     "required": ["status"],
@@ -26,11 +38,25 @@ def add_login(spec: APISpec) -> None:
         "bearerAuth",
         {"type": "http", "scheme": "bearer", "description": "`Authorization: Bearer <token>` from a login"},
     )
+    spec.components.security_scheme(
+        "cookieAuth",
+        {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "hrss_session",
+            "description": (
+                "The web pages' session (a login sent with `X-HRSS-Session: cookie`); a state-changing "
+                "call made with it must carry `X-CSRF-Token` equal to the `hrss_csrf` cookie, or is 403 "
+                "`CSRF_TOKEN_INVALID`"
+            ),
+        },
+    )
     spec.path(
         "/api/v1/auth/login",
         operations={
             "post": {
                 "summary": "账户方式登录: log in with an account (USCC or staff account) and password (manual 5.2.1)",
+                "parameters": [SESSION_MODE],
                 "requestBody": required_body("LoginRequest"),
                 "responses": {
                     "200": {"description": "logged in", "content": json_content("LoginResult")},

@@ -14,6 +14,7 @@ from hrss_contracts.qr_login import (
     QrSessionRequestSchema,
     SelectionSchema,
 )
+from hrss_gateway.openapi_login import SESSION_MODE
 from hrss_gateway.openapi_parts import error_response, json_content, required_body
 
 QR_SESSION_LIMITS = {
@@ -82,17 +83,34 @@ QR_STATUS_SCHEMA = {
             "description": "with `authenticated`: the bearer token, in the first answer after the confirm only",
         },
         "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "description": "with `rejected`: why (no account in the session's role), with the manual's text",
+            "properties": {
+                "code": {"type": "string", "enum": ["LEGAL_ACCOUNT_NOT_FOUND", "CLERK_ACCOUNT_NOT_FOUND"]},
+                "message": {"type": "string"},
+            },
+        },
+        "session": {
             "type": "string",
-            "enum": ["LEGAL_ACCOUNT_NOT_FOUND", "CLERK_ACCOUNT_NOT_FOUND"],
-            "description": "with `rejected`: the catalogue code of why (no account in the session's role)",
+            "enum": ["cookie"],
+            "description": "with `authenticated`, asked with `X-HRSS-Session: cookie`: the session is in a cookie",
         },
     },
 }
 QR_TOKEN_SCHEMA = {
     "type": "object",
-    "required": ["token", "expires_in"],
+    "required": ["expires_in"],
     "properties": {
-        "token": {"type": "string", "description": "Bearer token of the session for the chosen enterprise"},
+        "token": {
+            "type": "string",
+            "description": "Bearer token of the session for the chosen enterprise (absent with `session`)",
+        },
+        "session": {
+            "type": "string",
+            "enum": ["cookie"],
+            "description": "asked with `X-HRSS-Session: cookie`: the session is in a cookie",
+        },
         "expires_in": {"type": "integer", "description": "seconds of inactivity before it ends", "example": 1800},
     },
 }
@@ -161,6 +179,7 @@ def add_qr_login(spec: APISpec) -> None:
                 ),
                 "parameters": [
                     QR_BINDING,
+                    SESSION_MODE,
                     {
                         "name": "wait",
                         "in": "query",
@@ -185,7 +204,7 @@ def add_qr_login(spec: APISpec) -> None:
         operations={
             "post": {
                 "summary": "选择单位: pick one of the session's `enterprises` and get its token",
-                "parameters": [QR_BINDING],
+                "parameters": [QR_BINDING, SESSION_MODE],
                 "requestBody": required_body("Selection"),
                 "responses": {
                     "200": {"description": "logged in to the chosen enterprise", "content": json_content("QrToken")},

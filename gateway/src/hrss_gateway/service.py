@@ -15,14 +15,16 @@ from hrss_contracts.login import LoginRequestSchema
 from hrss_contracts.qr_login import MAX_WAIT_SECONDS
 from hrss_contracts.registration import RegistrationRequestSchema
 from hrss_gateway.asyncapi import build_asyncapi
+from hrss_gateway.browser_sessions import deliver, forget, session_token
 from hrss_gateway.business import BusinessRoutes
 from hrss_gateway.cases import CaseRoutes
 from hrss_gateway.clerks import ClerkRoutes
-from hrss_gateway.http import api, bearer_token
+from hrss_gateway.http import api, json_response
 from hrss_gateway.limit_providers import LoginAttempts, QrSessionOpenings, RegistrationAttempts
 from hrss_gateway.openapi import build_spec
 from hrss_gateway.qr_watch import QrWatch
 from hrss_gateway.requests import json_body, load
+from hrss_gateway.web import WebRoutes, WebSite
 from hrss_gateway.window import WindowRoutes
 from hrss_kit.logs import CallIdLogging
 from hrss_kit.rpc import RemoteError
@@ -36,7 +38,7 @@ ENDED_QR_STATUSES = ("authenticated", "cancelled", "expired", "rejected")
 HEALTH_TIMEOUT = 2.0
 
 
-class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes):
+class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes, WebRoutes):
     name = "gateway"
 
     # fail_fast: while identity does not answer its pings, a registration is 503 at once.
@@ -51,6 +53,7 @@ class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes):
     qr_openings = QrSessionOpenings()
     qr_watch = QrWatch()
     call_ids = CallIdLogging()
+    site = WebSite()
     _spec: dict[str, Any] | None = None
     _asyncapi: dict[str, Any] | None = None
 
@@ -79,13 +82,14 @@ class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes):
         """
         credentials = load(request, LOGIN)
         self.login_attempts(request.environ, credentials["account"])
-        return self.identity.log_in(credentials=credentials)
+        return deliver(request, self.identity.log_in(credentials=credentials), self.site.secure_cookies)
 
     @api("POST", "/api/v1/auth/logout", roles=ROLES)
-    def log_out(self, request: Request, session: dict[str, Any]) -> dict[str, Any]:
-        """End this session (its token stops working at once): ``{"status": "logged_out"}``."""
-        self.identity.log_out(token=bearer_token(request))
-        return {"status": "logged_out"}
+    def log_out(self, request: Request, session: dict[str, Any]) -> Any:
+        """End this session (its token stops working at once): ``{"status": "logged_out"}``;
+        a page's session cookies are cleared."""
+        self.identity.log_out(token=session_token(request))
+        return forget(json_response({"status": "logged_out"}), self.site.secure_cookies)
 
     @api("GET", "/api/v1/me", roles=ROLES)
     def me(self, request: Request, session: dict[str, Any]) -> dict[str, Any]:
@@ -119,7 +123,9 @@ class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes):
         binding = request.headers.get("X-QR-Binding", "")
         wait = _wait_seconds(request.args.get("wait"))
         if not wait:
-            return self.identity.qr_status(qr_id=qr_id, binding=binding, waiting=False)
+            return deliver(
+                request, self.identity.qr_status(qr_id=qr_id, binding=binding, waiting=False), self.site.secure_cookies
+            )
         deadline = time.monotonic() + wait
         with self.qr_watch(qr_id, request.environ) as changed:
             view = self.identity.qr_status(qr_id=qr_id, binding=binding, waiting=True)
@@ -132,14 +138,15 @@ class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes):
                 changed.wait(remaining)
                 changed.clear()
                 view = self.identity.qr_status(qr_id=qr_id, binding=binding, waiting=True)
-        return view
+        return deliver(request, view, self.site.secure_cookies)
 
     @api("POST", "/api/v1/auth/qr-sessions/<qr_id>/selection")
     def select_enterprise(self, request: Request, qr_id: str) -> dict[str, Any]:
         """选择单位: ``{"uscc": …}`` (one of the session's ``enterprises``) with ``X-QR-Binding``
         → ``{"token", "expires_in"}``."""
         binding = request.headers.get("X-QR-Binding", "")
-        return self.identity.select_enterprise(qr_id=qr_id, binding=binding, selection=json_body(request))
+        chosen = self.identity.select_enterprise(qr_id=qr_id, binding=binding, selection=json_body(request))
+        return deliver(request, chosen, self.site.secure_cookies)
 
     @api("POST", "/api/v1/essc/assertions", per_address=False)
     def essc_assertion(self, request: Request) -> dict[str, Any]:

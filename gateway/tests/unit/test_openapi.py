@@ -254,20 +254,28 @@ def test_every_429_code_says_which_limit_it_is(spec):
                 assert re.fullmatch(r"`[A-Z_]+`: .+ \(.+\)", part), (path, method, part)
 
 
-def test_protected_routes_and_only_they_require_the_bearer_token(spec):
+def test_protected_routes_and_only_they_require_the_bearer_token_or_the_pages_cookie(spec):
     assert spec["components"]["securitySchemes"]["bearerAuth"] == {
         **spec["components"]["securitySchemes"]["bearerAuth"],
         "type": "http",
         "scheme": "bearer",
+    }
+    assert spec["components"]["securitySchemes"]["cookieAuth"] == {
+        **spec["components"]["securitySchemes"]["cookieAuth"],
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "hrss_session",
     }
     protected = {(method, path) for method, path, function in endpoints() if is_protected(function, path)}
     assert protected, "no protected route found"
 
     for path, method, operation in operations(spec):
         if (method, path) in protected:
-            assert operation["security"] == [{"bearerAuth": []}], (method, path)
+            assert operation["security"] == [{"bearerAuth": []}, {"cookieAuth": []}], (method, path)
             assert "`UNAUTHENTICATED`" in operation["responses"]["401"]["description"], (method, path)
             assert "`FORBIDDEN`" in operation["responses"]["403"]["description"], (method, path)
+            csrf = "`CSRF_TOKEN_INVALID`" in operation["responses"]["403"]["description"]
+            assert csrf == (method in ("post", "put", "patch", "delete")), (method, path)
         else:
             assert "security" not in operation, (method, path)
 
@@ -400,7 +408,8 @@ def test_case_routes_document_every_refusal_with_its_catalogue_code(spec, method
     responses = spec["paths"][path][method]["responses"]
 
     for status, codes in CASE_ROUTES[(method, path)].items():
-        assert codes_of(responses[status]) == set(codes), status
+        csrf = {"CSRF_TOKEN_INVALID"} if status == "403" and method != "get" else set()
+        assert codes_of(responses[status]) == set(codes) | csrf, status
     assert codes_of(responses["401"]) == {"UNAUTHENTICATED"}
     assert codes_of(responses["503"]) == {"SERVICE_UNAVAILABLE"}
     if method == "post":

@@ -51,9 +51,13 @@ class LoginRequestSchema(ContractSchema):
 
 
 class LoginResultSchema(ContractSchema):
-    token = fields.String(required=True, metadata={"description": "Bearer token, 256 random bits"})
+    token = fields.String(metadata={"description": "Bearer token, 256 random bits (absent with `session`)"})
     expires_in = fields.Integer(required=True, metadata={"description": "seconds of inactivity before it ends"})
     role = fields.String(required=True, metadata={"example": "legal"})
+    session = fields.String(
+        validate=validate.OneOf(["cookie"]),
+        metadata={"description": "`cookie`: asked with `X-HRSS-Session: cookie`, the session is in a cookie"},
+    )
 
 
 class MeSchema(ContractSchema):

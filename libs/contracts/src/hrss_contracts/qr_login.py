@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, fields, validate
 
+from hrss_contracts.essc import ACTS
 from hrss_contracts.fields import Uscc
 from hrss_contracts.schema import ContractSchema
 
@@ -41,6 +42,22 @@ class AssertionSchema(ContractSchema):
         unknown = RAISE
 
     assertion = fields.String(required=True, validate=validate.Length(min=1, max=4096))
+
+
+class DevAssertionRequestSchema(ContractSchema):
+    """The development e-SSC simulator's act (development mode only): the gateway signs it."""
+
+    class Meta:
+        unknown = RAISE
+
+    act = fields.String(
+        required=True,
+        validate=validate.OneOf(ACTS, error="应为 scan、confirm 或 cancel"),
+        metadata={"description": "scan: 扫码; confirm: 确认登录; cancel: 取消"},
+    )
+    qr_content = fields.String(required=True, validate=validate.Length(min=1, max=512))
+    id_number = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=64))
 
 
 def qr_changed_channel(prefix: str) -> str:

@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-import urllib.parse
-import uuid
 from pathlib import Path
 from typing import TextIO
 
@@ -17,14 +15,9 @@ import jwt
 import requests
 from cryptography.hazmat.primitives import serialization
 
-LIFETIME = 60  # seconds an assertion is valid
+from hrss_contracts.essc import assertion_claims
+
 PRIVATE_KEY_FILE = "essc-dev-private.pem"
-
-
-def qr_id_of(content: str) -> str:
-    """The session id in a QR code's content (``…?qr=<id>``), or the content itself."""
-    query = urllib.parse.urlparse(content).query
-    return urllib.parse.parse_qs(query).get("qr", [content])[0]
 
 
 def assertion(act: str, qr_content: str, id_number: str, name: str, key_dir: Path) -> str:
@@ -32,16 +25,7 @@ def assertion(act: str, qr_content: str, id_number: str, name: str, key_dir: Pat
     if not path.is_file():
         raise SystemExit(f"hrssctl: no development e-SSC key at {path}; has the platform started (make run)?")
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    now = int(time.time())
-    claims = {
-        "qr": qr_id_of(qr_content),
-        "sub": id_number,
-        "name": name,
-        "act": act,
-        "iat": now,
-        "exp": now + LIFETIME,
-        "jti": str(uuid.uuid4()),
-    }
+    claims = assertion_claims(act, qr_content, id_number, name, int(time.time()))
     return jwt.encode(claims, key, algorithm="EdDSA")  # type: ignore[arg-type]
 
 

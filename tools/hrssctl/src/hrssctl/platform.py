@@ -123,6 +123,10 @@ def run(root: Path, demo: Path | None, var: Path | None = None, replicas: dict[s
     env.setdefault("ESSC_DEV_KEY_DIR", str(var / "essc"))
     # The gateway keeps uploaded attachments here (a local blob store; S3 in docker-compose).
     env.setdefault("BLOB_DIR", str(var / "blobs"))
+    # Development mode: the pages' e-SSC simulator, and their session cookie over plain HTTP.
+    env.setdefault("WEB_ROOT", str(root / "web"))
+    env.setdefault("HRSS_DEVELOPMENT", "true")
+    env.setdefault("SESSION_COOKIE_SECURE", "false")
     host, port = env.get("GATEWAY_HOST", "127.0.0.1"), int(env.get("GATEWAY_PORT", "8000"))
     base_url, logs = f"http://{host}:{port}", var / "log"
     lock = RunLock(var / "run.lock")

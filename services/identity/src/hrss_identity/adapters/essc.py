@@ -22,6 +22,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from hrss_contracts.essc import ACTS, CLAIMS
 from hrss_contracts.id_number import is_valid_id_number
 from hrss_identity.domain.errors import InvalidAssertion
 from hrss_identity.service_layer.qr_ports import Assertion, EsscVerifier
@@ -31,8 +32,6 @@ log = logging.getLogger(__name__)
 ALGORITHM = "EdDSA"
 SKEW = 30  # seconds
 MAX_LIFETIME = 300  # seconds
-ACTS = ("scan", "confirm", "cancel")
-CLAIMS = ("qr", "sub", "name", "act", "iat", "exp", "jti")
 PRIVATE_KEY_FILE, PUBLIC_KEY_FILE = "essc-dev-private.pem", "essc-dev-public.pem"
 
 

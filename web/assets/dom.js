@@ -1,0 +1,54 @@
+// Building the page without innerHTML: every text goes in as text, never as markup.
+
+export function h(tag, attrs = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name.startsWith("on") && typeof value === "function") {
+      element.addEventListener(name.slice(2), value);
+    } else if (name === "class") {
+      element.className = value;
+    } else if (name === "dataset") {
+      Object.assign(element.dataset, value);
+    } else if (value === true) {
+      element.setAttribute(name, "");
+    } else {
+      element.setAttribute(name, String(value));
+    }
+  }
+  append(element, children);
+  return element;
+}
+
+function append(element, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function replace(element, ...children) {
+  element.replaceChildren();
+  append(element, children);
+  return element;
+}
+
+export function formatTime(iso) {
+  if (!iso) return "";
+  const at = new Date(iso);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}`;
+}
+
+// An error where the user acted: the catalogue's text (the manual's), and the fields' own.
+export function errorBox(error) {
+  const lines = [error.message];
+  if (error.retryAfter) lines.push(`请${error.retryAfter}秒后重试。`);
+  const fields = Object.entries(error.fields || {});
+  return h(
+    "div",
+    { class: "error", role: "alert" },
+    h("p", {}, lines.join("")),
+    fields.length ? h("ul", {}, fields.map(([name, messages]) => h("li", {}, `${name}: ${[].concat(messages).join(";")}`))) : null,
+  );
+}

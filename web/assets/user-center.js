@@ -1,0 +1,164 @@
+// 用户中心 (manual 4): the cases the user may follow, newest first, with their status; a double
+// click (or Enter) opens one with its history.
+
+import { api } from "./api.js";
+import { errorBox, formatTime, h, replace } from "./dom.js";
+
+const STATUSES = [
+  ["", "全部"],
+  ["submitted", "已提交"],
+  ["accepted", "已受理"],
+  ["correction_required", "待补正"],
+  ["resubmitted", "已补正"],
+  ["not_accepted", "不予受理"],
+  ["approved", "已办结(准予)"],
+  ["denied", "已办结(不予)"],
+  ["withdrawn", "已撤回"],
+];
+const PAGE_SIZE = 20;
+
+export async function showUserCenter(main, me) {
+  const filter = h(
+    "select",
+    { id: "status-filter", name: "status" },
+    STATUSES.map(([value, label]) => h("option", { value }, label)),
+  );
+  const list = h("div", { class: "case-list" });
+  const pager = h("nav", { class: "pager", "aria-label": "分页" });
+  let page = 1;
+
+  const load = async () => {
+    replace(list, h("p", { class: "hint" }, "正在加载…"));
+    const query = new URLSearchParams({ page: String(page), page_size: String(PAGE_SIZE) });
+    if (filter.value) query.set("status", filter.value);
+    let result;
+    try {
+      result = await api.get(`/api/v1/cases?${query}`);
+    } catch (error) {
+      replace(list, errorBox(error));
+      replace(pager);
+      return;
+    }
+    replace(list, table(result.items));
+    const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
+    replace(
+      pager,
+      h("button", { type: "button", disabled: page <= 1, onclick: () => ((page -= 1), load()) }, "上一页"),
+      h("span", {}, `第 ${page} / ${pages} 页,共 ${result.total} 件`),
+      h("button", { type: "button", disabled: page >= pages, onclick: () => ((page += 1), load()) }, "下一页"),
+    );
+  };
+  filter.addEventListener("change", () => {
+    page = 1;
+    load();
+  });
+
+  replace(
+    main,
+    h(
+      "section",
+      { class: "user-center" },
+      h("h1", {}, "用户中心"),
+      h("p", { class: "who-line" }, `${me.name || me.account} · ${me.uscc || me.agency || ""}`),
+      h("h2", {}, "已办业务"),
+      h("div", { class: "filters" }, h("label", { for: "status-filter" }, "状态"), filter),
+      list,
+      pager,
+    ),
+  );
+  await load();
+}
+
+function table(items) {
+  if (!items.length) return h("p", { class: "hint" }, "暂无业务。");
+  const open = (no) => (location.hash = `#/cases/${encodeURIComponent(no)}`);
+  return h(
+    "table",
+    { class: "cases" },
+    h("caption", { class: "visually-hidden" }, "已办业务,双击或按回车查看详细"),
+    h("thead", {}, h("tr", {}, ["业务编号", "业务名称", "单位编号", "状态", "提交时间", "更新时间"].map((t) => h("th", { scope: "col" }, t)))),
+    h(
+      "tbody",
+      {},
+      items.map((c) =>
+        h(
+          "tr",
+          {
+            tabindex: "0",
+            dataset: { caseNo: c.case_no, status: c.status },
+            ondblclick: () => open(c.case_no),
+            onkeydown: (event) => event.key === "Enter" && open(c.case_no),
+          },
+          h("td", {}, c.case_no),
+          h("td", {}, c.item_name),
+          h("td", {}, c.unit_no),
+          h("td", {}, h("span", { class: `status status-${c.status}` }, c.status_label)),
+          h("td", {}, formatTime(c.submitted_at)),
+          h("td", {}, formatTime(c.updated_at)),
+        ),
+      ),
+    ),
+  );
+}
+
+export async function showCase(main, caseNo) {
+  replace(main, h("p", { class: "hint" }, "正在加载…"));
+  let c;
+  try {
+    c = await api.get(`/api/v1/cases/${encodeURIComponent(caseNo)}`);
+  } catch (error) {
+    replace(main, h("section", {}, h("h1", {}, "业务详细"), errorBox(error), h("p", {}, h("a", { href: "#/user-center" }, "返回用户中心"))));
+    return;
+  }
+  replace(
+    main,
+    h(
+      "section",
+      { class: "case-detail" },
+      h("p", {}, h("a", { href: "#/user-center" }, "← 返回用户中心")),
+      h("h1", {}, `${c.item_name}`),
+      h(
+        "dl",
+        { class: "facts" },
+        fact("业务编号", c.case_no),
+        fact("状态", h("span", { class: `status status-${c.status}` }, c.status_label)),
+        fact("单位编号", c.unit_no),
+        fact("经办机构", c.agency),
+        fact("申请人", c.applicant),
+        fact("提交时间", formatTime(c.submitted_at)),
+      ),
+      h("h2", {}, "填报信息"),
+      h("dl", { class: "facts" }, Object.entries(c.form || {}).map(([name, value]) => fact(name, typeof value === "object" ? JSON.stringify(value) : String(value)))),
+      h("h2", {}, "材料"),
+      c.materials.length
+        ? h(
+            "ul",
+            { class: "materials" },
+            c.materials.map((m) =>
+              h("li", {}, h("a", { href: `/api/v1/cases/${encodeURIComponent(c.case_no)}/materials/${encodeURIComponent(m.attachment_id)}`, target: "_blank", rel: "noopener" }, m.filename || m.attachment_id)),
+            ),
+          )
+        : h("p", { class: "hint" }, "无"),
+      h("h2", {}, "办理记录"),
+      h(
+        "table",
+        { class: "history" },
+        h("thead", {}, h("tr", {}, ["时间", "状态", "办理人", "意见"].map((t) => h("th", { scope: "col" }, t)))),
+        h(
+          "tbody",
+          {},
+          c.history.map((step) =>
+            h("tr", {}, h("td", {}, formatTime(step.at)), h("td", {}, step.status_label), h("td", {}, actorName(step.actor)), h("td", {}, step.comment || "")),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+const fact = (term, value) => [h("dt", {}, term), h("dd", {}, value)];
+
+function actorName(actor) {
+  if (!actor) return "";
+  return actor.name || actor.login_name || actor.account || "";
+}
