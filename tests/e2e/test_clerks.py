@@ -29,6 +29,8 @@ def test_a_legal_representative_adds_a_clerk_grants_two_relations_and_the_clerk_
     assert view["status"] == "authenticated", view
     who = call(platform, "GET", "/api/v1/me", view["token"]).json()
     assert who["role"] == "clerk" and who["uscc"] == uscc
+    mine = call(platform, "GET", "/api/v1/insurance-relations", view["token"]).json()["items"]
+    assert sorted(r["relation_id"] for r in mine) == two  # the clerk's own, to submit cases for
     listed = call(platform, "GET", "/api/v1/clerks", legal).json()["items"]
     assert [(c["clerk_id"], c["relation_ids"]) for c in listed] == [(clerk["clerk_id"], two)]
     history = call(platform, "GET", "/api/v1/authorization-audit", legal, params={"clerk_id": clerk["clerk_id"]}).json()
@@ -75,8 +77,9 @@ def test_a_clerks_token_is_refused_on_every_legal_representative_route(platform,
     token = clerk_logs_in(platform, id_number, "赵六")["token"]
     person = {"id_number": random_id_number(), "name": "钱七", "phone": "13500135000"}
 
+    # A clerk's relations are those granted to them (none yet): what they may submit cases for.
+    assert call(platform, "GET", "/api/v1/insurance-relations", token).json() == {"items": []}
     for method, path, body in (
-        ("GET", "/api/v1/insurance-relations", None),
         ("GET", "/api/v1/clerks", None),
         ("POST", "/api/v1/clerks", person),
         ("PUT", f"/api/v1/clerks/{clerk_id}", person),

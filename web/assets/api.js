@@ -18,9 +18,9 @@ function cookie(name) {
   return found ? decodeURIComponent(found.slice(name.length + 1)) : "";
 }
 
-export async function call(method, path, { body, headers = {}, session = false, signal } = {}) {
+export async function call(method, path, { body, form, headers = {}, session = false, signal } = {}) {
   const sent = { Accept: "application/json", ...headers };
-  if (body !== undefined) sent["Content-Type"] = "application/json";
+  if (body !== undefined) sent["Content-Type"] = "application/json"; // a form sets its own multipart type
   if (!["GET", "HEAD"].includes(method)) {
     const csrf = cookie("hrss_csrf");
     if (csrf) sent["X-CSRF-Token"] = csrf;
@@ -31,7 +31,7 @@ export async function call(method, path, { body, headers = {}, session = false, 
     response = await fetch(path, {
       method,
       headers: sent,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: form !== undefined ? form : body === undefined ? undefined : JSON.stringify(body),
       credentials: "same-origin",
       signal,
     });
@@ -49,6 +49,13 @@ export async function call(method, path, { body, headers = {}, session = false, 
     throw error;
   }
   return data;
+}
+
+// An attachment (PNG, JPEG or PDF, judged by its bytes): its {attachment_id, filename, …}.
+export function upload(file) {
+  const form = new FormData();
+  form.append("file", file, file.name);
+  return call("POST", "/api/v1/attachments", { form });
 }
 
 export const api = {

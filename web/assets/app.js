@@ -1,9 +1,12 @@
 // The platform's page: a header whose links follow the session, and the views of the hash
 // routes (#/, #/user-center, #/cases/<no>). Everything shown comes from the public API.
 
+import { showAgencyQueue } from "./agency.js";
 import { api } from "./api.js";
+import { showApplication, showCatalogue, showGuide } from "./business.js";
 import { h, replace } from "./dom.js";
 import { openLoginDialog } from "./login.js";
+import { showRegistration } from "./register.js";
 import { showCase, showUserCenter } from "./user-center.js";
 
 const ROLE_NAMES = { legal: "法人", clerk: "办事员", agency: "经办机构" };
@@ -53,10 +56,12 @@ function header() {
       "ul",
       {},
       h("li", {}, h("a", { href: "#/" }, "首页")),
-      me ? h("li", {}, h("a", { href: "#/user-center" }, "用户中心")) : null,
+      h("li", {}, h("a", { href: "#/business" }, "办事中心")),
+      me ? h("li", {}, h("a", { href: "#/user-center" }, me.role === "agency" ? "业务受理" : "用户中心")) : null,
       me
         ? h("li", { class: "who" }, `${me.name || me.account}(${ROLE_NAMES[me.role] || me.role})`)
         : h("li", {}, h("button", { type: "button", class: "primary", id: "login-button", onclick: () => login() }, "登录 · 企业用户")),
+      me ? null : h("li", {}, h("a", { href: "#/register" }, "注册")),
       me ? h("li", {}, h("button", { type: "button", onclick: logout }, "退出")) : null,
     ),
   );
@@ -79,14 +84,27 @@ function home() {
 
 async function render() {
   header();
-  const route = location.hash.replace(/^#/, "") || "/";
+  const [route, search] = (location.hash.replace(/^#/, "") || "/").split("?");
+  const query = new URLSearchParams(search || "");
   const caseMatch = route.match(/^\/cases\/([A-Za-z0-9]+)$/);
-  if ((route === "/user-center" || caseMatch) && !state.me) {
+  const itemMatch = route.match(/^\/business\/([A-Za-z0-9_-]+)(\/apply)?$/);
+  const needsLogin = route === "/user-center" || caseMatch || (itemMatch && itemMatch[2]);
+  if (needsLogin && !state.me) {
     home();
     return login("请先登录!");
   }
-  if (route === "/user-center") return showUserCenter(main, state.me);
-  if (caseMatch) return showCase(main, decodeURIComponent(caseMatch[1]));
+  main.focus();
+  if (route === "/user-center") {
+    return state.me.role === "agency" ? showAgencyQueue(main, state.me) : showUserCenter(main, state.me);
+  }
+  if (caseMatch) return showCase(main, decodeURIComponent(caseMatch[1]), state.me);
+  if (route === "/business") return showCatalogue(main, query);
+  if (route === "/register") return showRegistration(main);
+  if (itemMatch && itemMatch[2]) {
+    if (state.me.role === "agency") return replace(main, h("p", { class: "error", role: "alert" }, "当前用户无权使用该功能!"));
+    return showApplication(main, itemMatch[1], state.me);
+  }
+  if (itemMatch) return showGuide(main, itemMatch[1]);
   return home();
 }
 

@@ -52,3 +52,26 @@ export function errorBox(error) {
     fields.length ? h("ul", {}, fields.map(([name, messages]) => h("li", {}, `${name}: ${[].concat(messages).join(";")}`))) : null,
   );
 }
+
+// The server's field errors ("form.employees.1.hired_on", "attachments.licence", "phone") shown
+// at the element whose data-path is that key; those with no such element are returned.
+export function showFieldErrors(container, fields) {
+  for (const node of container.querySelectorAll(".field-error")) node.remove();
+  for (const node of container.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
+  const unplaced = {};
+  for (const [path, messages] of Object.entries(fields || {})) {
+    const holder = container.querySelector(`[data-path="${CSS.escape(path)}"]`);
+    if (!holder) {
+      unplaced[path] = messages;
+      continue;
+    }
+    const id = `err-${path.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+    holder.append(h("p", { class: "field-error", id }, [].concat(messages).join(";")));
+    const input = holder.querySelector("input, select, textarea");
+    if (input) {
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", id);
+    }
+  }
+  return unplaced;
+}

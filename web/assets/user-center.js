@@ -1,10 +1,13 @@
 // 用户中心 (manual 4): the cases the user may follow, newest first, with their status; a double
 // click (or Enter) opens one with its history.
 
+import { decisionForm } from "./agency.js";
 import { api } from "./api.js";
+import { showClerks } from "./clerks.js";
 import { errorBox, formatTime, h, replace } from "./dom.js";
+import { formView } from "./forms.js";
 
-const STATUSES = [
+export const STATUSES = [
   ["", "全部"],
   ["submitted", "已提交"],
   ["accepted", "已受理"],
@@ -64,8 +67,10 @@ export async function showUserCenter(main, me) {
       h("div", { class: "filters" }, h("label", { for: "status-filter" }, "状态"), filter),
       list,
       pager,
+      me.role === "legal" ? h("div", { id: "clerks-module" }) : null,
     ),
   );
+  if (me.role === "legal") showClerks(main.querySelector("#clerks-module"));
   await load();
 }
 
@@ -101,11 +106,15 @@ function table(items) {
   );
 }
 
-export async function showCase(main, caseNo) {
+const WITHDRAWABLE = ["submitted", "resubmitted", "correction_required"];
+
+export async function showCase(main, caseNo, me) {
   replace(main, h("p", { class: "hint" }, "正在加载…"));
   let c;
+  let item = null;
   try {
     c = await api.get(`/api/v1/cases/${encodeURIComponent(caseNo)}`);
+    item = await api.get(`/api/v1/business-items/${encodeURIComponent(c.item_code)}`).catch(() => null);
   } catch (error) {
     replace(main, h("section", {}, h("h1", {}, "业务详细"), errorBox(error), h("p", {}, h("a", { href: "#/user-center" }, "返回用户中心"))));
     return;
@@ -115,7 +124,7 @@ export async function showCase(main, caseNo) {
     h(
       "section",
       { class: "case-detail" },
-      h("p", {}, h("a", { href: "#/user-center" }, "← 返回用户中心")),
+      h("p", {}, h("a", { href: "#/user-center" }, me.role === "agency" ? "← 返回业务受理" : "← 返回用户中心")),
       h("h1", {}, `${c.item_name}`),
       h(
         "dl",
@@ -128,14 +137,19 @@ export async function showCase(main, caseNo) {
         fact("提交时间", formatTime(c.submitted_at)),
       ),
       h("h2", {}, "填报信息"),
-      h("dl", { class: "facts" }, Object.entries(c.form || {}).map(([name, value]) => fact(name, typeof value === "object" ? JSON.stringify(value) : String(value)))),
+      formView(item && item.form, c.form),
       h("h2", {}, "材料"),
       c.materials.length
         ? h(
             "ul",
             { class: "materials" },
             c.materials.map((m) =>
-              h("li", {}, h("a", { href: `/api/v1/cases/${encodeURIComponent(c.case_no)}/materials/${encodeURIComponent(m.attachment_id)}`, target: "_blank", rel: "noopener" }, m.filename || m.attachment_id)),
+              h(
+                "li",
+                {},
+                `${materialName(item, m.material_code)}:`,
+                h("a", { href: `/api/v1/cases/${encodeURIComponent(c.case_no)}/materials/${encodeURIComponent(m.attachment_id)}`, target: "_blank", rel: "noopener" }, m.filename || m.attachment_id),
+              ),
             ),
           )
         : h("p", { class: "hint" }, "无"),
@@ -152,11 +166,43 @@ export async function showCase(main, caseNo) {
           ),
         ),
       ),
+      me.role === "agency" ? decisionForm(c, () => showCase(main, caseNo, me)) : withdrawal(c, () => showCase(main, caseNo, me)),
+    ),
+  );
+}
+
+function withdrawal(c, reload) {
+  if (!WITHDRAWABLE.includes(c.status)) return null;
+  const message = h("div", { class: "form-message" });
+  return h(
+    "div",
+    { class: "withdrawal" },
+    message,
+    h(
+      "button",
+      {
+        type: "button",
+        onclick: async () => {
+          if (!window.confirm("确定撤回该业务?")) return;
+          try {
+            await api.post(`/api/v1/cases/${encodeURIComponent(c.case_no)}/withdrawal`, {});
+            await reload();
+          } catch (error) {
+            replace(message, errorBox(error));
+          }
+        },
+      },
+      "撤回",
     ),
   );
 }
 
 const fact = (term, value) => [h("dt", {}, term), h("dd", {}, value)];
+
+function materialName(item, code) {
+  const found = item && item.materials.find((m) => m.code === code);
+  return found ? found.name : code;
+}
 
 function actorName(actor) {
   if (!actor) return "";

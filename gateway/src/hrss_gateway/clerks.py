@@ -11,12 +11,13 @@ from werkzeug.wrappers import Request
 
 from hrss_contracts.authorization import AuditQuerySchema, ClerkRequestSchema, GrantsRequestSchema
 from hrss_contracts.errors import CatalogueError
+from hrss_contracts.grants import clerk_id_of
 from hrss_gateway.http import api
 from hrss_gateway.requests import load
 from hrss_kit.rpc_client import ServiceRpc
 
 CLERK, GRANTS, AUDIT_QUERY = ClerkRequestSchema(), GrantsRequestSchema(), AuditQuerySchema()
-LEGAL, AGENCY = ("legal",), ("agency",)
+LEGAL, AGENCY, APPLICANTS = ("legal",), ("agency",), ("legal", "clerk")
 
 
 def actor(session: dict[str, Any]) -> dict[str, Any]:
@@ -36,11 +37,12 @@ class ClerkRoutes:
     # fail_fast: while authorization does not answer its pings, its routes are 503 at once.
     authorization = ServiceRpc("authorization", timeout=10, fail_fast=True)
 
-    @api("GET", "/api/v1/insurance-relations", roles=LEGAL)
+    @api("GET", "/api/v1/insurance-relations", roles=APPLICANTS)
     def insurance_relations(self, request: Request, session: dict[str, Any]) -> dict[str, Any]:
         """The enterprise's 参保关系: ``{"items": [{"relation_id", "unit_no", "insurance": "110",
-        "agency": "…"}]}``."""
-        return self.authorization.relations(uscc=session["uscc"])  # type: ignore[no-any-return]
+        "agency": "…"}]}``; a clerk's, those granted to them (what they may submit cases for)."""
+        clerk_id = clerk_id_of(session["account_id"])
+        return self.authorization.relations(uscc=session["uscc"], clerk_id=clerk_id)  # type: ignore[no-any-return]
 
     @api("GET", "/api/v1/clerks", roles=LEGAL)
     def list_clerks(self, request: Request, session: dict[str, Any]) -> dict[str, Any]:

@@ -121,7 +121,7 @@ def add_clerks(spec: APISpec) -> None:
         "/api/v1/insurance-relations",
         operations={
             "get": protected(
-                "参保关系: the enterprise's insurance relations (legal representative)",
+                "参保关系: the enterprise's insurance relations (a clerk: those granted to them)",
                 ("200", "relations", "RelationList"),
                 ("404", ("ENTERPRISE_NOT_FOUND",)),
             )

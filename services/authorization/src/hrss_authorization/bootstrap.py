@@ -29,8 +29,8 @@ class Authorization:
     unit_of_work: Callable[[Session | None], UnitOfWork]
     sources: SourceDirectory
 
-    def relations(self, uscc: str) -> list[InsuranceRelation]:
-        return clerks.relations(uscc, self.unit_of_work(None))
+    def relations(self, uscc: str, clerk_id: str | None = None) -> list[InsuranceRelation]:
+        return clerks.relations(uscc, self.unit_of_work(None), clerk_id)
 
     def clerks(self, uscc: str) -> list[Clerk]:
         return clerks.clerks(uscc, self.unit_of_work(None))

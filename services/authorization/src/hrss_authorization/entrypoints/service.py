@@ -53,9 +53,10 @@ class AuthorizationService(OperationsMixin):
 
     @rpc
     @catalogue_errors
-    def relations(self, uscc: str) -> dict[str, Any]:
-        """The enterprise's insurance relations: ``{items: [{relation_id, unit_no, insurance, agency}]}``."""
-        return {"items": [relation_data(r) for r in self.authorization.relations(uscc)]}
+    def relations(self, uscc: str, clerk_id: str | None = None) -> dict[str, Any]:
+        """The enterprise's insurance relations: ``{items: [{relation_id, unit_no, insurance, agency}]}``;
+        with ``clerk_id``, those granted to that clerk."""
+        return {"items": [relation_data(r) for r in self.authorization.relations(uscc, clerk_id)]}
 
     @rpc
     @catalogue_errors

@@ -13,11 +13,16 @@ from hrss_authorization.domain.model import Clerk, Enterprise, InsuranceRelation
 from hrss_authorization.service_layer.ports import UnitOfWork
 
 
-def relations(uscc: str, uow: UnitOfWork) -> list[InsuranceRelation]:
-    """The enterprise's insurance relations, by unit number and insurance type."""
+def relations(uscc: str, uow: UnitOfWork, clerk_id: str | None = None) -> list[InsuranceRelation]:
+    """The enterprise's insurance relations, by unit number and insurance type; with
+    ``clerk_id``, only those granted to that clerk of the enterprise (none for another's)."""
     with uow:
         enterprise = registered_enterprise(uow, uscc)
-        return sorted(enterprise.relations.values(), key=lambda r: (r.unit_no, r.insurance, r.relation_id))
+        found = enterprise.relations.values()
+        if clerk_id is not None:
+            clerk = enterprise.clerks.get(clerk_id)
+            found = [r for r in found if clerk is not None and r.relation_id in clerk.relation_ids]
+        return sorted(found, key=lambda r: (r.unit_no, r.insurance, r.relation_id))
 
 
 def clerks(uscc: str, uow: UnitOfWork) -> list[Clerk]:
