@@ -85,7 +85,7 @@ def test_from_the_registration_page_to_an_approved_case(browser, platform, tmp_p
     page.fill("#clerk-id-number", clerk_id)
     page.fill("#clerk-name", clerk_name)
     page.fill("#clerk-phone", "13900139000")
-    page.get_by_role("button", name="保存").click()
+    page.locator("dialog.form-dialog").get_by_role("button", name="保存").click()
     page.get_by_role("radio", name=f"选中{clerk_name}").check()
     page.get_by_role("button", name="单位授权").click()
     boxes = page.locator("dialog.form-dialog input[type=checkbox]")
@@ -94,7 +94,7 @@ def test_from_the_registration_page_to_an_approved_case(browser, platform, tmp_p
     boxes.nth(0).check()
     boxes.nth(1).check()
     legal.shoot(page, "grants")
-    page.get_by_role("button", name="保存").click()
+    page.locator("dialog.form-dialog").get_by_role("button", name="保存").click()
     page.wait_for_selector("table.clerks td:has-text('-110')")
     legal.shoot(page, "user-center-legal")
 
@@ -132,6 +132,7 @@ def test_from_the_registration_page_to_an_approved_case(browser, platform, tmp_p
     picker.locator(".enterprise", has_text=uscc).click()
     clerk_page.wait_for_selector("h1:has-text('用户中心')", timeout=10_000)
     assert clerk_page.locator("#clerks-title").count() == 0  # no 授权登录 for a clerk
+    assert clerk_page.locator("#profile-title").count() == 0  # nor 修改资料
 
     # 办事中心 → 职工参保登记 → 立即办理, keyboard for the form, an upload for each material
     clerk_page.get_by_role("link", name="办事中心").click()

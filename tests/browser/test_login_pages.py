@@ -276,3 +276,35 @@ def test_the_login_dialog_works_by_keyboard_alone(browser, platform, tmp_path):
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_selector("h1:has-text('用户中心')", timeout=5_000)
+
+
+def test_changing_the_password_in_the_user_center_ends_the_accounts_other_sessions(browser, platform, tmp_path):
+    (uscc,), _ = register(platform, tmp_path, "改密法人", password=PASSWORD)
+    elsewhere = platform.post("/api/v1/auth/login", {"account": uscc, "password": PASSWORD}).json()["token"]
+    user = browser()
+    page = user.page("/")
+    open_login(page)
+    page.get_by_role("tab", name="账户登录").click()
+    page.fill("#login-account", uscc)
+    page.fill("#login-password", PASSWORD)
+    page.get_by_role("dialog").get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_selector("#profile-title")
+
+    page.fill("#profile-current_password", "not-the-password")
+    page.fill("#profile-new_password", "a-newer-password")
+    page.fill("#profile-repeat", "a-newer-password")
+    page.locator("form.profile").get_by_role("button", name="保存").click()
+    page.locator("[data-path='current_password'] .field-error").wait_for(timeout=5_000)
+    assert page.locator("form.profile .error").inner_text() == CATALOGUE["CURRENT_PASSWORD_WRONG"].message
+
+    page.fill("#profile-current_password", PASSWORD)
+    page.locator("form.profile").get_by_role("button", name="保存").click()
+    page.wait_for_selector("form.profile .ok", timeout=5_000)
+    assert "其他1处登录已退出" in page.locator("form.profile .ok").inner_text()
+    user.shoot(page, "password-changed")
+    me = requests.get(f"{platform.base_url}/api/v1/me", headers={"Authorization": f"Bearer {elsewhere}"}, timeout=10)
+    assert me.status_code == 401  # the other session ended
+    page.get_by_role("combobox", name="状态").select_option("submitted")  # this one goes on
+    page.wait_for_selector("text=暂无业务。")
+    again = platform.post("/api/v1/auth/login", {"account": uscc, "password": "a-newer-password"})
+    assert again.status_code == 200

@@ -6,6 +6,7 @@ import { api } from "./api.js";
 import { showClerks } from "./clerks.js";
 import { errorBox, formatTime, h, replace } from "./dom.js";
 import { formView } from "./forms.js";
+import { showProfile } from "./profile.js";
 
 export const STATUSES = [
   ["", "全部"],
@@ -67,10 +68,14 @@ export async function showUserCenter(main, me) {
       h("div", { class: "filters" }, h("label", { for: "status-filter" }, "状态"), filter),
       list,
       pager,
+      me.role === "legal" ? h("div", { id: "profile-module" }) : null,
       me.role === "legal" ? h("div", { id: "clerks-module" }) : null,
     ),
   );
-  if (me.role === "legal") showClerks(main.querySelector("#clerks-module"));
+  if (me.role === "legal") {
+    showProfile(main.querySelector("#profile-module"));
+    showClerks(main.querySelector("#clerks-module"));
+  }
   await load();
 }
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from apispec import APISpec
 
-from hrss_contracts.login import LoginRequestSchema, LoginResultSchema, MeSchema
+from hrss_contracts.login import (
+    LoginRequestSchema,
+    LoginResultSchema,
+    MeSchema,
+    PasswordChangeResultSchema,
+    PasswordChangeSchema,
+)
 from hrss_gateway.openapi_parts import error_response, json_content, required_body
 
 # Either a bearer token (API clients) or the web pages' session cookie (browser_sessions).
@@ -83,6 +89,29 @@ def add_login(spec: APISpec) -> None:
                     "200": {"description": "logged out", "content": json_content("LogoutResult")},
                     "401": error_response("UNAUTHENTICATED"),
                     "403": error_response("FORBIDDEN"),
+                    "503": error_response("SERVICE_UNAVAILABLE", retry_after=True),
+                },
+            }
+        },
+    )
+    spec.components.schema("PasswordChange", schema=PasswordChangeSchema)
+    spec.components.schema("PasswordChangeResult", schema=PasswordChangeResultSchema)
+    spec.path(
+        "/api/v1/account/password",
+        operations={
+            "put": {
+                "summary": "修改资料 → 密码: set or change the password; the account's other sessions end",
+                "security": BEARER,
+                "requestBody": required_body("PasswordChange"),
+                "responses": {
+                    "200": {"description": "changed", "content": json_content("PasswordChangeResult")},
+                    "400": error_response("VALIDATION_FAILED", "MALFORMED_REQUEST", "CURRENT_PASSWORD_WRONG"),
+                    "401": error_response("UNAUTHENTICATED"),
+                    "403": error_response("FORBIDDEN"),
+                    "408": error_response("REQUEST_TIMEOUT"),
+                    "413": error_response("PAYLOAD_TOO_LARGE"),
+                    "423": error_response("ACCOUNT_LOCKED", retry_after=True),
+                    "429": error_response("LOGIN_ATTEMPTS_EXCEEDED", retry_after=True),
                     "503": error_response("SERVICE_UNAVAILABLE", retry_after=True),
                 },
             }

@@ -91,6 +91,13 @@ class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes, WebR
         self.identity.log_out(token=session_token(request))
         return forget(json_response({"status": "logged_out"}), self.site.secure_cookies)
 
+    @api("PUT", "/api/v1/account/password", roles=("legal",))
+    def change_password(self, request: Request, session: dict[str, Any]) -> dict[str, Any]:
+        """修改资料 → 密码: ``{"current_password": "…" (when the account has one), "new_password": "…"}``
+        → ``{"status": "changed", "sessions_ended": n}``: every other session of the account ends,
+        this one stays. 400 VALIDATION_FAILED / CURRENT_PASSWORD_WRONG, 423 ACCOUNT_LOCKED."""
+        return self.identity.change_password(token=session_token(request), change=json_body(request))
+
     @api("GET", "/api/v1/me", roles=ROLES)
     def me(self, request: Request, session: dict[str, Any]) -> dict[str, Any]:
         """Who this session is: ``{account, role, uscc, agency, id_number (masked), name}``."""

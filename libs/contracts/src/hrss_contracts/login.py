@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import EXCLUDE, fields, pre_load, validate
+from marshmallow import EXCLUDE, RAISE, fields, pre_load, validate
 
 from hrss_contracts.errors import CatalogueError
 from hrss_contracts.event_data import ROLES
@@ -93,3 +93,30 @@ class AgencyUserSchema(ContractSchema):
         load_only=True,
         validate=validate.Length(min=8, max=MAX_PASSWORD_LENGTH, error="密码长度应为8至128位"),
     )
+
+
+class PasswordChangeSchema(ContractSchema):
+    """修改资料 → 密码: set a password (an account that has none: its legal representative proved
+    who they are by scanning) or change it (the current one is required)."""
+
+    class Meta:
+        unknown = RAISE
+
+    current_password = fields.String(
+        load_default=None,
+        allow_none=True,
+        load_only=True,
+        validate=validate.Length(max=MAX_PASSWORD_LENGTH),
+        metadata={"description": "the current password; required when the account has one"},
+    )
+    new_password = fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=8, max=MAX_PASSWORD_LENGTH, error="密码长度应为8至128位"),
+        metadata={"description": "the new password, 8 to 128 characters"},
+    )
+
+
+class PasswordChangeResultSchema(ContractSchema):
+    status = fields.String(required=True, validate=validate.OneOf(["changed"]))
+    sessions_ended = fields.Integer(required=True, metadata={"description": "the account's other sessions ended"})

@@ -116,6 +116,11 @@ class Identity:
     def authenticate(self, token: str) -> UserSession | None:
         return login.authenticate(token, self.sessions, self.clock)
 
+    def change_password(self, command: commands.ChangePassword) -> int:
+        return login.change_password(
+            command, self.unit_of_work(None), self.hasher, self.attempts, self.sessions, self.clock
+        )
+
     def log_out(self, token: str) -> bool:
         return login.log_out(token, self.unit_of_work(None), self.sessions, self.clock)
 

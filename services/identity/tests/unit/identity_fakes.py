@@ -334,8 +334,8 @@ class FakeSessions(Sessions):
         row = self.rows.pop(token, None)
         return row[0] if row else None
 
-    def close_all(self, account_id: str) -> int:
-        tokens = [t for t, (session, *_) in self.rows.items() if session.account_id == account_id]
+    def close_all(self, account_id: str, keep: str | None = None) -> int:
+        tokens = [t for t, (session, *_) in self.rows.items() if session.account_id == account_id and t != keep]
         for token in tokens:
             del self.rows[token]
         return len(tokens)

@@ -5,9 +5,18 @@ import pytest
 from identity_builders import an_account
 from identity_ports import Ports
 
-from hrss_identity.domain.commands import AddAgencyUser, LogIn
-from hrss_identity.domain.errors import AccountLocked, AgencyUserExists, LoginBusy, LoginRefused
+from hrss_identity.domain.commands import AddAgencyUser, ChangePassword, LogIn
+from hrss_identity.domain.errors import (
+    AccountLocked,
+    AgencyUserExists,
+    CurrentPasswordMissing,
+    CurrentPasswordWrong,
+    LoginBusy,
+    LoginRefused,
+    SessionEnded,
+)
 from hrss_identity.domain.events import LoggedOut, LoginFailed, LoginSucceeded
+from hrss_identity.domain.model import Session
 
 pytestmark = pytest.mark.unit
 
@@ -148,3 +157,62 @@ def test_a_failed_login_for_an_account_that_does_not_exist_keeps_nothing_of_what
     ports = Ports()
     refusal(ports, "my-secret-password", PASSWORD)
     assert ports.published[-1].login_name is None
+
+
+# 修改资料 → 密码
+
+
+def logged_in(ports, account, password=PASSWORD):
+    return ports.identity.log_in(LogIn(account.login_name, password)).token
+
+
+def test_changing_the_password_needs_the_current_one_and_ends_the_accounts_other_sessions():
+    ports, account = with_account()
+    mine, elsewhere, again = (logged_in(ports, account) for _ in range(3))
+
+    ended = ports.identity.change_password(ChangePassword(mine, PASSWORD, "new-password-2"))
+
+    assert ended == 2
+    assert ports.identity.authenticate(mine) is not None
+    assert ports.identity.authenticate(elsewhere) is None and ports.identity.authenticate(again) is None
+    assert ports.identity.log_in(LogIn(account.login_name, "new-password-2")).role == "legal"
+    assert isinstance(refusal(ports, account.login_name, PASSWORD), LoginRefused)  # the old one no longer
+
+
+@pytest.mark.parametrize(
+    ("current", "error"), [(None, CurrentPasswordMissing), ("wrong-password-1", CurrentPasswordWrong)]
+)
+def test_a_change_without_the_right_current_password_changes_nothing(current, error):
+    ports, account = with_account()
+    mine, elsewhere = logged_in(ports, account), logged_in(ports, account)
+    with pytest.raises(error):
+        ports.identity.change_password(ChangePassword(mine, current, "new-password-2"))
+    assert ports.identity.authenticate(elsewhere) is not None
+    assert ports.identity.log_in(LogIn(account.login_name, PASSWORD)).role == "legal"
+
+
+def test_wrong_current_passwords_count_against_the_login_lock():
+    ports, account = with_account()
+    mine = logged_in(ports, account)
+    for _ in range(4):
+        with pytest.raises(CurrentPasswordWrong):
+            ports.identity.change_password(ChangePassword(mine, "wrong-password-1", "new-password-2"))
+    with pytest.raises(AccountLocked):
+        ports.identity.change_password(ChangePassword(mine, "wrong-password-1", "new-password-2"))
+    with pytest.raises(AccountLocked):  # locked: even the right one waits, unhashed
+        ports.identity.change_password(ChangePassword(mine, PASSWORD, "new-password-2"))
+
+
+def test_an_account_without_a_password_sets_one_without_a_current_one():
+    ports, account = with_account(password_hash=None)
+    token = ports.sessions.open(Session(account.account_id, account.login_name, "legal", uscc=account.uscc), ports.now)
+    assert ports.identity.change_password(ChangePassword(token, None, "first-password-1")) == 0
+    assert ports.identity.log_in(LogIn(account.login_name, "first-password-1")).role == "legal"
+
+
+def test_a_session_that_ended_changes_no_password():
+    ports, account = with_account()
+    token = logged_in(ports, account)
+    ports.identity.log_out(token)
+    with pytest.raises(SessionEnded):
+        ports.identity.change_password(ChangePassword(token, PASSWORD, "new-password-2"))

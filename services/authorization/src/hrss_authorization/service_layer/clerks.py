@@ -18,7 +18,7 @@ def relations(uscc: str, uow: UnitOfWork, clerk_id: str | None = None) -> list[I
     ``clerk_id``, only those granted to that clerk of the enterprise (none for another's)."""
     with uow:
         enterprise = registered_enterprise(uow, uscc)
-        found = enterprise.relations.values()
+        found = list(enterprise.relations.values())
         if clerk_id is not None:
             clerk = enterprise.clerks.get(clerk_id)
             found = [r for r in found if clerk is not None and r.relation_id in clerk.relation_ids]

@@ -59,12 +59,17 @@ return 0
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
 CHECKING_MS = 10_000
 
-# KEYS: the account's index; ARGV: the session key prefix. Ends every session in the index.
+# KEYS: the account's index; ARGV: the session key prefix, the hash of a session to keep ("":
+# none). Ends every other session in the index.
 _CLOSE_ALL = """
 local hashes = redis.call('ZRANGE', KEYS[1], 0, -1)
 local ended = 0
-for _, h in ipairs(hashes) do ended = ended + redis.call('DEL', ARGV[1] .. h) end
-redis.call('DEL', KEYS[1])
+for _, h in ipairs(hashes) do
+  if h ~= ARGV[2] then
+    ended = ended + redis.call('DEL', ARGV[1] .. h)
+    redis.call('ZREM', KEYS[1], h)
+  end
+end
 return ended
 """
 
@@ -122,9 +127,10 @@ class RedisSessions(Sessions):
         self.client.zrem(self._account_key(session.account_id), token_hash(token))
         return session
 
-    def close_all(self, account_id: str) -> int:
+    def close_all(self, account_id: str, keep: str | None = None) -> int:
         # One script: a session opened meanwhile is either in the index (and ended) or opened after.
-        return int(self._close_all(keys=[self._account_key(account_id)], args=[f"{self.prefix}:session:"]))
+        kept = token_hash(keep) if keep else ""
+        return int(self._close_all(keys=[self._account_key(account_id)], args=[f"{self.prefix}:session:", kept]))
 
 
 class RedisLoginAttempts(LoginAttempts):

@@ -54,6 +54,15 @@ class LogIn:
 
 
 @dataclass(frozen=True)
+class ChangePassword:
+    """修改资料 → 密码, by the session of ``token``; the passwords are left out of ``repr``."""
+
+    token: str = field(repr=False)
+    current_password: str | None = field(repr=False)
+    new_password: str = field(repr=False)
+
+
+@dataclass(frozen=True)
 class AddAgencyUser:
     """An agency staff account (``hrssctl agency-users add``)."""
 

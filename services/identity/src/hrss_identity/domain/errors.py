@@ -66,3 +66,15 @@ class AssertionsExceeded(IdentityError):
 
 class LoginBusy(IdentityError):
     """Another login attempt for the same account is being checked right now."""
+
+
+class SessionEnded(IdentityError):
+    """The session that asked has ended meanwhile."""
+
+
+class CurrentPasswordWrong(IdentityError):
+    """A password change with a current password that is not the account's."""
+
+
+class CurrentPasswordMissing(IdentityError):
+    """A password change of an account that has a password, without the current one."""

@@ -23,6 +23,13 @@ catalogue_errors = translate_errors(
         ),
         errors.LoginBusy: lambda e: CatalogueError("LOGIN_ATTEMPTS_EXCEEDED", params={"retry_after": "1"}),
         errors.AgencyUserExists: lambda e: CatalogueError("ACCOUNT_NAME_TAKEN"),
+        errors.SessionEnded: lambda e: CatalogueError("UNAUTHENTICATED"),
+        errors.CurrentPasswordWrong: lambda e: CatalogueError(
+            "CURRENT_PASSWORD_WRONG", fields={"current_password": ["原密码错误"]}
+        ),
+        errors.CurrentPasswordMissing: lambda e: CatalogueError(
+            "VALIDATION_FAILED", fields={"current_password": ["请输入原密码"]}
+        ),
         errors.QrSessionNotFound: lambda e: CatalogueError("QR_SESSION_NOT_FOUND"),
         errors.SlowDown: lambda e: CatalogueError("SLOW_DOWN", params={"retry_after": str(e.seconds)}),
         errors.InvalidAssertion: lambda e: CatalogueError("INVALID_ASSERTION"),

@@ -11,7 +11,7 @@ from nameko.timer import timer
 from sqlalchemy.orm import Session
 
 from hrss_contracts.errors import CatalogueError
-from hrss_contracts.login import AgencyUserSchema, LoginRequestSchema
+from hrss_contracts.login import AgencyUserSchema, LoginRequestSchema, PasswordChangeSchema
 from hrss_contracts.masking import mask_id_number
 from hrss_contracts.qr_login import QR_TITLES, AssertionSchema, QrSessionRequestSchema, SelectionSchema
 from hrss_contracts.registration import RegistrationRequestSchema
@@ -29,6 +29,7 @@ from hrss_kit.rpc_client import ServiceRpc
 
 REGISTRATION = RegistrationRequestSchema()
 LOGIN = LoginRequestSchema()
+PASSWORD_CHANGE = PasswordChangeSchema()
 QR_SESSION, SELECTION, ASSERTION = QrSessionRequestSchema(), SelectionSchema(), AssertionSchema()
 AGENCY_USER = AgencyUserSchema()
 RESOLVE_INTERVAL_SECONDS = 300
@@ -78,6 +79,15 @@ class IdentityService(OperationsMixin):
         view = asdict(session)
         view["id_number"] = mask_id_number(session.id_number) if session.id_number else None
         return view
+
+    @rpc
+    @catalogue_errors
+    def change_password(self, token: str, change: dict[str, Any]) -> dict[str, Any]:
+        """修改资料 → 密码 for the session of ``token``: ``{"status": "changed", "sessions_ended": n}``;
+        the account's other sessions end. VALIDATION_FAILED, CURRENT_PASSWORD_WRONG, ACCOUNT_LOCKED."""
+        loaded = PASSWORD_CHANGE.load(change)
+        command = commands.ChangePassword(token, loaded["current_password"], loaded["new_password"])
+        return {"status": "changed", "sessions_ended": self.identity.change_password(command)}
 
     @rpc
     def log_out(self, token: str) -> bool:

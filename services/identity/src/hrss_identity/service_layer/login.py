@@ -16,8 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from hrss_identity.domain.commands import AddAgencyUser, LogIn
-from hrss_identity.domain.errors import AccountLocked, AgencyUserExists, LoginBusy, LoginRefused
+from hrss_identity.domain.commands import AddAgencyUser, ChangePassword, LogIn
+from hrss_identity.domain.errors import (
+    AccountLocked,
+    AgencyUserExists,
+    CurrentPasswordMissing,
+    CurrentPasswordWrong,
+    LoginBusy,
+    LoginRefused,
+    SessionEnded,
+)
 from hrss_identity.domain.events import AccountCreated, LoggedOut, LoginFailed, LoginSucceeded
 from hrss_identity.domain.model import Account, Session
 from hrss_identity.service_layer.ports import LoginAttempts, PasswordHasher, Sessions, UnitOfWork
@@ -101,6 +109,46 @@ def log_out(token: str, uow: UnitOfWork, sessions: Sessions, clock: Callable[[],
         uow.publish(LoggedOut(session, _at(clock())))
         uow.commit()
     return True
+
+
+def change_password(
+    command: ChangePassword,
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    attempts: LoginAttempts,
+    sessions: Sessions,
+    clock: Callable[[], float],
+) -> int:
+    """修改资料 → 密码: set or change the password of the session's account; every other session
+    of the account ends (this one stays). Returns how many ended. Changing needs the current
+    password, checked as a login checks it: one at a time, counted against the same lock."""
+    session = sessions.get(command.token, clock())
+    if session is None:
+        raise SessionEnded()
+    with uow:
+        account = uow.accounts.by_login_name(session.login_name)
+    if account is None or account.account_id != session.account_id:
+        raise SessionEnded()
+    with attempts.one_at_a_time(account.login_name) as mine:
+        if not mine:
+            raise LoginBusy()
+        if account.password_hash is not None:
+            if not command.current_password:
+                raise CurrentPasswordMissing()
+            locked = attempts.locked_for(account.login_name, clock())
+            if locked:
+                raise AccountLocked(locked)
+            if not hasher.verify(account.password_hash, command.current_password):
+                locked = attempts.failed(account.login_name, clock())
+                if locked:
+                    raise AccountLocked(locked)
+                raise CurrentPasswordWrong()
+            attempts.succeeded(account.login_name)
+        new_hash = hasher.hash(command.new_password)
+        with uow:
+            uow.accounts.set_password_hash(account.account_id, new_hash)
+            uow.commit()
+    return sessions.close_all(account.account_id, keep=command.token)
 
 
 def add_agency_user(command: AddAgencyUser, uow: UnitOfWork, hasher: PasswordHasher, clock: Callable[[], float]) -> str:

@@ -155,9 +155,9 @@ class Sessions(abc.ABC):
         """End the token's session; what it was, or None."""
 
     @abc.abstractmethod
-    def close_all(self, account_id: str) -> int:
+    def close_all(self, account_id: str, keep: str | None = None) -> int:
         """End every session of ``account_id`` (a clerk removed, a legal representative
-        replaced); how many there were."""
+        replaced) but the one of the token ``keep``; how many were ended."""
 
 
 class Memberships(abc.ABC):
