@@ -21,6 +21,7 @@ import logins  # noqa: E402
 import registration_sql  # noqa: E402
 import registrations  # noqa: E402
 import rpc_roundtrip  # noqa: E402
+import web  # noqa: E402
 
 
 def main():
@@ -37,6 +38,7 @@ def main():
     logins.main()
     authorization.main()
     cases.main()
+    web.main()
     print(f"\n(all benchmarks: {time.monotonic() - started:.0f} s)")
 
 
