@@ -97,7 +97,7 @@ def test_a_type_nobody_consumes_is_probed_with_one_event_not_sent_again_event_by
 
     def counted(messages):
         sent.append(sum(1 for m in messages if m.message_id in mine))
-        batches.append(len(messages))
+        batches.append([m.routing_key for m in messages])
         return publish_many(messages)
 
     relay.publisher.publish_many = counted
@@ -123,7 +123,7 @@ def test_a_type_nobody_consumes_is_probed_with_one_event_not_sent_again_event_by
     relay.publish_pending()  # the probe goes first; once it is in a queue, the rest follow
     # The probe is one event of the type (the oldest due: ours, or one an earlier test left in
     # this database), sent alone; the rest go in the next batch.
-    assert batches[0] == 1 and len(batches) == 2 and sum(sent) == 6
+    assert batches[0].count("RegistrationRejected") == 1 and sum(sent) == 6
     assert all(outbox_rows(databases["producer"], event_id=e)[0].published_at for e in first + later)
     relay.close()
     engine.dispose()
