@@ -57,6 +57,7 @@ class LoginSettings:
     failure_window: int = 15 * 60
     lock: int = 15 * 60
     qr_content_base: str = "hrss://qr-login"
+    qr_lifetime: int = 120
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> LoginSettings:
@@ -68,6 +69,7 @@ class LoginSettings:
             failure_window=int(config.get("LOGIN_FAILURE_WINDOW_SECONDS", cls.failure_window)),
             lock=int(config.get("LOGIN_LOCK_SECONDS", cls.lock)),
             qr_content_base=str(config.get("QR_CONTENT_BASE", cls.qr_content_base)),
+            qr_lifetime=int(config.get("QR_SESSION_SECONDS", cls.qr_lifetime)),
         )
 
 
@@ -174,10 +176,11 @@ def bootstrap(
         sessions=RedisSessions(redis_client, prefix, settings.session_idle, settings.session_absolute),
         settings=settings,
         qr=qr_login.QrPorts(
-            RedisQrSessions(redis_client, prefix),
+            RedisQrSessions(redis_client, prefix, settings.qr_lifetime),
             verifier,
             RedisAssertionGuard(redis_client, prefix),
             settings.qr_content_base,
+            settings.qr_lifetime,
         )
         if verifier is not None
         else None,

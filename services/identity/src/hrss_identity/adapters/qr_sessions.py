@@ -44,8 +44,8 @@ return 1
 
 
 class RedisQrSessions(QrSessions):
-    def __init__(self, client: redis.Redis, prefix: str) -> None:
-        self.client, self.prefix = client, prefix
+    def __init__(self, client: redis.Redis, prefix: str, lifetime: int = LIFETIME) -> None:
+        self.client, self.prefix, self.lifetime = client, prefix, lifetime
         self.channel = qr_changed_channel(prefix)
         self._replace = client.register_script(_REPLACE)
         self._polled = client.register_script(_POLLED)
@@ -57,7 +57,7 @@ class RedisQrSessions(QrSessions):
         key = self._key(session.qr_id)
         with self.client.pipeline(transaction=True) as pipe:
             pipe.hset(key, mapping=_fields(session) | {"version": session.version})
-            pipe.expire(key, LIFETIME + GRACE)  # Redis's clock: the session's own times are the caller's
+            pipe.expire(key, self.lifetime + GRACE)  # Redis's clock: the session's own times are the caller's
             pipe.execute()
 
     def get(self, qr_id: str) -> QrSession | None:

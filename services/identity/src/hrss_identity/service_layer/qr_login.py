@@ -48,6 +48,7 @@ class QrPorts:
     verifier: EsscVerifier
     guard: AssertionGuard
     content_base: str = "hrss://qr-login"
+    lifetime: int = LIFETIME  # seconds a QR session lives (QR_SESSION_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,8 @@ class OpenedQrSession:
 
 def open_session(role: str, qr: QrPorts, clock: Callable[[], float]) -> OpenedQrSession:
     qr_id, binding = secrets.token_urlsafe(16), secrets.token_urlsafe(32)
-    qr.sessions.create(QrSession(qr_id, role, _hash(binding), clock() + LIFETIME))
-    return OpenedQrSession(qr_id, f"{qr.content_base}?qr={qr_id}", role, LIFETIME, POLL_INTERVAL, binding)
+    qr.sessions.create(QrSession(qr_id, role, _hash(binding), clock() + qr.lifetime))
+    return OpenedQrSession(qr_id, f"{qr.content_base}?qr={qr_id}", role, qr.lifetime, POLL_INTERVAL, binding)
 
 
 def status(
