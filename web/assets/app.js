@@ -8,6 +8,7 @@ import { h, replace } from "./dom.js";
 import { openLoginDialog } from "./login.js";
 import { showRegistration } from "./register.js";
 import { showCase, showUserCenter } from "./user-center.js";
+import { showWindow } from "./window.js";
 
 const ROLE_NAMES = { legal: "法人", clerk: "办事员", agency: "经办机构" };
 const state = { me: null };
@@ -58,6 +59,7 @@ function header() {
       h("li", {}, h("a", { href: "#/" }, "首页")),
       h("li", {}, h("a", { href: "#/business" }, "办事中心")),
       me ? h("li", {}, h("a", { href: "#/user-center" }, me.role === "agency" ? "业务受理" : "用户中心")) : null,
+      me && me.role === "agency" ? h("li", {}, h("a", { href: "#/window" }, "经办窗口")) : null,
       me
         ? h("li", { class: "who" }, `${me.name || me.account}(${ROLE_NAMES[me.role] || me.role})`)
         : h("li", {}, h("button", { type: "button", class: "primary", id: "login-button", onclick: () => login() }, "登录 · 企业用户")),
@@ -98,6 +100,14 @@ async function render() {
     return state.me.role === "agency" ? showAgencyQueue(main, state.me) : showUserCenter(main, state.me);
   }
   if (caseMatch) return showCase(main, decodeURIComponent(caseMatch[1]), state.me);
+  if (route === "/window") {
+    if (!state.me) {
+      home();
+      return login("请先登录!");
+    }
+    if (state.me.role !== "agency") return replace(main, h("p", { class: "error", role: "alert" }, "当前用户无权使用该功能!"));
+    return showWindow(main);
+  }
   if (route === "/business") return showCatalogue(main, query);
   if (route === "/register") return showRegistration(main);
   if (itemMatch && itemMatch[2]) {

@@ -1,0 +1,103 @@
+"""The agency window (manual 3.1.2) in the browser: search by unit number, 详细信息, and
+公共服务单位用户授权 with its 注意事项, an upload previewed and deleted, a clerk added, the
+relations the clerk holds already marked yellow, 提交办理; and 信用代码维护."""
+
+import uuid
+
+import pytest
+from test_journey import AGENCY, STAFF_PASSWORD, enterprise_in_sources
+
+from hrss_contracts.examples import random_id_number
+
+pytestmark = pytest.mark.browser
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082"
+)
+
+
+def staff_logged_in(browser, platform):
+    account = f"window{uuid.uuid4().hex[:6]}"
+    made = platform.hrssctl("agency-users", "add", "--account", account, "--agency", AGENCY, stdin=STAFF_PASSWORD)
+    assert made.returncode == 0, made.stderr
+    staff = browser()
+    page = staff.page("/")
+    page.get_by_role("button", name="登录 · 企业用户").click()
+    page.get_by_role("tab", name="账户登录").click()
+    page.fill("#login-account", account)
+    page.fill("#login-password", STAFF_PASSWORD)
+    page.get_by_role("dialog").get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_selector("h1:has-text('业务受理')")
+    return staff, page
+
+
+def test_agency_staff_authorise_a_clerk_at_the_window(browser, platform, tmp_path):
+    rep_id = random_id_number()
+    uscc, name = enterprise_in_sources(platform, tmp_path, "窗口法人", rep_id)
+    body = {"uscc": uscc, "name": name, "legal_rep_name": "窗口法人", "legal_rep_id": rep_id, "phone": "13900000001"}
+    assert platform.post("/api/v1/registrations", {**body, "password": "legal-password-1"}).status_code == 201
+    legal = platform.post("/api/v1/auth/login", {"account": uscc, "password": "legal-password-1"}).json()["token"]
+    auth = {"Authorization": f"Bearer {legal}"}
+    clerk_id = random_id_number()
+    clerk = platform.post(
+        "/api/v1/clerks", {"id_number": clerk_id, "name": "窗口办事员", "phone": "13900139000"}, headers=auth
+    )
+    relations = requests_get(platform, "/api/v1/insurance-relations", auth)["items"]
+    held = relations[0]["relation_id"]
+    granted = platform_put(
+        platform, f"/api/v1/clerks/{clerk.json()['clerk_id']}/grants", {"relation_ids": [held]}, auth
+    )
+    assert granted.status_code == 200
+
+    staff, page = staff_logged_in(browser, platform)
+    page.get_by_role("link", name="经办窗口").click()
+    page.fill("#window-query", relations[-1]["unit_no"])
+    page.get_by_role("button", name="搜索").click()
+    card = page.locator(".enterprise-card")
+    card.wait_for()
+    assert uscc in card.inner_text() and "窗口法人" in card.inner_text()
+    page.get_by_role("button", name="详细信息").click()
+    assert page.locator(".details tbody tr").count() == 3
+    page.get_by_role("button", name="公共服务单位用户授权 · 业务办理").click()
+    page.wait_for_selector("text=注意事项")
+
+    page.set_input_files("#window-file", {"name": "授权委托书.png", "mimeType": "image/png", "buffer": PNG})
+    page.wait_for_selector("img.preview")
+    page.locator(".uploads").get_by_role("button", name="删除").click()
+    assert page.locator("img.preview").count() == 0
+    page.set_input_files("#window-file", {"name": "营业执照.png", "mimeType": "image/png", "buffer": PNG})
+    page.wait_for_selector("img.preview")
+    assert page.locator("img.preview").evaluate("img => img.naturalWidth") == 1  # the preview loads
+
+    page.fill("#window-id-number", clerk_id)
+    page.fill("#window-clerk-name", "窗口办事员")
+    page.fill("#window-clerk-phone", "13900139000")
+    page.get_by_role("button", name="添加并保存").click()
+    page.wait_for_selector(".window-relations label.check")
+    yellow = page.locator(".window-relations label.granted")
+    assert yellow.count() == 1 and yellow.get_attribute("data-relation-id") == held
+    assert (
+        page.locator(".window-relations label.granted").evaluate("e => getComputedStyle(e).backgroundColor")
+        == "rgb(255, 243, 176)"
+    )
+    staff.shoot(page, "window")
+    others = page.locator(".window-relations label.check:not(.granted) input")
+    others.first.check()
+    page.get_by_role("button", name="提交办理").click()
+    page.wait_for_selector("text=办理成功")
+    listed = requests_get(platform, "/api/v1/clerks", auth)["items"]
+    assert len(listed[0]["relation_ids"]) == 2 and held in listed[0]["relation_ids"]
+
+
+def requests_get(platform, path, headers):
+    import requests
+
+    answer = requests.get(f"{platform.base_url}{path}", headers=headers, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def platform_put(platform, path, body, headers):
+    import requests
+
+    return requests.put(f"{platform.base_url}{path}", json=body, headers=headers, timeout=10)
