@@ -18,6 +18,7 @@ export function openLoginDialog({ reason, onLoggedIn }) {
 
   const close = () => {
     if (flow) flow.stop();
+    forgetLastQr();
     dialog.close();
     dialog.remove();
   };
@@ -229,3 +230,12 @@ function draw(container, content) {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// The simulator's shortcut outlives nothing: gone once the dialog closes (and with it the login).
+function forgetLastQr() {
+  try {
+    localStorage.removeItem(LAST_QR_KEY);
+  } catch {
+    /* storage off */
+  }
+}

@@ -4,17 +4,21 @@ pages' scripts never see, and every state-changing call made with it carries a C
 A page asks for this with ``X-HRSS-Session: cookie`` on the calls that end a login (password
 login, the QR session's status once authenticated, 选择单位): the answer then sets the session
 cookie instead of carrying ``token`` in its body. Beside it the gateway sets ``hrss_csrf``, a
-random value the page may read and must send back as ``X-CSRF-Token`` with every POST, PUT,
-PATCH or DELETE authenticated by the cookie (double submit; SameSite=Strict keeps the cookie
-off other sites' requests in the first place). API clients that send ``Authorization: Bearer``
-are not concerned: their token is no ambient credential.
+value the page may read and must send back as ``X-CSRF-Token`` with every POST, PUT, PATCH or
+DELETE authenticated by the cookie. The value is derived from the session's token (a one-way
+hash), so it is checked against the session itself, not against the other cookie: a cookie
+planted beside ours (a sibling subdomain, plain HTTP) does not pass. SameSite=Strict keeps the
+cookie off other sites' requests in the first place, and the custom header needs a CORS
+preflight the gateway never grants. API clients that send ``Authorization: Bearer`` are not
+concerned: their token is no ambient credential.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import json
-import secrets
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
@@ -46,11 +50,16 @@ def session_token(request: Request) -> str:
         return token
     token = request.cookies.get(SESSION_COOKIE, "")
     if token and request.method not in SAFE_METHODS:
-        expected = request.cookies.get(CSRF_COOKIE, "")
         sent = request.headers.get(CSRF_HEADER, "")
-        if not expected or not hmac.compare_digest(expected.encode(), sent.encode()):
+        if not hmac.compare_digest(csrf_for(token).encode(), sent.encode()):
             raise CatalogueError("CSRF_TOKEN_INVALID")
     return token
+
+
+def csrf_for(token: str) -> str:
+    """The CSRF token of a session: derived from its token, from which it cannot be undone."""
+    digest = hashlib.sha256(b"hrss-csrf:" + token.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def deliver(request: Request, body: dict[str, Any], secure: bool, status: int = 200) -> Any:
@@ -66,7 +75,7 @@ def deliver(request: Request, body: dict[str, Any], secure: bool, status: int = 
     )
     response.set_cookie(SESSION_COOKIE, body["token"], httponly=True, samesite="Strict", secure=secure, path="/")
     response.set_cookie(
-        CSRF_COOKIE, secrets.token_urlsafe(32), httponly=False, samesite="Strict", secure=secure, path="/"
+        CSRF_COOKIE, csrf_for(body["token"]), httponly=False, samesite="Strict", secure=secure, path="/"
     )
     return response
 

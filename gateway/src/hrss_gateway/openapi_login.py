@@ -107,7 +107,7 @@ def add_login(spec: APISpec) -> None:
                     "200": {"description": "changed", "content": json_content("PasswordChangeResult")},
                     "400": error_response("VALIDATION_FAILED", "MALFORMED_REQUEST", "CURRENT_PASSWORD_WRONG"),
                     "401": error_response("UNAUTHENTICATED"),
-                    "403": error_response("FORBIDDEN"),
+                    "403": error_response("FORBIDDEN", "FRESH_LOGIN_REQUIRED"),
                     "408": error_response("REQUEST_TIMEOUT"),
                     "413": error_response("PAYLOAD_TOO_LARGE"),
                     "423": error_response("ACCOUNT_LOCKED", retry_after=True),

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import mimetypes
 import time
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from hrss_contracts.qr_login import DevAssertionRequestSchema
 from hrss_gateway.http import api
 from hrss_gateway.requests import load
 
+log = logging.getLogger(__name__)
 CSP = "; ".join(
     (
         "default-src 'none'",
@@ -60,8 +62,18 @@ DEV_ASSERTION = DevAssertionRequestSchema()
 
 
 def flag(value: Any) -> bool:
-    """A yes/no setting as YAML or the environment spells it."""
+    """A yes/no setting as YAML or the environment spells it: on only when clearly on."""
     return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def unless_off(value: Any) -> bool:
+    """A safety that stays on unless clearly switched off (a typo keeps it on)."""
+    return not (value is False or str(value).strip().lower() in ("0", "false", "no", "off"))
+
+
+def loopback(address: str) -> bool:
+    host = address.rsplit(":", 1)[0].strip("[]")
+    return host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
 
 
 @dataclass(frozen=True)
@@ -74,6 +86,8 @@ class Site:
     essc_key_dir: Path
 
     def page(self, name: str) -> Response:
+        if name not in self.pages:
+            raise CatalogueError("NOT_FOUND")
         return Response(self.pages[name], content_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
 
     def asset(self, build: str, path: str) -> Response:
@@ -85,8 +99,19 @@ class Site:
 
 
 def load_site(root: Path, development: bool, secure_cookies: bool, essc_key_dir: Path) -> Site:
+    """The pages and assets under ``root``; dotfiles and source maps are never served. Without
+    the pages (a missing ``web/``) the API still serves and every page is 404, said once."""
+    if not (root / "index.html").is_file():
+        log.error("no web pages at %s (WEB_ROOT): the API serves, every page is 404", root.resolve())
+        return Site("none", {}, {}, development, secure_cookies, essc_key_dir)
     assets_dir = root / "assets"
-    files = sorted(p for p in assets_dir.rglob("*") if p.is_file())
+    files = sorted(
+        p
+        for p in assets_dir.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(assets_dir).parts)
+        and p.suffix != ".map"
+    )
     digest = hashlib.sha256()
     assets = {}
     for path in files:
@@ -100,6 +125,7 @@ def load_site(root: Path, development: bool, secure_cookies: bool, essc_key_dir:
     pages = {
         name: (root / file).read_text(encoding="utf-8").replace("{{assets}}", f"/assets/{build}").encode()
         for name, file in PAGES.items()
+        if (root / file).is_file()
     }
     return Site(build, pages, assets, development, secure_cookies, essc_key_dir)
 
@@ -109,10 +135,18 @@ class WebSite(DependencyProvider):  # type: ignore[misc]
 
     def setup(self) -> None:
         config = self.container.config
+        development = flag(config.get("DEVELOPMENT", False))
+        address = str(config.get("WEB_SERVER_ADDRESS", ""))
+        if development and not loopback(address):
+            # The simulator signs as the e-SSC for anyone who can reach it: never off this host.
+            log.error("DEVELOPMENT is on but the gateway listens on %s: the e-SSC simulator stays off", address)
+            development = False
+        elif development:
+            log.warning("development mode: the e-SSC simulator (/dev/essc) signs assertions for anyone here")
         self.site = load_site(
             Path(config.get("WEB_ROOT", "web")),
-            development=flag(config.get("DEVELOPMENT", False)),
-            secure_cookies=flag(config.get("SESSION_COOKIE_SECURE", True)),
+            development=development,
+            secure_cookies=unless_off(config.get("SESSION_COOKIE_SECURE", True)),
             essc_key_dir=Path(config.get("ESSC_DEV_KEY_DIR", "var/essc")),
         )
 
@@ -148,6 +182,8 @@ class WebRoutes:
         ``POST /api/v1/essc/assertions``."""
         if not self.site.development:
             raise CatalogueError("NOT_FOUND")
+        if request.mimetype != "application/json":  # a form post from another page: no preflight, no call
+            raise CatalogueError("MALFORMED_REQUEST")
         body = load(request, DEV_ASSERTION)
         key_file = self.site.essc_key_dir / ESSC_PRIVATE_KEY_FILE
         try:

@@ -8,8 +8,8 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from hrss_contracts.errors import CatalogueError
-from hrss_gateway.browser_sessions import deliver, session_token
-from hrss_gateway.web import load_site
+from hrss_gateway.browser_sessions import csrf_for, deliver, session_token
+from hrss_gateway.web import load_site, loopback, unless_off
 
 pytestmark = pytest.mark.unit
 
@@ -57,7 +57,7 @@ def request(method="GET", headers=None, cookies=None):
     return Request(EnvironBuilder(method=method, headers=sent).get_environ())
 
 
-COOKIES = {"hrss_session": "tok", "hrss_csrf": "csrf-value"}
+COOKIES = {"hrss_session": "tok", "hrss_csrf": csrf_for("tok")}
 
 
 def test_a_bearer_token_needs_no_csrf_token():
@@ -76,7 +76,9 @@ def test_the_session_cookie_is_enough_to_read():
         ({}, COOKIES),
         ({"X-CSRF-Token": "forged"}, COOKIES),
         ({"X-CSRF-Token": ""}, COOKIES),
-        ({"X-CSRF-Token": "csrf-value"}, {"hrss_session": "tok"}),  # no CSRF cookie to match
+        # a planted CSRF cookie and header that agree: not the session's own
+        ({"X-CSRF-Token": "planted"}, {"hrss_session": "tok", "hrss_csrf": "planted"}),
+        ({"X-CSRF-Token": csrf_for("other-token")}, COOKIES),  # another session's
     ],
 )
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
@@ -87,7 +89,9 @@ def test_a_state_changing_call_with_the_cookie_needs_the_matching_csrf_token(met
 
 
 def test_the_matching_csrf_token_lets_a_state_changing_call_through():
-    assert session_token(request("POST", headers={"X-CSRF-Token": "csrf-value"}, cookies=COOKIES)) == "tok"
+    assert session_token(request("POST", headers={"X-CSRF-Token": csrf_for("tok")}, cookies=COOKIES)) == "tok"
+    # the page reads it from the cookie; the check needs only the session's own token
+    assert session_token(request("POST", headers={"X-CSRF-Token": csrf_for("tok")}, cookies={"hrss_session": "tok"}))
 
 
 def test_a_login_asked_for_a_cookie_sets_it_and_keeps_the_token_out_of_the_body():
@@ -100,7 +104,41 @@ def test_a_login_asked_for_a_cookie_sets_it_and_keeps_the_token_out_of_the_body(
     session = next(c for c in cookies if c.startswith("hrss_session="))
     csrf = next(c for c in cookies if c.startswith("hrss_csrf="))
     assert "secret-token" in session and all(a in session for a in ("HttpOnly", "SameSite=Strict", "Secure"))
-    assert "HttpOnly" not in csrf and "SameSite=Strict" in csrf
+    assert "HttpOnly" not in csrf and "SameSite=Strict" in csrf and csrf_for("secret-token") in csrf
 
     pending = {"status": "pending", "expires_in": 100}
     assert deliver(request("GET", headers={"X-HRSS-Session": "cookie"}), dict(pending), secure=True) == pending
+
+
+def test_without_pages_the_api_still_serves_and_pages_are_not_found(tmp_path):
+    site = load_site(tmp_path / "missing", development=False, secure_cookies=True, essc_key_dir=tmp_path)
+    with pytest.raises(CatalogueError) as refused:
+        site.page("index")
+    assert refused.value.code == "NOT_FOUND"
+
+
+def test_dotfiles_and_source_maps_are_never_served(tmp_path):
+    site = site_in(tmp_path, **{"app.js": "1", ".app.js.swp": "secret", "app.js.map": "{}"})
+    assert set(site.assets) == {"app.js"}
+
+
+@pytest.mark.parametrize(
+    ("value", "secure"),
+    [(True, True), ("true", True), ("ture", True), ("", True), ("false", False), ("0", False), (False, False)],
+)
+def test_the_cookie_stays_secure_unless_clearly_switched_off(value, secure):
+    assert unless_off(value) is secure
+
+
+@pytest.mark.parametrize(
+    ("address", "local"),
+    [
+        ("127.0.0.1:8000", True),
+        ("localhost:8000", True),
+        ("[::1]:8000", True),
+        ("0.0.0.0:8000", False),
+        ("10.0.0.5:8000", False),
+    ],
+)
+def test_development_tools_only_on_a_loopback_address(address, local):
+    assert loopback(address) is local

@@ -61,6 +61,7 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
     ("FORBIDDEN", 403, "当前用户无权使用该功能!"),
     ("CSRF_TOKEN_INVALID", 403, "页面已过期,请刷新页面后重试!"),
     ("CURRENT_PASSWORD_WRONG", 400, "原密码错误!"),
+    ("FRESH_LOGIN_REQUIRED", 403, "为保障账户安全,请重新扫码登录后再设置密码!"),
     ("ACCOUNT_NAME_TAKEN", 409, "该账号已被使用!"),
     ("QR_SESSION_NOT_FOUND", 404, "二维码不存在或已失效,请刷新二维码!"),
     ("QR_SESSION_CLOSED", 409, "二维码已失效,请刷新二维码!"),

@@ -59,7 +59,7 @@ class AccountCreatedV1(_Data):
 
 
 ROLES = ("legal", "clerk", "agency")
-LOGIN_METHODS = ("password", "qr")
+LOGIN_METHODS = ("password", "qr", "password_change")
 
 
 class LoginSucceededV1(_Data):
@@ -93,6 +93,17 @@ class LoggedOutV1(_Data):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     uscc = fields.String(allow_none=True, load_default=None)
     logged_out_at = fields.AwareDateTime(required=True)
+
+
+class PasswordChangedV1(_Data):
+    """修改资料 → 密码: an account's password set (``first``: it had none) or changed; the account's
+    other sessions ended."""
+
+    account_id = fields.String(required=True)
+    login_name = fields.String(required=True)
+    first = fields.Boolean(required=True, metadata={"description": "true: the account had no password"})
+    sessions_ended = fields.Integer(required=True)
+    changed_at = fields.AwareDateTime(required=True)
 
 
 class EnterpriseKeyInfoChangedV1(_Data):

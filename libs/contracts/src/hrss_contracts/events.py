@@ -30,6 +30,7 @@ from hrss_contracts.event_data import (
     LoggedOutV1,
     LoginFailedV1,
     LoginSucceededV1,
+    PasswordChangedV1,
     RegistrationRejectedV1,
     UnitCreditCodeChangedV1,
 )
@@ -60,6 +61,7 @@ EVENT_SCHEMAS: dict[tuple[str, int], type[Schema]] = {
     ("LoginSucceeded", 1): LoginSucceededV1,
     ("LoginFailed", 1): LoginFailedV1,
     ("LoggedOut", 1): LoggedOutV1,
+    ("PasswordChanged", 1): PasswordChangedV1,
     ("EnterpriseKeyInfoChanged", 1): EnterpriseKeyInfoChangedV1,
     ("UnitCreditCodeChanged", 1): UnitCreditCodeChangedV1,
     ("ClerkAdded", 1): ClerkAddedV1,
@@ -81,6 +83,7 @@ EVENT_SOURCES: dict[str, str] = {
     "LoginSucceeded": "identity",
     "LoginFailed": "identity",
     "LoggedOut": "identity",
+    "PasswordChanged": "identity",
     "EnterpriseKeyInfoChanged": "enterprise",
     "UnitCreditCodeChanged": "enterprise",
     "ClerkAdded": "authorization",

@@ -7,16 +7,19 @@ published. A relay killed between publish and mark publishes the row again on re
 consumers are idempotent (``inbox``), so the effect happens once. Nothing is published for a
 transaction that rolled back, since its row never existed. An event no queue is bound for
 stays unpublished and is tried again later (``retry_at``), logged as an error that names it;
-after ``MAX_UNROUTABLE_ATTEMPTS`` tries (about 20 minutes) the relay lets it be, so events nobody
+after ``MAX_UNROUTABLE_ATTEMPTS`` tries the relay lets it be, so events nobody
 consumes do not grow into an endless retry load. It stays in the log: a consumer that comes
 later has it replayed (``replay``, ``catchup``).
 
 Whether an event routes depends on its source and type alone (a queue bound to that routing
 key), so the relay tries a type, not each of its events: once an event of a type came back,
 the type's later events wait for its next probe (2 s, doubling while it keeps coming back, to
-5 min) without being sent, and at the probe one event is sent for all of them. Each wait counts
-as a try. Events nobody consumes (the case events, until the agency system binds its queue)
-then cost the broker one publish per type and probe, not ten per event.
+30 s) without being sent, and at the probe one event is sent for all of them. Each wait counts
+as a try, so an event nobody consumes is let be after about four minutes (still in the log).
+Events nobody consumes (the case events, until the agency system binds its queue) then cost
+the broker one publish per type and probe, not ten per event. A consumer that binds its queue
+meanwhile gets the type's new events within 30 s, its older ones by catch-up. Each relay
+process keeps its own probes; with several, each probes on its own.
 
 Published rows stay: the log is what a late consumer catches up from (``replay``), and is
 trimmed only by a configured retention (``EVENT_LOG_RETENTION_DAYS``; none by default).
@@ -42,7 +45,9 @@ from hrss_kit.topology import DEFAULT_HEARTBEAT, event_exchange
 __all__ = ["OutboxRelay", "event_exchange", "record"]
 
 log = logging.getLogger(__name__)
-MAX_UNROUTABLE_BACKOFF = timedelta(minutes=5)
+# A type that keeps coming back is probed at least this often: a consumer that binds its queue
+# meanwhile gets the type's new events within it (its older ones by catch-up, as ever).
+MAX_PROBE_INTERVAL = timedelta(seconds=30)
 
 
 def record(session: Session, outbox: Table, envelope: dict[str, Any]) -> None:
@@ -72,7 +77,7 @@ class _Unrouted:
 
     def came_back(self, now: datetime) -> None:
         self.returns += 1
-        self.probe_at = now + min(timedelta(seconds=2**self.returns), MAX_UNROUTABLE_BACKOFF)
+        self.probe_at = now + min(timedelta(seconds=2**self.returns), MAX_PROBE_INTERVAL)
 
 
 class OutboxRelay:
@@ -151,14 +156,21 @@ class OutboxRelay:
                     left.append(row)
             routed = self._publish(send)
             returned: dict[tuple[str, str], list[Any]] = {}
+            reached: set[tuple[str, str]] = set()
             for row in send:
                 key = (row.source, row.event_type)
                 if routed.get(row.event_id) is True:
-                    self._unrouted.pop(key, None)
+                    reached.add(key)
                     settled[row.id] = None
                 elif row.event_id in routed:
                     returned.setdefault(key, []).append(row)
+            for key in reached:  # a queue is bound now: a return in the same batch came before it
+                self._unrouted.pop(key, None)
             for key, some in returned.items():
+                if key in reached:
+                    for row in some:  # tried again at the next poll, sent like any other
+                        settled.pop(row.id, None)
+                    continue
                 unrouted = self._unrouted.setdefault(key, _Unrouted())
                 unrouted.came_back(now)
                 for row in some:

@@ -328,7 +328,7 @@ class FakeSessions(Sessions):
             del self.rows[token]
             return None
         self.rows[token] = (session, opened, now)
-        return session
+        return replace(session, opened_at=opened)
 
     def close(self, token: str) -> Session | None:
         row = self.rows.pop(token, None)

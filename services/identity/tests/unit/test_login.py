@@ -11,11 +11,12 @@ from hrss_identity.domain.errors import (
     AgencyUserExists,
     CurrentPasswordMissing,
     CurrentPasswordWrong,
+    FreshLoginRequired,
     LoginBusy,
     LoginRefused,
     SessionEnded,
 )
-from hrss_identity.domain.events import LoggedOut, LoginFailed, LoginSucceeded
+from hrss_identity.domain.events import LoggedOut, LoginFailed, LoginSucceeded, PasswordChanged
 from hrss_identity.domain.model import Session
 
 pytestmark = pytest.mark.unit
@@ -216,3 +217,24 @@ def test_a_session_that_ended_changes_no_password():
     ports.identity.log_out(token)
     with pytest.raises(SessionEnded):
         ports.identity.change_password(ChangePassword(token, PASSWORD, "new-password-2"))
+
+
+def test_a_first_password_needs_a_session_opened_just_now_not_a_token_taken_later():
+    ports, account = with_account(password_hash=None)
+    token = ports.sessions.open(Session(account.account_id, account.login_name, "legal", uscc=account.uscc), ports.now)
+    ports.now += 301
+    with pytest.raises(FreshLoginRequired):
+        ports.identity.change_password(ChangePassword(token, None, "first-password-1"))
+    assert isinstance(refusal(ports, account.login_name, "first-password-1"), LoginRefused)
+
+
+def test_a_change_is_published_and_so_is_a_wrong_current_password():
+    ports, account = with_account()
+    mine, _ = logged_in(ports, account), logged_in(ports, account)
+    with pytest.raises(CurrentPasswordWrong):
+        ports.identity.change_password(ChangePassword(mine, "wrong-password-1", "new-password-2"))
+    ports.identity.change_password(ChangePassword(mine, PASSWORD, "new-password-2"))
+    failed = [e for e in ports.published if isinstance(e, LoginFailed)]
+    changed = [e for e in ports.published if isinstance(e, PasswordChanged)]
+    assert [(e.reason, e.method) for e in failed] == [("bad_credentials", "password_change")]
+    assert [(e.account_id, e.first, e.sessions_ended) for e in changed] == [(account.account_id, False, 1)]

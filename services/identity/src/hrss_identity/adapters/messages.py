@@ -6,7 +6,14 @@ from typing import Any
 
 from hrss_contracts.events import new_envelope
 from hrss_contracts.masking import mask_id_number, mask_id_numbers_in_text
-from hrss_identity.domain.events import AccountCreated, Event, LoggedOut, LoginFailed, LoginSucceeded
+from hrss_identity.domain.events import (
+    AccountCreated,
+    Event,
+    LoggedOut,
+    LoginFailed,
+    LoginSucceeded,
+    PasswordChanged,
+)
 
 SOURCE = "identity"
 
@@ -68,6 +75,19 @@ def to_envelope(event: Event) -> dict[str, Any]:
                 "role": session.role,
                 "uscc": session.uscc,
                 "logged_out_at": event.at.isoformat(),
+            },
+        )
+    if isinstance(event, PasswordChanged):
+        return new_envelope(
+            "PasswordChanged",
+            SOURCE,
+            event.account_id,
+            {
+                "account_id": event.account_id,
+                "login_name": event.login_name,
+                "first": event.first,
+                "sessions_ended": event.sessions_ended,
+                "changed_at": event.at.isoformat(),
             },
         )
     raise TypeError(f"no contract for {event!r}")

@@ -113,7 +113,10 @@ class RedisSessions(Sessions):
         if not reply:
             return None
         values = dict(zip(reply[::2], reply[1::2], strict=True))
-        return Session(**{k: values[k] for k in _SESSION_FIELDS if k in values})
+        found = {k: values[k] for k in _SESSION_FIELDS if k in values}
+        if "opened_at" in found:
+            found["opened_at"] = float(found["opened_at"])
+        return Session(**found)
 
     def close(self, token: str) -> Session | None:
         key = self._key(token)

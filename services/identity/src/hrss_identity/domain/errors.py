@@ -78,3 +78,7 @@ class CurrentPasswordWrong(IdentityError):
 
 class CurrentPasswordMissing(IdentityError):
     """A password change of an account that has a password, without the current one."""
+
+
+class FreshLoginRequired(IdentityError):
+    """Setting a first password from a session not opened just now."""

@@ -34,4 +34,13 @@ class LoggedOut:
     at: datetime
 
 
-Event = AccountCreated | LoginSucceeded | LoginFailed | LoggedOut
+@dataclass(frozen=True)
+class PasswordChanged:
+    account_id: str
+    login_name: str
+    first: bool  # the account had no password
+    sessions_ended: int
+    at: datetime
+
+
+Event = AccountCreated | LoginSucceeded | LoginFailed | LoggedOut | PasswordChanged

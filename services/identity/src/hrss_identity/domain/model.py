@@ -99,6 +99,7 @@ class Session:
     agency: str | None = None
     id_number: str | None = None
     name: str | None = None
+    opened_at: float | None = None  # when the login opened it (seconds); set by the store
 
 
 LEGAL, CLERK = "legal", "clerk"

@@ -24,6 +24,7 @@ catalogue_errors = translate_errors(
         errors.LoginBusy: lambda e: CatalogueError("LOGIN_ATTEMPTS_EXCEEDED", params={"retry_after": "1"}),
         errors.AgencyUserExists: lambda e: CatalogueError("ACCOUNT_NAME_TAKEN"),
         errors.SessionEnded: lambda e: CatalogueError("UNAUTHENTICATED"),
+        errors.FreshLoginRequired: lambda e: CatalogueError("FRESH_LOGIN_REQUIRED"),
         errors.CurrentPasswordWrong: lambda e: CatalogueError(
             "CURRENT_PASSWORD_WRONG", fields={"current_password": ["原密码错误"]}
         ),

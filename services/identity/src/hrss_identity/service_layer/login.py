@@ -22,15 +22,17 @@ from hrss_identity.domain.errors import (
     AgencyUserExists,
     CurrentPasswordMissing,
     CurrentPasswordWrong,
+    FreshLoginRequired,
     LoginBusy,
     LoginRefused,
     SessionEnded,
 )
-from hrss_identity.domain.events import AccountCreated, LoggedOut, LoginFailed, LoginSucceeded
+from hrss_identity.domain.events import AccountCreated, LoggedOut, LoginFailed, LoginSucceeded, PasswordChanged
 from hrss_identity.domain.model import Account, Session
 from hrss_identity.service_layer.ports import LoginAttempts, PasswordHasher, Sessions, UnitOfWork
 
 PASSWORD = "password"
+PASSWORD_CHANGE = "password_change"  # a wrong current password in 修改资料, published as LoginFailed
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,9 @@ def log_out(token: str, uow: UnitOfWork, sessions: Sessions, clock: Callable[[],
     return True
 
 
+FRESH_LOGIN_SECONDS = 300  # a first password only from a session opened this recently (a scan)
+
+
 def change_password(
     command: ChangePassword,
     uow: UnitOfWork,
@@ -120,26 +125,38 @@ def change_password(
     clock: Callable[[], float],
 ) -> int:
     """修改资料 → 密码: set or change the password of the session's account; every other session
-    of the account ends (this one stays). Returns how many ended. Changing needs the current
-    password, checked as a login checks it: one at a time, counted against the same lock."""
+    of the account ends (this one stays). Returns how many ended.
+
+    Changing needs the current password, checked as a login checks it: one at a time, counted
+    against the same lock, each refusal published. Setting a first password (an account its
+    legal representative enters by scanning) needs a session opened within
+    ``FRESH_LOGIN_SECONDS``: a token taken from someone else's browser must not turn into a
+    password that outlives it. The account is read under the per-account lock, so two changes
+    cannot both pass against the same old password."""
     session = sessions.get(command.token, clock())
     if session is None:
         raise SessionEnded()
-    with uow:
-        account = uow.accounts.by_login_name(session.login_name)
-    if account is None or account.account_id != session.account_id:
-        raise SessionEnded()
-    with attempts.one_at_a_time(account.login_name) as mine:
+    with attempts.one_at_a_time(session.login_name) as mine:
         if not mine:
             raise LoginBusy()
-        if account.password_hash is not None:
+        with uow:
+            account = uow.accounts.by_login_name(session.login_name)
+        if account is None or account.account_id != session.account_id:
+            raise SessionEnded()
+        now = clock()
+        if account.password_hash is None:
+            if session.opened_at is None or now - session.opened_at > FRESH_LOGIN_SECONDS:
+                raise FreshLoginRequired()
+        else:
             if not command.current_password:
                 raise CurrentPasswordMissing()
-            locked = attempts.locked_for(account.login_name, clock())
+            locked = attempts.locked_for(account.login_name, now)
             if locked:
+                _failed(uow, account.login_name, "locked", now, PASSWORD_CHANGE)
                 raise AccountLocked(locked)
             if not hasher.verify(account.password_hash, command.current_password):
                 locked = attempts.failed(account.login_name, clock())
+                _failed(uow, account.login_name, "bad_credentials", now, PASSWORD_CHANGE)
                 if locked:
                     raise AccountLocked(locked)
                 raise CurrentPasswordWrong()
@@ -147,8 +164,12 @@ def change_password(
         new_hash = hasher.hash(command.new_password)
         with uow:
             uow.accounts.set_password_hash(account.account_id, new_hash)
+            # Before the commit: should it fail, sessions ended and the password unchanged is safe.
+            ended = sessions.close_all(account.account_id, keep=command.token)
+            first = account.password_hash is None
+            uow.publish(PasswordChanged(account.account_id, account.login_name, first, ended, _at(clock())))
             uow.commit()
-    return sessions.close_all(account.account_id, keep=command.token)
+    return ended
 
 
 def add_agency_user(command: AddAgencyUser, uow: UnitOfWork, hasher: PasswordHasher, clock: Callable[[], float]) -> str:
@@ -175,9 +196,9 @@ def _session_of(account: Account) -> Session:
     return Session(account.account_id, account.login_name, "legal", uscc=account.uscc)
 
 
-def _failed(uow: UnitOfWork, login_name: str | None, reason: str, now: float) -> None:
+def _failed(uow: UnitOfWork, login_name: str | None, reason: str, now: float, method: str = PASSWORD) -> None:
     with uow:
-        uow.publish(LoginFailed(login_name, reason, PASSWORD, _at(now)))
+        uow.publish(LoginFailed(login_name, reason, method, _at(now)))
         uow.commit()
 
 
