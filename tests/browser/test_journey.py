@@ -191,3 +191,84 @@ def test_from_the_registration_page_to_an_approved_case(browser, platform, tmp_p
     assert [line.split("\t")[1] for line in history] == ["已提交", "已受理", "已办结(准予)"]
     assert "材料齐全,准予办理" in history[-1]
     clerk.shoot(clerk_page, "case-history")
+
+
+def test_a_case_sent_back_for_correction_is_corrected_and_resubmitted_in_the_page(browser, platform, tmp_path):
+    import requests
+
+    rep_id = random_id_number()
+    uscc, name = enterprise_in_sources(platform, tmp_path, "补正法人", rep_id)
+    body = {"uscc": uscc, "name": name, "legal_rep_name": "补正法人", "legal_rep_id": rep_id, "phone": "13900000001"}
+    assert platform.post("/api/v1/registrations", {**body, "password": "legal-password-1"}).status_code == 201
+    token = platform.post("/api/v1/auth/login", {"account": uscc, "password": "legal-password-1"}).json()["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    item = requests.get(f"{platform.base_url}/api/v1/business-items/unit-deregistration", timeout=10).json()
+    uploads = {}
+    for material in item["materials"]:
+        sent = requests.post(
+            f"{platform.base_url}/api/v1/attachments",
+            files={"file": (f"{material['code']}.pdf", PDF, "application/pdf")},
+            headers=auth,
+            timeout=10,
+        )
+        uploads[material["code"]] = sent.json()["attachment_id"]
+    relation = requests.get(f"{platform.base_url}/api/v1/insurance-relations", headers=auth, timeout=10).json()[
+        "items"
+    ][0]
+    form = {
+        "reason": "解散",
+        "closed_on": "2026-11-01",
+        "document_no": "哈注销2026-001",
+        "no_arrears_confirmed": True,
+        "contact_phone": "13900000001",
+    }
+    case = requests.post(
+        f"{platform.base_url}/api/v1/cases",
+        json={
+            "item_code": "unit-deregistration",
+            "relation_id": relation["relation_id"],
+            "form": form,
+            "attachments": uploads,
+        },
+        headers=auth,
+        timeout=10,
+    )
+    assert case.status_code == 201, case.text
+    case_no = case.json()["case_no"]
+    account = f"staff{uuid.uuid4().hex[:6]}"
+    assert (
+        platform.hrssctl(
+            "agency-users", "add", "--account", account, "--agency", AGENCY, stdin=STAFF_PASSWORD
+        ).returncode
+        == 0
+    )
+    staff = platform.post("/api/v1/auth/login", {"account": account, "password": STAFF_PASSWORD}).json()["token"]
+    sent_back = requests.post(
+        f"{platform.base_url}/api/v1/agency/cases/{case_no}/decisions",
+        json={"action": "request_correction", "comment": "注销文书编号有误"},
+        headers={"Authorization": f"Bearer {staff}"},
+        timeout=10,
+    )
+    assert sent_back.status_code == 200, sent_back.text
+
+    user = browser()
+    page = user.page("/")
+    page.get_by_role("button", name="登录 · 企业用户").click()
+    page.get_by_role("tab", name="账户登录").click()
+    page.fill("#login-account", uscc)
+    page.fill("#login-password", "legal-password-1")
+    page.get_by_role("dialog").get_by_role("button", name="登录", exact=True).click()
+    page.locator(f"tr[data-case-no='{case_no}'] .status-correction_required").wait_for(timeout=10_000)
+    page.locator(f"tr[data-case-no='{case_no}']").dblclick()
+    page.wait_for_selector("h2:has-text('补正材料')")
+    assert "注销文书编号有误" in page.locator("table.history").inner_text()
+    number = page.locator("form.resubmission [data-path='form.document_no'] input")
+    assert number.input_value() == "哈注销2026-001"  # the form as it was, to correct
+    number.fill("哈注销2026-002")
+    assert page.locator("form.resubmission .upload-status").first.inner_text().startswith("沿用")
+    user.shoot(page, "correction")
+    page.locator("form.resubmission").get_by_role("button", name="提交办理").click()
+    page.wait_for_selector(".facts .status-resubmitted", timeout=10_000)
+    shown = requests.get(f"{platform.base_url}/api/v1/cases/{case_no}", headers=auth, timeout=10).json()
+    assert shown["form"]["document_no"] == "哈注销2026-002" and shown["round"] == 2
+    assert {m["attachment_id"] for m in shown["materials"]} == set(uploads.values())  # kept

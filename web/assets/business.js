@@ -174,7 +174,7 @@ export async function showApplication(main, code, me) {
   );
 }
 
-function materialField(material, uploaded) {
+export function materialField(material, uploaded, kept = null) {
   const id = `material-${material.code}`;
   const status = h("span", { class: "upload-status", role: "status" });
   const input = h("input", {
@@ -184,7 +184,10 @@ function materialField(material, uploaded) {
     onchange: async () => {
       const file = input.files[0];
       delete uploaded[material.code];
-      if (!file) return replace(status);
+      if (!file) {
+        if (kept) uploaded[material.code] = kept.attachment_id;
+        return replace(status, kept ? `沿用:${kept.filename}` : "");
+      }
       replace(status, "正在上传…");
       try {
         const done = await upload(file);
@@ -196,6 +199,10 @@ function materialField(material, uploaded) {
       }
     },
   });
+  if (kept) {
+    uploaded[material.code] = kept.attachment_id; // kept unless another file is chosen
+    replace(status, `沿用:${kept.filename}`);
+  }
   return h(
     "div",
     { class: "field", "data-path": `attachments.${material.code}` },

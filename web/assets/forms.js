@@ -6,8 +6,8 @@
 import { insuranceName } from "./clerks.js";
 import { h } from "./dom.js";
 
-export function renderForm(schema) {
-  const root = field(schema, "form", schema.title || "填报信息", true);
+export function renderForm(schema, initial = undefined) {
+  const root = field(schema, "form", schema.title || "填报信息", true, initial);
   return {
     element: h("div", { class: "schema-form" }, root.element),
     value: () => root.value(),
@@ -17,18 +17,19 @@ export function renderForm(schema) {
 let counter = 0;
 const nextId = () => `f${(counter += 1)}`;
 
-function field(schema, path, label, required) {
-  if (schema.type === "object") return objectField(schema, path, label);
-  if (schema.type === "array" && schema.items && schema.items.type === "object") return rowsField(schema, path, label);
-  if (schema.type === "array" && schema.items && schema.items.enum) return choicesField(schema, path, label);
-  return scalarField(schema, path, label, required);
+function field(schema, path, label, required, initial) {
+  if (schema.type === "object") return objectField(schema, path, label, initial);
+  if (schema.type === "array" && schema.items && schema.items.type === "object") return rowsField(schema, path, label, initial);
+  if (schema.type === "array" && schema.items && schema.items.enum) return choicesField(schema, path, label, initial);
+  return scalarField(schema, path, label, required, initial);
 }
 
-function objectField(schema, path, label) {
+function objectField(schema, path, label, initial) {
   const required = new Set(schema.required || []);
+  const given = initial && typeof initial === "object" ? initial : {};
   const parts = Object.entries(schema.properties || {}).map(([name, sub]) => [
     name,
-    field(sub, `${path}.${name}`, sub.title || name, required.has(name)),
+    field(sub, `${path}.${name}`, sub.title || name, required.has(name), given[name]),
   ]);
   const element = h("fieldset", { class: "object", "data-path": path }, h("legend", {}, label), parts.map(([, f]) => f.element));
   return {
@@ -44,7 +45,7 @@ function objectField(schema, path, label) {
   };
 }
 
-function rowsField(schema, path, label) {
+function rowsField(schema, path, label, initial) {
   const rows = [];
   const list = h("div", { class: "rows" });
   const element = h("fieldset", { class: "rows-field", "data-path": path }, h("legend", {}, label));
@@ -56,8 +57,8 @@ function rowsField(schema, path, label) {
         holder.dataset.path = holder.dataset.path.replace(new RegExp(`^${escapeRe(path)}\\.\\d+`), `${path}.${index}`);
       }
     });
-  const add = () => {
-    const inner = objectField(schema.items, `${path}.${rows.length}`, "");
+  const add = (value) => {
+    const inner = objectField(schema.items, `${path}.${rows.length}`, "", value);
     const legend = inner.element.querySelector("legend");
     const row = { ...inner, legend };
     inner.element.append(
@@ -79,14 +80,16 @@ function rowsField(schema, path, label) {
     list.append(inner.element);
     renumber();
   };
-  element.append(list, h("button", { type: "button", onclick: add }, "添加一行"));
-  for (let i = 0; i < Math.max(1, schema.minItems || 0); i += 1) add();
+  element.append(list, h("button", { type: "button", onclick: () => add() }, "添加一行"));
+  if (Array.isArray(initial) && initial.length) initial.forEach((value) => add(value));
+  else for (let i = 0; i < Math.max(1, schema.minItems || 0); i += 1) add();
   return { element, value: () => rows.map((r) => r.value()) };
 }
 
-function choicesField(schema, path, label) {
+function choicesField(schema, path, label, initial) {
+  const chosen = new Set(Array.isArray(initial) ? initial : []);
   const boxes = schema.items.enum.map((option) =>
-    h("label", { class: "check" }, h("input", { type: "checkbox", value: option }), ` ${insuranceOrText(option)}`),
+    h("label", { class: "check" }, h("input", { type: "checkbox", value: option, checked: chosen.has(option) }), ` ${insuranceOrText(option)}`),
   );
   const element = h("fieldset", { class: "choices", "data-path": path }, h("legend", {}, label), boxes);
   return {
@@ -95,7 +98,7 @@ function choicesField(schema, path, label) {
   };
 }
 
-function scalarField(schema, path, label, required) {
+function scalarField(schema, path, label, required, initial) {
   const id = nextId();
   let input;
   if (schema.enum) {
@@ -118,6 +121,10 @@ function scalarField(schema, path, label, required) {
     input = h("input", { id, type: "text", maxlength: schema.maxLength, autocomplete: "off" });
   }
   if (required) input.setAttribute("aria-required", "true");
+  if (initial !== undefined && initial !== null) {
+    if (schema.type === "boolean") input.checked = initial === true;
+    else input.value = String(initial);
+  }
   const hint = schema.description ? h("span", { class: "hint" }, ` ${schema.description}`) : null;
   const element = h(
     "div",

@@ -4,8 +4,9 @@
 import { decisionForm } from "./agency.js";
 import { api } from "./api.js";
 import { showClerks } from "./clerks.js";
-import { errorBox, formatTime, h, replace } from "./dom.js";
-import { formView } from "./forms.js";
+import { errorBox, formatTime, h, replace, showFieldErrors } from "./dom.js";
+import { materialField } from "./business.js";
+import { formView, renderForm } from "./forms.js";
 import { showProfile } from "./profile.js";
 
 export const STATUSES = [
@@ -172,6 +173,7 @@ export async function showCase(main, caseNo, me) {
         ),
       ),
       me.role === "agency" ? decisionForm(c, () => showCase(main, caseNo, me)) : withdrawal(c, () => showCase(main, caseNo, me)),
+      me.role !== "agency" && c.status === "correction_required" && item ? resubmission(c, item, () => showCase(main, caseNo, me)) : null,
     ),
   );
 }
@@ -212,4 +214,38 @@ function materialName(item, code) {
 function actorName(actor) {
   if (!actor) return "";
   return actor.name || actor.login_name || actor.account || "";
+}
+
+// 补正: the form again (as it was, to correct), the materials kept unless replaced, 提交办理.
+function resubmission(c, item, reload) {
+  const form = renderForm(item.form, c.form);
+  const uploaded = {};
+  const kept = Object.fromEntries(c.materials.map((m) => [m.material_code, m]));
+  const materials = item.materials.map((m) => materialField(m, uploaded, kept[m.code] || null));
+  const message = h("div", { class: "form-message" });
+  const whole = h(
+    "form",
+    {
+      class: "resubmission",
+      novalidate: true,
+      onsubmit: async (event) => {
+        event.preventDefault();
+        replace(message);
+        showFieldErrors(whole, {});
+        try {
+          await api.post(`/api/v1/cases/${encodeURIComponent(c.case_no)}/resubmission`, { form: form.value(), attachments: { ...uploaded } });
+          await reload();
+        } catch (error) {
+          const rest = showFieldErrors(whole, error.fields);
+          replace(message, errorBox({ message: error.message, retryAfter: error.retryAfter, fields: rest }));
+        }
+      },
+    },
+    h("h2", {}, "补正材料"),
+    form.element,
+    h("fieldset", { class: "materials" }, h("legend", {}, "上传材料"), materials),
+    message,
+    h("button", { type: "submit", class: "primary" }, "提交办理"),
+  );
+  return whole;
 }
