@@ -8,9 +8,16 @@ import pytest
 from e2e_platform import AMQP_BASE, free_port, rabbit_api, running_platform
 
 
+@pytest.fixture(scope="module")
+def platform_settings():
+    """More of the platform's environment (its rate limits, say): none, unless a module says."""
+    return {}
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def platform(request, make_database, tmp_path_factory):
-    with running_platform(request.param, make_database, tmp_path_factory.mktemp(f"var-{request.param}")) as started:
+def platform(request, make_database, tmp_path_factory, platform_settings):
+    var = tmp_path_factory.mktemp(f"var-{request.param}")
+    with running_platform(request.param, make_database, var, platform_settings) as started:
         yield started
 
 

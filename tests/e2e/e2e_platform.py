@@ -71,9 +71,10 @@ def _follow(process, sink):
 
 
 @contextlib.contextmanager
-def running_platform(store, make_database, var):
+def running_platform(store, make_database, var, settings=None):
     """The platform on SQLite files (``store`` "sqlite", the runner's default) or Postgres, its
-    runner's files in ``var``; its events followed (``Platform.events``)."""
+    runner's files in ``var``; its events followed (``Platform.events``). ``settings``: more of
+    its environment (``RATE_LIMIT_POSTS``, say)."""
     vhost = f"hrss_e2e_{uuid.uuid4().hex[:8]}"
     rabbit_api("PUT", f"/vhosts/{vhost}", {})
     rabbit_api("PUT", f"/permissions/{vhost}/guest", {"configure": ".*", "write": ".*", "read": ".*"})
@@ -84,6 +85,7 @@ def running_platform(store, make_database, var):
         "GATEWAY_PORT": str(port),
         "REDIS_URL": "redis://127.0.0.1:6379/14",
         "PYTHONWARNINGS": "ignore",
+        **(settings or {}),
     }
     if store == "postgres":
         env["ENTERPRISE_DATABASE_URL"] = make_database("e2e_enterprise")

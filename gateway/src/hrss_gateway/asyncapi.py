@@ -9,10 +9,16 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from hrss_contracts.events import EVENT_SCHEMAS, EVENT_SOURCES, LATEST_VERSION, EnvelopeSchema
+from hrss_gateway.openapi_parts import ecma_patterns, object_sizes
 
 
 def build_asyncapi() -> dict[str, Any]:
-    components = APISpec("events", "1", "3.0.3", plugins=[MarshmallowPlugin()])
+    marshmallow = MarshmallowPlugin()
+    components = APISpec("events", "1", "3.0.3", plugins=[marshmallow])
+    assert marshmallow.converter is not None  # made as the spec took the plugin
+    # The same keywords as the OpenAPI document's: ECMA-262 patterns, an object's sizes.
+    marshmallow.converter.add_attribute_function(object_sizes)
+    marshmallow.converter.add_attribute_function(ecma_patterns)
     components.components.schema("Envelope", schema=EnvelopeSchema)
     channels: dict[str, Any] = {}
     messages: dict[str, Any] = {}

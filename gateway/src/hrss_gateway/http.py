@@ -1,6 +1,7 @@
 """nameko's HTTP entrypoint, made to speak JSON everywhere.
 
 - every error, including unknown routes and methods, is ``{"error": {code, message, fields}}``;
+  a 405 says in ``Allow`` which methods its route serves;
 - a body over ``MAX_BODY_BYTES`` is refused with 413 before anything reads it (but for an
   endpoint that streams its body, an upload, which keeps a limit of its own);
 - connections are kept alive (nameko's server closes each after one request), idle ones are
@@ -91,8 +92,10 @@ class JsonWsgiApp:
             response = provider.handle_request(request)
         except (NotFound, RequestRedirect):  # e.g. "//" in a path: not one of our routes
             response = error_response(RouteNotFound())
-        except WerkzeugMethodNotAllowed:
+        except WerkzeugMethodNotAllowed as refused:
             response = error_response(MethodNotAllowed())
+            # RFC 9110 §15.5.6: a 405 names the methods the route does serve.
+            response.headers["Allow"] = ", ".join(sorted(refused.valid_methods or ()))
         except Exception as exc:
             response = error_response(exc, self.retry_after)
         return response(environ, start_response)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from apispec import APISpec
@@ -23,6 +24,15 @@ from hrss_gateway.openapi_parts import (
 )
 from hrss_gateway.openapi_qr import add_qr_login
 from hrss_gateway.openapi_window import add_window
+
+# The simulator's POSTs count against the client address, and its assertions against the
+# limits of ``POST /api/v1/essc/assertions``.
+DEV_ASSERTION_LIMITS = {
+    "TOO_MANY_REQUESTS": (
+        "too many POSTs from one client address (default 300 a minute), or too many assertions "
+        "for one QR session (10 in 5 minutes) or for one person (30 a minute)"
+    ),
+}
 
 
 def build_spec() -> dict[str, Any]:
@@ -119,13 +129,15 @@ def build_spec() -> dict[str, Any]:
                     "401": error_response("INVALID_ASSERTION"),
                     "404": error_response("NOT_FOUND", "QR_SESSION_NOT_FOUND"),
                     "409": error_response("ASSERTION_REPLAYED", "QR_SESSION_CLOSED", "QR_ALREADY_SCANNED"),
+                    "429": error_response("TOO_MANY_REQUESTS", retry_after=True, limits=DEV_ASSERTION_LIMITS),
                     "503": error_response("SERVICE_UNAVAILABLE", retry_after=True),
                 },
             }
         },
     )
-    document = spec.to_dict()
+    document = copy.deepcopy(spec.to_dict())  # shares the parts' constants, which the passes must not change
     with_csrf(document)
+    with_request_refusals(document)
     return document
 
 
@@ -183,3 +195,43 @@ def with_csrf(document: dict[str, Any]) -> None:
         for method, operation in operations.items():
             if method in ("post", "put", "patch", "delete") and operation.get("security"):
                 operation["responses"]["403"]["description"] += csrf
+
+
+# What the gateway refuses of any request before the route's own checks (``http.JsonWsgiApp``,
+# ``requests.json_body``): a path value or query argument with a control character (400), and
+# of a JSON body, one too large (413) or too slow (408). A path value is one segment: a "/" in
+# it makes another path, which no route or another route serves.
+PATH_VALUE_PATTERN = "^[^/\\x00-\\x1f\\x7f-\\x9f]+$"
+QUERY_VALUE_PATTERN = "^[^\\x00-\\x1f\\x7f-\\x9f]*$"
+BODY_REFUSALS = {"413": "PAYLOAD_TOO_LARGE", "408": "REQUEST_TIMEOUT"}
+
+
+def with_request_refusals(document: dict[str, Any]) -> None:
+    """Every operation documents the refusals the gateway makes of any request: each string
+    path or query parameter says it holds no control character (a path value no "/" either) and
+    the operation's 400 names ``VALIDATION_FAILED``; an operation with a JSON body documents its
+    413 and 408."""
+    for item in document["paths"].values():
+        shared = item.get("parameters", [])
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            parameters = [p for p in shared + operation.get("parameters", []) if p["in"] in ("path", "query")]
+            for parameter in parameters:
+                schema = parameter["schema"]
+                if schema.get("type") == "string" and not {"enum", "pattern"} & set(schema):
+                    schema["pattern"] = PATH_VALUE_PATTERN if parameter["in"] == "path" else QUERY_VALUE_PATTERN
+            refusals = {"400": "VALIDATION_FAILED"} if parameters else {}
+            if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                refusals.update(BODY_REFUSALS)
+            for status, code in refusals.items():
+                add_refusal(operation["responses"], status, code)
+            operation["responses"] = dict(sorted(operation["responses"].items()))
+
+
+def add_refusal(responses: dict[str, Any], status: str, code: str) -> None:
+    """``code`` among the codes of the ``status`` answer (which is made if it is not there)."""
+    if status not in responses:
+        responses[status] = error_response(code)
+    elif f"`{code}`" not in responses[status]["description"]:
+        responses[status]["description"] += "; " + error_response(code)["description"]

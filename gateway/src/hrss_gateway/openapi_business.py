@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from apispec import APISpec
 
+from hrss_gateway.business import MAX_QUERY
 from hrss_gateway.openapi_clerks import items
-from hrss_gateway.openapi_parts import error_response, json_content
+from hrss_gateway.openapi_parts import error_response, json_content, query_parameter
 
 INSURANCE = {"type": "string", "enum": ["110", "120", "210", "410"]}
 SUMMARY = {
@@ -61,8 +62,14 @@ def add_business(spec: APISpec) -> None:
             "get": {
                 "summary": "办事中心: the business items, narrowed by category and words",
                 "parameters": [
-                    {"name": "category", "in": "query", "required": False, "schema": {"type": "string"}},
-                    {"name": "q", "in": "query", "required": False, "schema": {"type": "string"}},
+                    query_parameter(
+                        "category", {"type": "string", "maxLength": MAX_QUERY}, "the items of this category"
+                    ),
+                    query_parameter(
+                        "q",
+                        {"type": "string", "maxLength": MAX_QUERY},
+                        "words each in the item's name, category or conditions (case folded)",
+                    ),
                 ],
                 "responses": {
                     "200": {"description": "the items", "content": json_content("BusinessItemList")},

@@ -9,6 +9,7 @@ from typing import Any
 from hrss_contracts.cases import ACTIONS, STATUS_LABELS, STATUSES
 from hrss_gateway.openapi_business import INSURANCE
 from hrss_gateway.openapi_clerks import items
+from hrss_gateway.openapi_parts import query_parameter
 from hrss_gateway.openapi_window import ATTACHMENT_TYPES
 
 STATUS = {
@@ -132,23 +133,8 @@ ATTACHMENT_ID = {
 }
 # CaseQuerySchema's fields; an empty value counts as absent.
 CASE_QUERY = [
-    {"name": "status", "in": "query", "required": False, "schema": STATUS},
-    {
-        "name": "item_code",
-        "in": "query",
-        "required": False,
-        "schema": {"type": "string", "minLength": 1, "maxLength": 80},
-    },
-    {
-        "name": "page",
-        "in": "query",
-        "required": False,
-        "schema": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1},
-    },
-    {
-        "name": "page_size",
-        "in": "query",
-        "required": False,
-        "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
-    },
+    query_parameter("status", STATUS),
+    query_parameter("item_code", {"type": "string", "minLength": 1, "maxLength": 80}),
+    query_parameter("page", {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1}),
+    query_parameter("page_size", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
 ]

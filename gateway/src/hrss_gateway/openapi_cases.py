@@ -27,8 +27,8 @@ from hrss_gateway.openapi_case_schemas import (
     CASE_STEP,
     CASE_SUMMARY,
 )
-from hrss_gateway.openapi_clerks import protected
-from hrss_gateway.openapi_parts import error_response, json_content, required_body
+from hrss_gateway.openapi_clerks import protected, with_links
+from hrss_gateway.openapi_parts import error_response, json_content, link, required_body
 from hrss_gateway.openapi_window import attachment_bytes
 
 BAD_BODY = ("400", ("VALIDATION_FAILED", "MALFORMED_REQUEST"))
@@ -56,6 +56,17 @@ DECIDE = """`accept`, `not_accept` or `request_correction` a case `submitted` or
 or `deny` (400 `VALIDATION_FAILED` naming `comment`). Of two members of staff deciding at once one
 wins; the other is 409 `CASE_STATUS_CONFLICT` with the case's `current_status`. A case of another
 agency is 404. The answer is the case as listed."""
+
+
+CASE_OF_ANSWER = {"case_no": "$response.body#/case_no"}
+CASE_LINKS = {
+    "ShowCase": link("/api/v1/cases/{case_no}", "get", "the case with its history", CASE_OF_ANSWER),
+    "WithdrawCase": link("/api/v1/cases/{case_no}/withdrawal", "post", "撤回 the case", CASE_OF_ANSWER),
+    "ResubmitCase": link("/api/v1/cases/{case_no}/resubmission", "post", "补正后重新提交", CASE_OF_ANSWER),
+    "DecideCase": link(
+        "/api/v1/agency/cases/{case_no}/decisions", "post", "the agency's decision (its staff)", CASE_OF_ANSWER
+    ),
+}
 
 
 def conflict(operation: dict[str, Any]) -> dict[str, Any]:
@@ -113,6 +124,7 @@ def add_cases(spec: APISpec) -> None:
         description=SUBMIT,
         requestBody=required_body("CaseRequest"),
     )
+    with_links(submit, CASE_LINKS)
     listing = protected(
         "用户中心: the enterprise's cases (legal representative) or its granted relations' (clerk), newest first",
         ("200", "a page", "CasePage"),

@@ -9,7 +9,7 @@ from apispec import APISpec
 
 from hrss_contracts.authorization import ClerkRequestSchema, ClerkSchema, GrantsRequestSchema, RelationSchema
 from hrss_gateway.openapi_login import BEARER
-from hrss_gateway.openapi_parts import error_response, json_content, required_body
+from hrss_gateway.openapi_parts import error_response, json_content, link, query_parameter, required_body
 
 
 def items(schema: str) -> dict[str, Any]:
@@ -68,15 +68,11 @@ ENTERPRISE = {
         },
     },
 }
+# AuditQuerySchema's fields.
 AUDIT_PARAMETERS = [
-    {"name": "clerk_id", "in": "query", "required": False, "schema": {"type": "string"}},
-    {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "default": 1}},
-    {
-        "name": "page_size",
-        "in": "query",
-        "required": False,
-        "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
-    },
+    query_parameter("clerk_id", {"type": "string", "minLength": 1, "maxLength": 80}, "one clerk's history only"),
+    query_parameter("page", {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1}),
+    query_parameter("page_size", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
 ]
 
 
@@ -95,6 +91,21 @@ def protected(
     responses["403"] = error_response("FORBIDDEN", *joined.get("403", ()))
     responses["503"] = error_response("SERVICE_UNAVAILABLE", retry_after=True)
     return {"summary": summary, "security": BEARER, "responses": responses, **extra}
+
+
+CLERK_OF_ANSWER = {"clerk_id": "$response.body#/clerk_id"}
+CLERK_LINKS = {
+    "ModifyClerk": link("/api/v1/clerks/{clerk_id}", "put", "修改 the clerk", CLERK_OF_ANSWER),
+    "GrantRelations": link("/api/v1/clerks/{clerk_id}/grants", "put", "单位授权 to the clerk", CLERK_OF_ANSWER),
+    "RemoveClerk": link("/api/v1/clerks/{clerk_id}", "delete", "删除 the clerk", CLERK_OF_ANSWER),
+}
+
+
+def with_links(operation: dict[str, Any], links: dict[str, Any]) -> dict[str, Any]:
+    """``operation`` with ``links`` from its success (its one 2xx answer)."""
+    status = next(s for s in operation["responses"] if s.startswith("2"))
+    operation["responses"][status]["links"] = links
+    return operation
 
 
 def add_clerks(spec: APISpec) -> None:
@@ -135,13 +146,16 @@ def add_clerks(spec: APISpec) -> None:
                 ("200", "clerks", "ClerkList"),
                 ("404", ("ENTERPRISE_NOT_FOUND",)),
             ),
-            "post": protected(
-                "添加: add a clerk (ID number, name, mobile phone)",
-                ("201", "added", "Clerk"),
-                bad,
-                ("404", ("ENTERPRISE_NOT_FOUND",)),
-                ("409", ("CLERK_EXISTS",)),
-                requestBody=required_body("ClerkRequest"),
+            "post": with_links(
+                protected(
+                    "添加: add a clerk (ID number, name, mobile phone)",
+                    ("201", "added", "Clerk"),
+                    bad,
+                    ("404", ("ENTERPRISE_NOT_FOUND",)),
+                    ("409", ("CLERK_EXISTS",)),
+                    requestBody=required_body("ClerkRequest"),
+                ),
+                CLERK_LINKS,
             ),
         },
     )
@@ -192,8 +206,8 @@ def add_clerks(spec: APISpec) -> None:
         },
     )
     search = [
-        {"name": "uscc", "in": "query", "required": False, "schema": {"type": "string"}},
-        {"name": "unit_no", "in": "query", "required": False, "schema": {"type": "string"}},
+        query_parameter("uscc", {"type": "string", "maxLength": 18}, "统一社会信用代码 (or `unit_no`, not both)"),
+        query_parameter("unit_no", {"type": "string", "maxLength": 40}, "单位编号 (or `uscc`, not both)"),
     ]
     spec.path(
         "/api/v1/agency/enterprises",

@@ -60,6 +60,21 @@ def error_response(
     return response
 
 
+def link(path: str, method: str, description: str, parameters: dict[str, str]) -> dict[str, Any]:
+    """An OpenAPI link from an answer to the operation ``method`` ``path``: ``parameters`` maps
+    each of its parameters (``header.<name>`` for a header) to where in the answer it is found
+    (``$response.body#/<key>``)."""
+    pointer = path.replace("~", "~0").replace("/", "~1").replace("{", "%7B").replace("}", "%7D")
+    return {"operationRef": f"#/paths/{pointer}/{method}", "description": description, "parameters": parameters}
+
+
+def query_parameter(name: str, schema: dict[str, Any], description: str = "") -> dict[str, Any]:
+    """An optional query parameter. The gateway reads an empty one (``?page=``) as one not
+    given, which ``allowEmptyValue`` says."""
+    parameter = {"name": name, "in": "query", "required": False, "allowEmptyValue": True, "schema": schema}
+    return {**parameter, "description": description} if description else parameter
+
+
 def json_content(schema: str | dict[str, Any]) -> dict[str, Any]:
     return {"application/json": {"schema": schema}}
 

@@ -15,7 +15,7 @@ from hrss_contracts.qr_login import (
     SelectionSchema,
 )
 from hrss_gateway.openapi_login import SESSION_MODE
-from hrss_gateway.openapi_parts import error_response, json_content, required_body
+from hrss_gateway.openapi_parts import error_response, json_content, link, query_parameter, required_body
 
 QR_SESSION_LIMITS = {
     "TOO_MANY_REQUESTS": (
@@ -119,6 +119,18 @@ ASSERTION_RESULT_SCHEMA = {
     "required": ["status"],
     "properties": {"status": {"type": "string", "enum": list(QR_STATUSES), "description": "the session's after it"}},
 }
+QR_SESSION_OF_ANSWER = {"qr_id": "$response.body#/qr_id", "header.X-QR-Binding": "$response.body#/binding"}
+QR_SESSION_LINKS = {
+    "QrStatus": link(
+        "/api/v1/auth/qr-sessions/{qr_id}", "get", "the session's status, with its binding", QR_SESSION_OF_ANSWER
+    ),
+    "Selection": link(
+        "/api/v1/auth/qr-sessions/{qr_id}/selection",
+        "post",
+        "选择单位 in the session, with its binding",
+        QR_SESSION_OF_ANSWER,
+    ),
+}
 ASSERTION_DESCRIPTION = """The e-SSC platform reports what its app's holder did with a QR code.
 
 `assertion` is a compact JWS signed by the e-SSC platform's key with Ed25519 (`alg` `EdDSA`,
@@ -156,7 +168,7 @@ def add_qr_login(spec: APISpec) -> None:
                 ),
                 "requestBody": required_body("QrSessionRequest"),
                 "responses": {
-                    "201": {"description": "opened", "content": json_content("QrSession")},
+                    "201": {"description": "opened", "content": json_content("QrSession"), "links": QR_SESSION_LINKS},
                     "400": error_response("VALIDATION_FAILED", "MALFORMED_REQUEST"),
                     "408": error_response("REQUEST_TIMEOUT"),
                     "413": error_response("PAYLOAD_TOO_LARGE"),
@@ -180,13 +192,11 @@ def add_qr_login(spec: APISpec) -> None:
                 "parameters": [
                     QR_BINDING,
                     SESSION_MODE,
-                    {
-                        "name": "wait",
-                        "in": "query",
-                        "required": False,
-                        "description": "seconds to hold the request at most (0 or absent: answer at once)",
-                        "schema": {"type": "integer", "minimum": 0, "maximum": MAX_WAIT_SECONDS},
-                    },
+                    query_parameter(
+                        "wait",
+                        {"type": "integer", "minimum": 0, "maximum": MAX_WAIT_SECONDS},
+                        "seconds to hold the request at most (0 or absent: answer at once)",
+                    ),
                 ],
                 "responses": {
                     "200": {"description": "the session's status", "content": json_content("QrStatus")},

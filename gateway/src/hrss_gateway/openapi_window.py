@@ -7,16 +7,10 @@ from typing import Any
 
 from apispec import APISpec
 
-from hrss_contracts.authorization import AttachmentSchema, WindowAuthorizationSchema
-from hrss_gateway.openapi_clerks import items, protected
-from hrss_gateway.openapi_parts import error_response, required_body
+from hrss_contracts.authorization import AttachmentSchema, MarkedRelationSchema, WindowAuthorizationSchema
+from hrss_gateway.openapi_clerks import items, protected, with_links
+from hrss_gateway.openapi_parts import error_response, link, query_parameter, required_body
 
-MARKED_RELATION = {
-    "allOf": [
-        {"$ref": "#/components/schemas/Relation"},
-        {"type": "object", "properties": {"granted": {"type": "boolean", "description": "shown yellow"}}},
-    ]
-}
 SUBMITTED = {
     "type": "object",
     "properties": {
@@ -48,7 +42,13 @@ UPLOAD_BODY = {
             "schema": {
                 "type": "object",
                 "required": ["file"],
-                "properties": {"file": {"type": "string", "format": "binary"}},
+                "properties": {
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "a file part (with a filename), not empty; its bytes decide its type",
+                    }
+                },
             }
         }
     },
@@ -58,7 +58,8 @@ UPLOAD_BODY = {
 def add_window(spec: APISpec) -> None:
     spec.components.schema("Attachment", schema=AttachmentSchema)
     spec.components.schema("WindowAuthorizationRequest", schema=WindowAuthorizationSchema)
-    spec.components.schema("MarkedRelation", MARKED_RELATION)
+    # Its own schema, not Relation's with `granted` added (allOf): Relation allows no other key.
+    spec.components.schema("MarkedRelation", schema=MarkedRelationSchema)
     spec.components.schema("MarkedRelationList", items("MarkedRelation"))
     spec.components.schema("WindowAuthorizationResult", SUBMITTED)
     upload: dict[str, Any] = protected(
@@ -72,6 +73,10 @@ def add_window(spec: APISpec) -> None:
         requestBody=UPLOAD_BODY,
     )
     upload["responses"]["429"] = error_response("UPLOAD_LIMIT_EXCEEDED", retry_after=True)
+    preview = link(
+        "/api/v1/attachments/{attachment_id}", "get", "预览", {"attachment_id": "$response.body#/attachment_id"}
+    )
+    with_links(upload, {"Preview": preview})
     spec.path("/api/v1/attachments", operations={"post": upload})
     download = protected(
         "预览: the attachment's bytes, for the account that uploaded it (any other is 404)",
@@ -88,7 +93,9 @@ def add_window(spec: APISpec) -> None:
         "/api/v1/agency/enterprises/{uscc}/relations",
         parameters=[
             {"name": "uscc", "in": "path", "required": True, "schema": {"type": "string"}},
-            {"name": "clerk_id_number", "in": "query", "required": False, "schema": {"type": "string"}},
+            query_parameter(
+                "clerk_id_number", {"type": "string", "maxLength": 18}, "the clerk whose relations are marked `granted`"
+            ),
         ],
         operations={
             "get": protected(

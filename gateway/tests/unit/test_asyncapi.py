@@ -3,6 +3,8 @@
 import pytest
 
 from hrss_contracts.events import EVENT_SCHEMAS, EVENT_SOURCES, LATEST_VERSION
+from hrss_contracts.id_number import ID_NUMBER_PATTERN
+from hrss_contracts.uscc import USCC_PATTERN
 from hrss_gateway.asyncapi import build_asyncapi
 
 pytestmark = pytest.mark.unit
@@ -28,3 +30,10 @@ def test_every_schema_version_is_described_with_the_envelope_around_its_data():
 def test_registered_enterprise_data_requires_the_fields_the_agency_relies_on():
     schema = build_asyncapi()["components"]["schemas"]["EnterpriseRegisteredV1"]
     assert {"uscc", "name", "legal_rep_name", "legal_rep_id", "units", "registered_at"} <= set(schema["required"])
+
+
+def test_the_codes_patterns_are_written_as_ecma_262_reads_them():
+    schema = build_asyncapi()["components"]["schemas"]["EnterpriseRegisteredV1"]["properties"]
+
+    assert schema["uscc"]["pattern"] == USCC_PATTERN.removesuffix("\\Z") + "$"
+    assert schema["legal_rep_id"]["pattern"] == ID_NUMBER_PATTERN.removesuffix("\\Z") + "$"

@@ -22,7 +22,11 @@ from hrss_contracts.cases import (
     WithdrawalSchema,
 )
 from hrss_contracts.errors import CATALOGUE, CatalogueError
+from hrss_contracts.fields import COMMENT_PATTERN, NAME_PATTERN, NO_CONTROL_PATTERN
+from hrss_contracts.id_number import ID_NUMBER_PATTERN
 from hrss_contracts.qr_login import MAX_WAIT_SECONDS, QR_STATUSES
+from hrss_contracts.registration import PHONE_PATTERN
+from hrss_contracts.uscc import USCC_PATTERN
 from hrss_gateway.openapi import build_spec
 from hrss_gateway.service import GatewayService
 
@@ -505,3 +509,148 @@ def test_patterns_are_written_as_ecma_262_reads_them(spec):
     found = re.findall(r"'pattern': '([^']*)'", str(spec))
     assert found and not [p for p in found if p.endswith("\\\\Z")]
     assert "^1[3-9][0-9]{9}$" in found  # the contracts' "^1[3-9][0-9]{9}\Z"
+
+
+def ecma(pattern):
+    """A contract's Python pattern as the document writes it (``\\Z`` is ECMA-262's ``$``)."""
+    return pattern[:-2] + "$" if pattern.endswith("\\Z") else pattern
+
+
+def test_the_code_fields_document_their_patterns_and_what_no_pattern_says(spec):
+    schemas = spec["components"]["schemas"]
+    registration = schemas["RegistrationRequest"]["properties"]
+
+    assert registration["uscc"]["pattern"] == ecma(USCC_PATTERN)
+    assert registration["legal_rep_id"]["pattern"] == ecma(ID_NUMBER_PATTERN)
+    assert registration["phone"]["pattern"] == ecma(PHONE_PATTERN)
+    for field in ("uscc", "legal_rep_id"):
+        assert (registration[field]["minLength"], registration[field]["maxLength"]) == (18, 18)
+        assert "check character" in registration[field]["description"], field
+    assert registration["legal_rep_name"]["pattern"] == ecma(NAME_PATTERN)
+    for name in ("Selection", "CreditCodeRequest", "WindowAuthorizationRequest"):
+        assert schemas[name]["properties"]["uscc"]["pattern"] == ecma(USCC_PATTERN), name
+    for name in ("ClerkRequest", "WindowGrant"):
+        assert schemas[name]["properties"]["id_number"]["pattern"] == ecma(ID_NUMBER_PATTERN), name
+    assert schemas["CaseRequest"]["properties"]["relation_id"]["pattern"] == ecma(NO_CONTROL_PATTERN)
+    assert schemas["DecisionRequest"]["properties"]["comment"]["pattern"] == ecma(COMMENT_PATTERN)
+
+
+def patterns_in(node):
+    if isinstance(node, dict):
+        if isinstance(node.get("pattern"), str):
+            yield node["pattern"]
+        for value in node.values():
+            yield from patterns_in(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from patterns_in(item)
+
+
+def test_every_pattern_is_one_an_ecma_262_engine_reads(spec):
+    engine = pytest.importorskip("jsonschema_rs")  # Rust's ECMA-262 flavour, schemathesis's validator
+
+    found = set(patterns_in(spec))
+
+    assert len(found) > 5
+    for pattern in found:
+        assert not re.search(r"\\[AZz]|\(\?P|\(\?[aiLmsux]", pattern), pattern  # Python's own syntax
+        engine.validator_for({"type": "string", "pattern": pattern})  # raises on what it cannot read
+
+
+def parameters_of(item, operation):
+    return item.get("parameters", []) + operation.get("parameters", [])
+
+
+def test_path_values_and_query_arguments_are_documented_as_the_gateway_refuses_them(spec):
+    """``http.refuse_control_characters``: a control character in either is 400; a path value
+    is one segment."""
+    for path, item in spec["paths"].items():
+        for method, operation in ((m, o) for m, o in item.items() if m in METHODS):
+            checked = [p for p in parameters_of(item, operation) if p["in"] in ("path", "query")]
+            for parameter in checked:
+                schema = parameter["schema"]
+                if schema.get("type") == "string" and "enum" not in schema:
+                    pattern = re.compile(schema["pattern"])
+                    assert not pattern.search("a\x00b") and not pattern.search("a\x85"), (path, parameter["name"])
+                    assert not pattern.search("a/b") or parameter["in"] == "query", (path, parameter["name"])
+            if checked:
+                assert "VALIDATION_FAILED" in codes_of(operation["responses"]["400"]), (method, path)
+
+
+def test_every_query_argument_may_be_empty_as_the_gateway_reads_an_empty_one_as_none(spec):
+    for path, item in spec["paths"].items():
+        for operation in (o for m, o in item.items() if m in METHODS):
+            for parameter in (p for p in parameters_of(item, operation) if p["in"] == "query"):
+                assert parameter["allowEmptyValue"] is True and parameter["required"] is False, (path, parameter)
+
+
+def test_every_json_body_may_be_too_large_or_too_slow(spec):
+    for path, method, operation in operations(spec):
+        if "application/json" in operation.get("requestBody", {}).get("content", {}):
+            assert codes_of(operation["responses"]["413"]) == {"PAYLOAD_TOO_LARGE"}, (method, path)
+            assert codes_of(operation["responses"]["408"]) == {"REQUEST_TIMEOUT"}, (method, path)
+
+
+def test_every_unauthenticated_post_documents_the_per_address_limit(spec):
+    for path, method, operation in operations(spec):
+        if method == "post" and "security" not in operation and path != ASSERTIONS:
+            assert "TOO_MANY_REQUESTS" in codes_of(operation["responses"]["429"]), path
+
+
+def links_in(spec):
+    for path, method, operation in operations(spec):
+        for status, response in operation["responses"].items():
+            for name, link in response.get("links", {}).items():
+                yield (method, path, status, name), response, link
+
+
+def test_every_link_names_an_operation_and_its_parameters_from_the_answer(spec):
+    found = list(links_in(spec))
+    assert {where[1] for where, _, _ in found} >= {
+        "/api/v1/auth/qr-sessions",
+        "/api/v1/clerks",
+        "/api/v1/cases",
+        "/api/v1/attachments",
+    }
+    for where, response, link in found:
+        target_path, target_method = re.fullmatch(r"#/paths/(.+)/(\w+)", link["operationRef"]).groups()
+        target_path = target_path.replace("%7B", "{").replace("%7D", "}").replace("~1", "/").replace("~0", "~")
+        target = spec["paths"][target_path]
+        names = {
+            (p["name"] if p["in"] == "path" else f"{p['in']}.{p['name']}")
+            for p in parameters_of(target, target[target_method])
+        }
+        answer = properties_of(spec, response["content"]["application/json"]["schema"])
+        for parameter, expression in link["parameters"].items():
+            assert parameter in names, (where, parameter)
+            assert expression.removeprefix("$response.body#/") in answer, (where, expression)
+
+
+def schemas_with_all_of(node):
+    if isinstance(node, dict):
+        if "allOf" in node:
+            yield node
+        for value in node.values():
+            yield from schemas_with_all_of(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from schemas_with_all_of(item)
+
+
+def test_no_part_of_an_all_of_forbids_what_another_part_adds(spec):
+    """``additionalProperties: false`` in one part of an ``allOf`` refuses every property the
+    other parts name (the agency window's marked relations were refused so)."""
+    for schema in schemas_with_all_of(spec):
+        parts = [resolve(spec, p["$ref"]) if "$ref" in p else p for p in schema["allOf"]]
+        named = set().union(*(properties_of(spec, part) for part in parts))
+        for part in parts:
+            if part.get("additionalProperties") is False:
+                assert named <= set(part.get("properties", {})), schema
+
+
+def test_the_agency_windows_relations_are_marked(spec):
+    marked = spec["components"]["schemas"]["MarkedRelation"]
+    relation = spec["components"]["schemas"]["Relation"]
+
+    assert set(marked["properties"]) == set(relation["properties"]) | {"granted"}
+    assert "granted" in marked["required"]

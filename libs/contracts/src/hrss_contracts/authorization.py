@@ -58,6 +58,12 @@ class RelationSchema(ContractSchema):
     agency = fields.String(required=True, metadata={"description": "参保机构"})
 
 
+class MarkedRelationSchema(RelationSchema):
+    """A relation of 授权单位列表 (the agency window): marked when the clerk asked about holds it."""
+
+    granted = fields.Boolean(required=True, metadata={"description": "the clerk holds it (shown yellow)"})
+
+
 class ClerkSchema(ContractSchema):
     """A clerk as listed: the ID number masked, and the relations granted."""
 

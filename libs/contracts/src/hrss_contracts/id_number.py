@@ -18,6 +18,11 @@ _DIGITS: Final = frozenset("0123456789")  # str.isdigit() would also let in non-
 _BIRTH_DATE: Final = slice(6, 14)
 _EARLIEST_BIRTH_YEAR: Final = 1900
 
+ID_NUMBER_PATTERN: Final = r"^[0-9]{6}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9X]\Z"
+"""What a pattern can say of a number (17 digits with a birth date's shape, then a digit or X),
+for the OpenAPI document; not the check character, nor whether the date is a real day up to
+today, which only :func:`is_valid_id_number` judges."""
+
 
 def id_check_character(first17: str) -> str:
     """Return the check character for the first 17 digits of an ID number.

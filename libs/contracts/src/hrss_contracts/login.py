@@ -28,13 +28,20 @@ class LoginRequestSchema(ContractSchema):
             validate.Length(max=64),
             validate.Regexp(r"^[^\x00-\x1f\x7f]*\Z", error="账号不能包含控制字符"),
         ],
-        metadata={"description": "账号", "example": "91110000600037341L"},
+        # For the document: a blank account is ACCOUNT_REQUIRED (manual_errors), surrounding
+        # blanks are dropped before the length is counted.
+        metadata={
+            "description": "账号 (surrounding blanks dropped)",
+            "example": "91110000600037341L",
+            "minLength": 1,
+            "pattern": r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*\Z",
+        },
     )
     password = fields.String(
         required=True,
         load_only=True,
         validate=validate.Length(max=MAX_PASSWORD_LENGTH),
-        metadata={"description": "密码"},
+        metadata={"description": "密码", "minLength": 1},  # an empty one is PASSWORD_REQUIRED
     )
 
     @pre_load

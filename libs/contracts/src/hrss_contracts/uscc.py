@@ -15,6 +15,10 @@ USCC_ALPHABET: Final[str] = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 DIVISION_CODE: Final = slice(2, 8)
 """Positions 3–8 (1-based): the administrative division code, digits only."""
 
+USCC_PATTERN: Final[str] = rf"^[{USCC_ALPHABET}]{{2}}[0-9]{{6}}[{USCC_ALPHABET}]{{10}}\Z"
+"""What a pattern can say of a code (the alphabet, the division code's digits), for the OpenAPI
+document; not the check character, which only :func:`uscc_problem` judges."""
+
 UsccProblem = Literal["format", "division", "check"]
 
 _CODE_LENGTH: Final = 18
