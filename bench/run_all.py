@@ -21,6 +21,7 @@ import logins  # noqa: E402
 import registration_sql  # noqa: E402
 import registrations  # noqa: E402
 import rpc_roundtrip  # noqa: E402
+
 import web  # noqa: E402
 
 
