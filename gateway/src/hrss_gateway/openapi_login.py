@@ -20,8 +20,9 @@ SESSION_MODE = {
     "name": "X-HRSS-Session",
     "in": "header",
     "required": False,
-    "schema": {"type": "string", "enum": ["cookie"]},
+    "schema": {"type": "string", "maxLength": 100},
     "description": (
+        "Only `cookie` means something (any other value is ignored: the token comes in the body). "
         "`cookie` (the web pages): the session is set as an HttpOnly, SameSite=Strict cookie "
         "`hrss_session`, with a readable `hrss_csrf` cookie to send back as `X-CSRF-Token` on every "
         "POST, PUT, PATCH and DELETE; the body then has `session: cookie` instead of `token`"
