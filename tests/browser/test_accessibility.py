@@ -2,20 +2,13 @@
 page and dialog as a person meets it, a legal representative's and agency staff's included."""
 
 import pytest
-from browser_pages import serious_violations
-from test_journey import enterprise_in_sources
-from test_login_pages import PASSWORD, open_login
-
-from hrss_contracts.examples import random_id_number
+from browser_pages import LEGAL_PASSWORD, open_login, password_login, registered_with_units, serious_violations
 
 pytestmark = pytest.mark.browser
 
 
 def test_no_page_has_a_serious_accessibility_violation(browser, platform, tmp_path):
-    rep_id = random_id_number()
-    uscc, name = enterprise_in_sources(platform, tmp_path, "无障碍法人", rep_id)
-    body = {"uscc": uscc, "name": name, "legal_rep_name": "无障碍法人", "legal_rep_id": rep_id, "phone": "13900000001"}
-    assert platform.post("/api/v1/registrations", {**body, "password": PASSWORD}).status_code == 201
+    uscc, _ = registered_with_units(platform, tmp_path, "无障碍法人")
     user = browser()
     page = user.page("/")
     found = {}
@@ -40,10 +33,7 @@ def test_no_page_has_a_serious_accessibility_violation(browser, platform, tmp_pa
     page.wait_for_selector("h1:has-text('办理指南')")
     check("guide")
     open_login(page)
-    page.get_by_role("tab", name="账户登录").click()
-    page.fill("#login-account", uscc)
-    page.fill("#login-password", PASSWORD)
-    page.get_by_role("dialog").get_by_role("button", name="登录", exact=True).click()
+    password_login(page, uscc, LEGAL_PASSWORD, opened=True)
     page.wait_for_selector("#clerks-title")
     check("user-center-legal")
     page.goto(f"{platform.base_url}/#/business/employee-registration/apply")

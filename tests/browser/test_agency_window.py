@@ -2,10 +2,8 @@
 公共服务单位用户授权 with its 注意事项, an upload previewed and deleted, a clerk added, the
 relations the clerk holds already marked yellow, 提交办理; and 信用代码维护."""
 
-import uuid
-
 import pytest
-from test_journey import AGENCY, STAFF_PASSWORD, enterprise_in_sources
+from browser_pages import STAFF_PASSWORD, password_login, registered_with_units, staff_account
 
 from hrss_contracts.examples import random_id_number
 
@@ -16,27 +14,8 @@ PNG = bytes.fromhex(
 )
 
 
-def staff_logged_in(browser, platform):
-    account = f"window{uuid.uuid4().hex[:6]}"
-    made = platform.hrssctl("agency-users", "add", "--account", account, "--agency", AGENCY, stdin=STAFF_PASSWORD)
-    assert made.returncode == 0, made.stderr
-    staff = browser()
-    page = staff.page("/")
-    page.get_by_role("button", name="登录 · 企业用户").click()
-    page.get_by_role("tab", name="账户登录").click()
-    page.fill("#login-account", account)
-    page.fill("#login-password", STAFF_PASSWORD)
-    page.get_by_role("dialog").get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_selector("h1:has-text('业务受理')")
-    return staff, page
-
-
 def test_agency_staff_authorise_a_clerk_at_the_window(browser, platform, tmp_path):
-    rep_id = random_id_number()
-    uscc, name = enterprise_in_sources(platform, tmp_path, "窗口法人", rep_id)
-    body = {"uscc": uscc, "name": name, "legal_rep_name": "窗口法人", "legal_rep_id": rep_id, "phone": "13900000001"}
-    assert platform.post("/api/v1/registrations", {**body, "password": "legal-password-1"}).status_code == 201
-    legal = platform.post("/api/v1/auth/login", {"account": uscc, "password": "legal-password-1"}).json()["token"]
+    uscc, legal = registered_with_units(platform, tmp_path, "窗口法人")
     auth = {"Authorization": f"Bearer {legal}"}
     clerk_id = random_id_number()
     clerk = platform.post(
@@ -49,7 +28,10 @@ def test_agency_staff_authorise_a_clerk_at_the_window(browser, platform, tmp_pat
     )
     assert granted.status_code == 200
 
-    staff, page = staff_logged_in(browser, platform)
+    staff = browser()
+    page = staff.page("/")
+    password_login(page, staff_account(platform), STAFF_PASSWORD)
+    page.wait_for_selector("h1:has-text('业务受理')")
     page.get_by_role("link", name="经办窗口").click()
     page.fill("#window-query", relations[-1]["unit_no"])
     page.get_by_role("button", name="搜索").click()

@@ -7,32 +7,22 @@ its history. Every step through the pages, as people click them."""
 import uuid
 
 import pytest
-from browser_pages import decode_qr
-from e2e_records import import_records, source_record
+from browser_pages import (
+    LEGAL_PASSWORD,
+    STAFF_PASSWORD,
+    decode_qr,
+    enterprise_in_sources,
+    password_login,
+    registered_with_units,
+    staff_account,
+)
 
-from hrss_contracts.examples import random_id_number, random_uscc
+from hrss_contracts.examples import random_id_number
 from hrss_contracts.uscc import uscc_check_character
 
 pytestmark = pytest.mark.browser
 
-AGENCY = "哈尔滨市社会保险事业中心"
-STAFF_PASSWORD = "staff-password-1"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def enterprise_in_sources(platform, tmp_path, rep, rep_id):
-    """An enterprise the pension source knows (two units: 110 and 210, then 410), not registered."""
-    uscc = random_uscc()
-    units = [
-        {
-            "unit_no": f"U{uscc[-8:]}1",
-            "relations": [{"insurance": "110", "agency": AGENCY}, {"insurance": "210", "agency": AGENCY}],
-        },
-        {"unit_no": f"U{uscc[-8:]}2", "relations": [{"insurance": "410", "agency": AGENCY}]},
-    ]
-    name = f"旅程测试{uscc[-4:]}有限公司"
-    import_records(platform, tmp_path, "enterprise-pension", source_record(uscc, name, rep, rep_id, units))
-    return uscc, name
 
 
 def scan_in(browser_page, simulator, id_number, name, role_switch=False):
@@ -160,16 +150,9 @@ def test_from_the_registration_page_to_an_approved_case(browser, platform, tmp_p
     clerk.shoot(clerk_page, "case-submitted")
 
     # agency staff accept and approve it in their console
-    account = f"staff{uuid.uuid4().hex[:6]}"
-    made = platform.hrssctl("agency-users", "add", "--account", account, "--agency", AGENCY, stdin=STAFF_PASSWORD)
-    assert made.returncode == 0, made.stderr
     staff = browser()
     staff_page = staff.page("/")
-    staff_page.get_by_role("button", name="登录 · 企业用户").click()
-    staff_page.get_by_role("tab", name="账户登录").click()
-    staff_page.fill("#login-account", account)
-    staff_page.fill("#login-password", STAFF_PASSWORD)
-    staff_page.get_by_role("dialog").get_by_role("button", name="登录", exact=True).click()
+    password_login(staff_page, staff_account(platform), STAFF_PASSWORD)
     staff_page.wait_for_selector("h1:has-text('业务受理')", timeout=10_000)
     row = staff_page.locator(f"tr[data-case-no='{case_no}']")
     row.wait_for(timeout=10_000)
@@ -196,11 +179,7 @@ def test_from_the_registration_page_to_an_approved_case(browser, platform, tmp_p
 def test_a_case_sent_back_for_correction_is_corrected_and_resubmitted_in_the_page(browser, platform, tmp_path):
     import requests
 
-    rep_id = random_id_number()
-    uscc, name = enterprise_in_sources(platform, tmp_path, "补正法人", rep_id)
-    body = {"uscc": uscc, "name": name, "legal_rep_name": "补正法人", "legal_rep_id": rep_id, "phone": "13900000001"}
-    assert platform.post("/api/v1/registrations", {**body, "password": "legal-password-1"}).status_code == 201
-    token = platform.post("/api/v1/auth/login", {"account": uscc, "password": "legal-password-1"}).json()["token"]
+    uscc, token = registered_with_units(platform, tmp_path, "补正法人")
     auth = {"Authorization": f"Bearer {token}"}
     item = requests.get(f"{platform.base_url}/api/v1/business-items/unit-deregistration", timeout=10).json()
     uploads = {}
@@ -235,13 +214,7 @@ def test_a_case_sent_back_for_correction_is_corrected_and_resubmitted_in_the_pag
     )
     assert case.status_code == 201, case.text
     case_no = case.json()["case_no"]
-    account = f"staff{uuid.uuid4().hex[:6]}"
-    assert (
-        platform.hrssctl(
-            "agency-users", "add", "--account", account, "--agency", AGENCY, stdin=STAFF_PASSWORD
-        ).returncode
-        == 0
-    )
+    account = staff_account(platform)
     staff = platform.post("/api/v1/auth/login", {"account": account, "password": STAFF_PASSWORD}).json()["token"]
     sent_back = requests.post(
         f"{platform.base_url}/api/v1/agency/cases/{case_no}/decisions",
@@ -253,11 +226,7 @@ def test_a_case_sent_back_for_correction_is_corrected_and_resubmitted_in_the_pag
 
     user = browser()
     page = user.page("/")
-    page.get_by_role("button", name="登录 · 企业用户").click()
-    page.get_by_role("tab", name="账户登录").click()
-    page.fill("#login-account", uscc)
-    page.fill("#login-password", "legal-password-1")
-    page.get_by_role("dialog").get_by_role("button", name="登录", exact=True).click()
+    password_login(page, uscc, LEGAL_PASSWORD)
     page.locator(f"tr[data-case-no='{case_no}'] .status-correction_required").wait_for(timeout=10_000)
     page.locator(f"tr[data-case-no='{case_no}']").dblclick()
     page.wait_for_selector("h2:has-text('补正材料')")

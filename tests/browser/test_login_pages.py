@@ -6,7 +6,7 @@ import re
 
 import pytest
 import requests
-from browser_pages import decode_qr
+from browser_pages import decode_qr, open_login, password_login
 from e2e_records import application, import_records, source_record
 
 from hrss_contracts.errors import CATALOGUE
@@ -30,12 +30,6 @@ def register(platform, tmp_path, rep, rep_id=None, password=None, count=1):
         assert answer.status_code == 201, answer.text
         codes.append(uscc)
     return codes, rep_id
-
-
-def open_login(page):
-    page.get_by_role("button", name="登录 · 企业用户").click()
-    page.wait_for_selector(".qr-picture img")
-    return page.get_by_role("dialog")
 
 
 def shown_qr(page):
@@ -170,11 +164,7 @@ def test_a_session_that_ends_sends_the_user_back_to_the_login_dialog_with_the_re
     (uscc,), _ = register(platform, tmp_path, "会话法人", password=PASSWORD)
     user = browser()
     page = user.page("/")
-    open_login(page)
-    page.get_by_role("tab", name="账户登录").click()
-    page.fill("#login-account", uscc)
-    page.fill("#login-password", PASSWORD)
-    page.get_by_role("dialog").get_by_role("button", name="登录", exact=True).click()
+    password_login(page, uscc, PASSWORD)
     page.wait_for_selector("h1:has-text('用户中心')", timeout=5_000)
     cookies = {c["name"]: c["value"] for c in user.context.cookies()}
     ended = requests.post(
@@ -247,10 +237,7 @@ def test_every_page_fits_a_phones_width(browser, platform, tmp_path):
     fits("home")
     open_login(page)
     fits("qr-dialog")
-    page.get_by_role("tab", name="账户登录").click()
-    page.fill("#login-account", uscc)
-    page.fill("#login-password", PASSWORD)
-    page.get_by_role("dialog").get_by_role("button", name="登录", exact=True).click()
+    password_login(page, uscc, PASSWORD, opened=True)
     page.wait_for_selector("h1:has-text('用户中心')", timeout=5_000)
     fits("user-center")
     page.goto(f"{platform.base_url}/dev/essc")
@@ -283,11 +270,7 @@ def test_changing_the_password_in_the_user_center_ends_the_accounts_other_sessio
     elsewhere = platform.post("/api/v1/auth/login", {"account": uscc, "password": PASSWORD}).json()["token"]
     user = browser()
     page = user.page("/")
-    open_login(page)
-    page.get_by_role("tab", name="账户登录").click()
-    page.fill("#login-account", uscc)
-    page.fill("#login-password", PASSWORD)
-    page.get_by_role("dialog").get_by_role("button", name="登录", exact=True).click()
+    password_login(page, uscc, PASSWORD)
     page.wait_for_selector("#profile-title")
 
     page.fill("#profile-current_password", "not-the-password")

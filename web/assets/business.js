@@ -86,8 +86,16 @@ function card(item) {
   );
 }
 
-async function item(code) {
-  return api.get(`/api/v1/business-items/${encodeURIComponent(code)}`);
+// The catalogue changes only with a deployment (and the page with it): each item is fetched once.
+const items = new Map();
+
+export function item(code) {
+  if (!items.has(code)) {
+    const loading = api.get(`/api/v1/business-items/${encodeURIComponent(code)}`);
+    loading.catch(() => items.delete(code)); // a failure is not remembered
+    items.set(code, loading);
+  }
+  return items.get(code);
 }
 
 export async function showGuide(main, code) {

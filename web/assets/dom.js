@@ -27,6 +27,12 @@ function append(element, children) {
   }
 }
 
+// A labelled input that carries its key (data-path) for the server's field errors; ``after``
+// goes under the input (a hint).
+export function inputField(id, name, label, attrs = {}, after = null) {
+  return h("div", { class: "field", "data-path": name }, h("label", { for: id }, label), h("input", { id, name, ...attrs }), after);
+}
+
 export function replace(element, ...children) {
   element.replaceChildren();
   append(element, children);

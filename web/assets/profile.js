@@ -2,17 +2,11 @@
 // Changing it ends every other session of the account; this one stays.
 
 import { api } from "./api.js";
-import { errorBox, h, replace, showFieldErrors } from "./dom.js";
+import { errorBox, h, inputField, replace, showFieldErrors } from "./dom.js";
 
 export function showProfile(container) {
   const message = h("div", { class: "form-message", role: "status" });
-  const field = (name, label, autocomplete) =>
-    h(
-      "div",
-      { class: "field", "data-path": name },
-      h("label", { for: `profile-${name}` }, label),
-      h("input", { id: `profile-${name}`, name, type: "password", autocomplete }),
-    );
+  const field = (name, label, autocomplete) => inputField(`profile-${name}`, name, label, { type: "password", autocomplete });
   const form = h(
     "form",
     {

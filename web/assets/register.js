@@ -3,7 +3,7 @@
 // a mistyped character is pointed out before the form is sent; the server checks everything.
 
 import { api } from "./api.js";
-import { errorBox, h, replace, showFieldErrors } from "./dom.js";
+import { errorBox, h, inputField, replace, showFieldErrors } from "./dom.js";
 
 const USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
@@ -41,9 +41,10 @@ export function showRegistration(main) {
   const input = (name, label, attrs = {}, hintOf = null) => {
     const id = `reg-${name}`;
     const live = hintOf ? h("p", { class: "hint live-hint", id: `${id}-hint`, "aria-live": "polite" }) : null;
-    const element = h("input", { id, name, autocomplete: "off", ...(live ? { "aria-describedby": live.id } : {}), ...attrs });
+    const field = inputField(id, name, label, { autocomplete: "off", ...(live ? { "aria-describedby": live.id } : {}), ...attrs }, live);
+    const element = field.querySelector("input");
     if (hintOf) element.addEventListener("input", () => (live.textContent = hintOf(element.value)));
-    return h("div", { class: "field", "data-path": name }, h("label", { for: id }, label), element, live);
+    return field;
   };
   const form = h(
     "form",

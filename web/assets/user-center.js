@@ -5,7 +5,7 @@ import { decisionForm } from "./agency.js";
 import { api } from "./api.js";
 import { showClerks } from "./clerks.js";
 import { errorBox, formatTime, h, replace, showFieldErrors } from "./dom.js";
-import { materialField } from "./business.js";
+import { item as businessItem, materialField } from "./business.js";
 import { formView, renderForm } from "./forms.js";
 import { showProfile } from "./profile.js";
 
@@ -120,7 +120,7 @@ export async function showCase(main, caseNo, me) {
   let item = null;
   try {
     c = await api.get(`/api/v1/cases/${encodeURIComponent(caseNo)}`);
-    item = await api.get(`/api/v1/business-items/${encodeURIComponent(c.item_code)}`).catch(() => null);
+    item = await businessItem(c.item_code).catch(() => null);
   } catch (error) {
     replace(main, h("section", {}, h("h1", {}, "业务详细"), errorBox(error), h("p", {}, h("a", { href: "#/user-center" }, "返回用户中心"))));
     return;

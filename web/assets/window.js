@@ -6,7 +6,7 @@
 
 import { api, upload } from "./api.js";
 import { insuranceName } from "./clerks.js";
-import { errorBox, h, replace, showFieldErrors } from "./dom.js";
+import { errorBox, h, inputField, replace, showFieldErrors } from "./dom.js";
 
 const USCC = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
 
@@ -252,9 +252,9 @@ async function authorization(container, enterprise) {
       },
     },
     h("div", { class: "field" }, h("label", { for: "window-id-type" }, "证件类型"), h("select", { id: "window-id-type", name: "id_type" }, h("option", { value: "resident" }, "居民身份证"))),
-    h("div", { class: "field", "data-path": "id_number" }, h("label", { for: "window-id-number" }, "证件号码"), h("input", { id: "window-id-number", name: "id_number", autocomplete: "off" })),
-    h("div", { class: "field", "data-path": "name" }, h("label", { for: "window-clerk-name" }, "办事员姓名"), h("input", { id: "window-clerk-name", name: "name", autocomplete: "off" })),
-    h("div", { class: "field", "data-path": "phone" }, h("label", { for: "window-clerk-phone" }, "办事员联系电话"), h("input", { id: "window-clerk-phone", name: "phone", inputmode: "tel" })),
+    inputField("window-id-number", "id_number", "证件号码", { autocomplete: "off" }),
+    inputField("window-clerk-name", "name", "办事员姓名", { autocomplete: "off" }),
+    inputField("window-clerk-phone", "phone", "办事员联系电话", { inputmode: "tel" }),
     h("button", { type: "submit" }, "添加并保存"),
   );
   const message = h("div", { class: "form-message" });
