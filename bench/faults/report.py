@@ -44,6 +44,16 @@ HEADER = (
 )
 
 
+def in_flight_at_a_gateway_kill(outcome, phases: list[Phase]) -> bool:
+    """Whether ``outcome``'s request was under way when a gateway was killed: its connection may
+    have been one the killed gateway held, whichever phase the request was sent in (a slow
+    request sent at the end of one phase can outlive the next phase's quiet start)."""
+    return any(
+        p.drops_connections and p.fault_at is not None and outcome.started <= p.fault_at <= outcome.ended
+        for p in phases
+    )
+
+
 def table(phases: list[Phase], outcomes: list, findings: Findings) -> tuple[str, list[str]]:
     """The Markdown table and the list of missed targets (empty: every target met)."""
     lines, missed = [HEADER, "|" + "---|" * 14], []
@@ -55,6 +65,13 @@ def table(phases: list[Phase], outcomes: list, findings: Findings) -> tuple[str,
         unavailable = sum(s == 503 for s in statuses)
         other = sum(s >= 500 and s != 503 for s in statuses) + sum(s < 200 or 300 <= s < 400 for s in statuses)
         dropped = sum(o.error.startswith("connection") for o in mine)
+        unexplained = [
+            o
+            for o in mine
+            if o.error.startswith("connection")
+            and not phase.drops_connections
+            and not in_flight_at_a_gateway_kill(o, phases)
+        ]
         timeouts = sum(o.error == "timeout" for o in mine)
         lost, doubled = findings.lost[phase.name], findings.doubled[phase.name]
         recovery, lasted = phase.recovery, phase.lasted
@@ -67,8 +84,16 @@ def table(phases: list[Phase], outcomes: list, findings: Findings) -> tuple[str,
         )
         if other:
             missed.append(f"{phase.name}: {other} answers other than 2xx, 4xx or 503")
-        if timeouts or (dropped and not phase.drops_connections):
-            missed.append(f"{phase.name}: {dropped} connections dropped, {timeouts} requests unanswered in time")
+        if timeouts or unexplained:
+            missed.append(
+                f"{phase.name}: {len(unexplained)} connections dropped, {timeouts} requests unanswered in time"
+                + "".join(
+                    f"; {o.kind} {o.uscc} sent {o.started - phase.began:.1f} s into the phase, "
+                    f"{o.error} after {o.ended - o.started:.1f} s"
+                    for o in mine
+                    if o in unexplained or o.error == "timeout"
+                )
+            )
         if lost or doubled:
             missed.append(f"{phase.name}: {lost} events lost, {doubled} effects doubled")
         if phase.fault_at is not None and recovery is None:

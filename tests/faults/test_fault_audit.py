@@ -79,12 +79,30 @@ def test_the_table_misses_its_target_on_a_500_a_timeout_or_a_dropped_connection_
     text, missed = table(phases, outcomes, check(outcomes, snapshot, audit))
     assert missed == []
     assert "| kill -9 gateway.1 | 0.0 | 2 | 1 |" in text
-    outcomes.append(Outcome("new", "D", phases[1].name, 1.0, 2.0, status=500, code="INTERNAL_ERROR"))
-    outcomes.append(Outcome("new", "E", phases[1].name, 1.0, 21.0, error="timeout"))
-    outcomes.append(Outcome("new", "F", phases[1].name, 1.0, 2.0, error="connection: ConnectionError"))
+    outcomes.append(Outcome("new", "D", phases[1].name, 3.0, 4.0, status=500, code="INTERNAL_ERROR"))
+    outcomes.append(Outcome("new", "E", phases[1].name, 3.0, 23.0, error="timeout"))
+    outcomes.append(Outcome("new", "F", phases[1].name, 3.0, 4.0, error="connection: ConnectionError"))
     _, missed = table(phases, outcomes, check(outcomes, snapshot, audit))
     assert any("Redis restart: 1 answers other than" in m for m in missed)
     assert any("Redis restart: 1 connections dropped, 1 requests unanswered" in m for m in missed)
+    assert any("F sent 3.0 s into the phase, connection: ConnectionError after 1.0 s" in m for m in missed)
+
+
+def test_a_request_sent_before_a_gateway_kill_and_dropped_by_it_is_the_kill_s_doing_whatever_its_phase():
+    outcomes, snapshot, audit = consistent_platform()
+    before = Phase("kill -9 enterprise.1", 0.0, 1.0, 1.0, 1.1)
+    killed = Phase("kill -9 gateway.1", 10.0, 14.0, 14.0, 14.1)
+    outcomes = [registered("A", before.name), registered("B", killed.name)]
+    # sent at the end of the enterprise phase, still under way when the gateway was killed
+    outcomes.append(Outcome("new", "C", before.name, 9.5, 14.0, error="connection: ConnectionError"))
+    _, missed = table([before, killed], outcomes, check(outcomes, snapshot, audit))
+    assert missed == []
+    outcomes.append(Outcome("new", "D", before.name, 5.0, 5.5, error="connection: ConnectionError"))
+    _, missed = table([before, killed], outcomes, check(outcomes, snapshot, audit))
+    assert missed == [
+        "kill -9 enterprise.1: 1 connections dropped, 0 requests unanswered in time; "
+        "new D sent 5.0 s into the phase, connection: ConnectionError after 0.5 s"
+    ]
 
 
 def test_a_process_that_dies_in_a_fault_that_kills_nothing_misses_the_target():
