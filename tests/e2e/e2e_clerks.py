@@ -79,11 +79,13 @@ def until(request, status, timeout=10.0):
         time.sleep(0.1)
 
 
-def qr_login(platform, role, id_number, name):
-    """Open a QR session for ``role``, scan and confirm as the person; the final view."""
+def qr_login(platform, role, id_number, name, id_type="resident_id"):
+    """Open a QR session for ``role``, scan and confirm as the person (known by the document
+    ``id_type``, ``id_number``); the final view."""
     session = platform.post("/api/v1/auth/qr-sessions", {"role": role}).json()
     for act in ("scan", "confirm"):
-        done = platform.hrssctl("essc", act, "--qr", session["qr_content"], "--id-number", id_number, "--name", name)
+        person = ["--id-type", id_type, "--id-number", id_number, "--name", name]
+        done = platform.hrssctl("essc", act, "--qr", session["qr_content"], *person)
         assert done.returncode == 0, done.stdout + done.stderr
     headers = {"X-QR-Binding": session["binding"]}
     url = f"{platform.base_url}/api/v1/auth/qr-sessions/{session['qr_id']}"
@@ -95,11 +97,11 @@ def qr_login(platform, role, id_number, name):
     pytest.fail("the QR session never ended")
 
 
-def clerk_logs_in(platform, id_number, name, timeout=10.0):
+def clerk_logs_in(platform, id_number, name, timeout=10.0, id_type="resident_id"):
     """QR login as clerk until it succeeds (ClerkAdded reaches identity within milliseconds)."""
     deadline = time.monotonic() + timeout
     while True:
-        view = qr_login(platform, "clerk", id_number, name)
+        view = qr_login(platform, "clerk", id_number, name, id_type)
         if view["status"] == "authenticated" or time.monotonic() > deadline:
             return view
         time.sleep(0.2)

@@ -38,6 +38,29 @@ def test_a_legal_representative_adds_a_clerk_grants_two_relations_and_the_clerk_
     assert {e["channel"] for e in history["items"]} == {"legal_rep"}
 
 
+def test_a_clerk_known_by_a_foreign_permanent_residence_card_is_added_and_scans_in_with_it(platform, tmp_path):
+    uscc, legal = registered_with_units(platform, tmp_path)
+    card = {"id_type": "foreign_permanent_residence", "name": "Anna Ivanova", "phone": "13900139000"}
+
+    wrong = call(platform, "POST", "/api/v1/clerks", legal, {**card, "id_number": "911398199012310022"})
+    assert_error(wrong, "VALIDATION_FAILED")
+    assert wrong.json()["error"]["fields"] == {"id_number": ["外国人永久居留身份证号码格式不正确"]}
+    assert call(platform, "GET", "/api/v1/clerks", legal).json()["items"] == []
+    added = call(platform, "POST", "/api/v1/clerks", legal, {**card, "id_number": "911398199012310021"})
+    assert added.status_code == 201, added.text
+    assert (added.json()["id_type"], added.json()["id_number"]) == (
+        "foreign_permanent_residence",
+        "91139819901********",
+    )
+
+    # the same 18 digits pass GB 11643 too: as a 居民身份证 they are somebody else
+    as_a_resident_id = qr_login(platform, "clerk", "911398199012310021", "Anna Ivanova", "resident_id")
+    assert as_a_resident_id["error"]["code"] == "CLERK_ACCOUNT_NOT_FOUND"
+    view = clerk_logs_in(platform, "911398199012310021", "Anna Ivanova", id_type="foreign_permanent_residence")
+    assert view["status"] == "authenticated", view
+    assert call(platform, "GET", "/api/v1/me", view["token"]).json()["uscc"] == uscc
+
+
 def test_a_clerk_added_with_a_wrong_name_cannot_scan_in(platform, tmp_path):
     _, legal = registered_with_units(platform, tmp_path)
     id_number = random_id_number()

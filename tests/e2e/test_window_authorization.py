@@ -146,3 +146,42 @@ def test_control_characters_in_paths_and_queries_are_refused_and_only_signed_in_
     assert upload(platform, legal, PDF).status_code == 201  # a case's materials (issue 8)
     named = upload(platform, staff, PDF, "a\x00b.pdf")
     assert named.status_code == 201 and named.json()["filename"] == "ab.pdf"
+
+
+def test_the_window_tells_two_clerks_apart_by_document_type_when_their_numbers_are_the_same(platform, tmp_path):
+    uscc, _ = registered_with_units(platform, tmp_path)
+    staff = staff_token(platform)
+    attachment = upload(platform, staff, PDF).json()["attachment_id"]
+    found = call(platform, "GET", "/api/v1/agency/enterprises", staff, params={"uscc": uscc}).json()["items"][0]
+    relations = [r["relation_id"] for unit in found["units"] for r in unit["relations"]]
+    permit = {"id_type": "taiwan_permit", "id_number": "01234567"}
+    passport = {"id_type": "passport", "id_number": "01234567"}
+
+    submitted = call(
+        platform,
+        "POST",
+        "/api/v1/agency/authorizations",
+        staff,
+        {
+            "uscc": uscc,
+            "attachment_ids": [attachment],
+            "clerks": [
+                {**permit, "name": "陈小明", "phone": "13900139000"},
+                {**passport, "name": "Ann Lee", "phone": "13900139001"},
+            ],
+            "grants": [{**permit, "relation_ids": relations[:1]}, {**passport, "relation_ids": relations[1:]}],
+        },
+    )
+
+    assert submitted.status_code == 201, submitted.text
+    granted = {(c["id_type"], c["name"]): c["relation_ids"] for c in submitted.json()["clerks"]}
+    assert granted == {("taiwan_permit", "陈小明"): relations[:1], ("passport", "Ann Lee"): sorted(relations[1:])}
+    for document, expected in ((permit, [True, False, False]), (passport, [False, True, True])):
+        params = {"clerk_id_type": document["id_type"], "clerk_id_number": document["id_number"]}
+        marked = call(platform, "GET", f"/api/v1/agency/enterprises/{uscc}/relations", staff, params=params)
+        assert [r["granted"] for r in marked.json()["items"]] == expected
+    assert clerk_logs_in(platform, "01234567", "陈小明", id_type="taiwan_permit")["status"] == "authenticated"
+    bad_type = call(
+        platform, "GET", f"/api/v1/agency/enterprises/{uscc}/relations", staff, params={"clerk_id_type": "licence"}
+    )
+    assert_error(bad_type, "VALIDATION_FAILED")

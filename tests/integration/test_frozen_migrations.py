@@ -9,13 +9,18 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
 
+from hrss_authorization.adapters.orm import metadata as authorization_metadata
 from hrss_enterprise.adapters.orm import metadata as enterprise_metadata
 from hrss_identity.adapters.orm import metadata as identity_metadata
 from hrss_kit.migrate import alembic_config, schema_drift, upgrade
 
 pytestmark = pytest.mark.integration
 
-SERVICES = {"hrss_enterprise": enterprise_metadata, "hrss_identity": identity_metadata}
+SERVICES = {
+    "hrss_authorization": authorization_metadata,
+    "hrss_enterprise": enterprise_metadata,
+    "hrss_identity": identity_metadata,
+}
 
 
 @pytest.fixture(params=["postgres", "sqlite"])
@@ -50,10 +55,11 @@ def test_each_revision_carries_its_own_ddl():
     """No revision builds tables from the code of today (the models, the kit's table helpers)."""
     from pathlib import Path
 
+    import hrss_authorization
     import hrss_enterprise
     import hrss_identity
 
-    for package in (hrss_enterprise, hrss_identity):
+    for package in (hrss_authorization, hrss_enterprise, hrss_identity):
         for revision in (Path(package.__file__).parent / "migrations" / "versions").glob("*.py"):
             source = revision.read_text()
             assert "hrss_kit" not in source and ".adapters" not in source, revision.name

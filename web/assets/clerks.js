@@ -1,8 +1,9 @@
-// 授权登录 (manual 3.1.1): the legal representative's clerks. 添加 (ID number, name, phone),
+// 授权登录 (manual 3.1.1): the legal representative's clerks. 添加 (证件类型 and number, name, phone),
 // 修改, 删除, and 单位授权: which of the enterprise's insurance relations each may act for.
 // A clerk's user center has no such module, and the API refuses them (403) all the same.
 
 import { api } from "./api.js";
+import { documentError, ID_TYPES, normaliseDocument } from "./documents.js";
 import { errorBox, h, replace } from "./dom.js";
 
 const INSURANCE = { 110: "企业职工基本养老保险", 120: "机关事业单位养老保险", 210: "失业保险", 310: "基本医疗保险", 410: "工伤保险", 510: "生育保险" };
@@ -37,7 +38,7 @@ export async function showClerks(container) {
       ? h(
           "table",
           { class: "clerks" },
-          h("thead", {}, h("tr", {}, ["选择", "证件号码", "姓名", "联系电话", "已授权参保关系"].map((t) => h("th", { scope: "col" }, t)))),
+          h("thead", {}, h("tr", {}, ["选择", "证件类型", "证件号码", "姓名", "联系电话", "已授权参保关系"].map((t) => h("th", { scope: "col" }, t)))),
           h(
             "tbody",
             {},
@@ -57,6 +58,7 @@ export async function showClerks(container) {
                     onchange: () => (chosen = c.clerk_id),
                   }),
                 ),
+                h("td", {}, ID_TYPES[c.id_type] || c.id_type),
                 h("td", {}, c.id_number),
                 h("td", {}, c.name),
                 h("td", {}, c.phone),
@@ -98,7 +100,7 @@ export async function showClerks(container) {
       ),
       message,
       list,
-      h("p", { class: "hint" }, "注:若填写的经办人身份证号或姓名错误,则无法扫码登录。"),
+      h("p", { class: "hint" }, "注:若填写的经办人证件号码或姓名错误,则无法扫码登录。"),
     ),
   );
   await load();
@@ -148,21 +150,30 @@ function clerkDialog(clerk, done) {
   const content = h(
     "div",
     {},
-    field("clerk-id-number", "证件号码(居民身份证)", clerk ? "" : "", { placeholder: clerk ? `原:${clerk.id_number},请重新填写` : "" }),
+    h("label", { for: "clerk-id-type" }, "证件类型"),
+    h(
+      "select",
+      { id: "clerk-id-type" },
+      Object.entries(ID_TYPES).map(([value, label]) => h("option", { value, selected: clerk ? clerk.id_type === value : value === "resident_id" }, label)),
+    ),
+    field("clerk-id-number", "证件号码", "", { placeholder: clerk ? `原:${clerk.id_number},请重新填写` : "" }),
     field("clerk-name", "姓名", clerk && clerk.name),
     field("clerk-phone", "联系电话", clerk && clerk.phone, { inputmode: "tel" }),
   );
   const dialog = modal(clerk ? "修改经办人" : "添加经办人", content, async () => {
     const person = {
-      id_number: dialog.querySelector("#clerk-id-number").value.trim(),
+      id_type: dialog.querySelector("#clerk-id-type").value,
+      id_number: normaliseDocument(dialog.querySelector("#clerk-id-number").value),
       name: dialog.querySelector("#clerk-name").value.trim(),
       phone: dialog.querySelector("#clerk-phone").value.trim(),
     };
+    const wrong = person.id_number ? documentError(person.id_type, person.id_number) : "请填写证件号码";
+    if (wrong) throw new Error(wrong);
     if (clerk) await api.put(`/api/v1/clerks/${encodeURIComponent(clerk.clerk_id)}`, person);
     else await api.post("/api/v1/clerks", person);
     await done();
   });
-  dialog.querySelector("#clerk-id-number").focus();
+  dialog.querySelector("#clerk-id-type").focus();
 }
 
 async function grantDialog(clerk, done) {

@@ -66,6 +66,7 @@ export function showFieldErrors(container, fields) {
   for (const node of container.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
   const unplaced = {};
   for (const [path, messages] of Object.entries(fields || {})) {
+    if (![].concat(messages).length) continue; // no message: the field is good
     const holder = container.querySelector(`[data-path="${CSS.escape(path)}"]`);
     if (!holder) {
       unplaced[path] = messages;

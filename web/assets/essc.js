@@ -2,7 +2,8 @@
 // as a chosen person, signed by the gateway with the development e-SSC key.
 
 import { api } from "./api.js";
-import { replace } from "./dom.js";
+import { ID_TYPES } from "./documents.js";
+import { h, replace } from "./dom.js";
 import { LAST_QR_KEY } from "./login.js";
 
 const form = document.getElementById("essc");
@@ -18,6 +19,8 @@ const STATUS_NAMES = {
   expired: "已过期",
   rejected: "已拒绝",
 };
+
+replace(document.getElementById("id-type"), Object.entries(ID_TYPES).map(([value, label]) => h("option", { value }, label)));
 
 document.getElementById("pick").addEventListener("click", () => {
   const last = localStorage.getItem(LAST_QR_KEY);

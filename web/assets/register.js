@@ -3,6 +3,7 @@
 // a mistyped character is pointed out before the form is sent; the server checks everything.
 
 import { api } from "./api.js";
+import { idCheck } from "./documents.js";
 import { errorBox, h, inputField, replace, showFieldErrors } from "./dom.js";
 
 const USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -15,13 +16,6 @@ export function usccCheck(first17) {
     total += value * (3 ** i % 31);
   }
   return USCC_ALPHABET[(31 - (total % 31)) % 31];
-}
-
-export function idCheck(first17) {
-  if (!/^[0-9]{17}$/.test(first17)) return null;
-  let total = 0;
-  for (let i = 0; i < 17; i += 1) total += Number(first17[i]) * (2 ** (17 - i) % 11);
-  return "10X98765432"[total % 11];
 }
 
 // The hint under a code field: what the 18th character must be, or what is wrong so far.

@@ -6,6 +6,7 @@
 
 import { api, upload } from "./api.js";
 import { insuranceName } from "./clerks.js";
+import { documentError, ID_TYPES, normaliseDocument } from "./documents.js";
 import { errorBox, h, inputField, replace, showFieldErrors } from "./dom.js";
 
 const USCC = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
@@ -129,8 +130,8 @@ async function authorization(container, enterprise) {
     /* the notes are a help, not a condition */
   }
   const attachments = []; // {attachment_id, filename, content_type}
-  const clerks = []; // {id_number, name, phone}
-  const grants = new Map(); // id_number → Set(relation_id)
+  const clerks = []; // {id_type, id_number, name, phone}
+  const grants = new Map(); // "id_type id_number" → {clerk, relation_ids: Set}
   let selected = null;
 
   const files = h("ul", { class: "uploads" });
@@ -187,7 +188,7 @@ async function authorization(container, enterprise) {
                   "tr",
                   {},
                   h("td", {}, h("input", { type: "radio", name: "window-clerk", "aria-label": `选中${c.name}`, checked: selected === c, onchange: () => selectClerk(c) })),
-                  h("td", {}, "居民身份证"),
+                  h("td", {}, ID_TYPES[c.id_type]),
                   h("td", {}, c.id_number),
                   h("td", {}, c.name),
                   h("td", {}, c.phone),
@@ -202,12 +203,14 @@ async function authorization(container, enterprise) {
     replace(relationList, h("p", { class: "hint" }, "正在加载…"));
     let relations;
     try {
-      relations = (await api.get(`/api/v1/agency/enterprises/${encodeURIComponent(enterprise.uscc)}/relations?clerk_id_number=${encodeURIComponent(clerk.id_number)}`)).items;
+      const query = new URLSearchParams({ clerk_id_type: clerk.id_type, clerk_id_number: clerk.id_number });
+      relations = (await api.get(`/api/v1/agency/enterprises/${encodeURIComponent(enterprise.uscc)}/relations?${query}`)).items;
     } catch (error) {
       return replace(relationList, errorBox(error));
     }
-    const chosen = grants.get(clerk.id_number) || new Set();
-    grants.set(clerk.id_number, chosen);
+    const key = `${clerk.id_type} ${clerk.id_number}`;
+    const chosen = grants.has(key) ? grants.get(key).relation_ids : new Set();
+    grants.set(key, { clerk, relation_ids: chosen });
     replace(
       relationList,
       h(
@@ -238,12 +241,15 @@ async function authorization(container, enterprise) {
       onsubmit: (event) => {
         event.preventDefault();
         const data = Object.fromEntries(new FormData(addClerk));
-        const person = { id_number: data.id_number.trim().toUpperCase(), name: data.name.trim(), phone: data.phone.trim() };
-        if (!person.id_number || !person.name || !person.phone) {
-          showFieldErrors(addClerk, { id_number: person.id_number ? [] : ["请填写证件号码"], name: person.name ? [] : ["请填写姓名"], phone: person.phone ? [] : ["请填写联系电话"] });
+        const person = { id_type: data.id_type, id_number: normaliseDocument(data.id_number), name: data.name.trim(), phone: data.phone.trim() };
+        const numberError = person.id_number ? documentError(person.id_type, person.id_number) : "请填写证件号码";
+        if (numberError || !person.name || !person.phone) {
+          showFieldErrors(addClerk, { id_number: numberError ? [numberError] : [], name: person.name ? [] : ["请填写姓名"], phone: person.phone ? [] : ["请填写联系电话"] });
           return;
         }
         showFieldErrors(addClerk, {});
+        const same = clerks.findIndex((c) => c.id_type === person.id_type && c.id_number === person.id_number);
+        if (same >= 0) clerks.splice(same, 1); // the same person again: corrected
         clerks.push(person);
         addClerk.reset();
         selected = person;
@@ -251,7 +257,12 @@ async function authorization(container, enterprise) {
         selectClerk(person);
       },
     },
-    h("div", { class: "field" }, h("label", { for: "window-id-type" }, "证件类型"), h("select", { id: "window-id-type", name: "id_type" }, h("option", { value: "resident" }, "居民身份证"))),
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "window-id-type" }, "证件类型"),
+      h("select", { id: "window-id-type", name: "id_type" }, Object.entries(ID_TYPES).map(([value, label]) => h("option", { value }, label))),
+    ),
     inputField("window-id-number", "id_number", "证件号码", { autocomplete: "off" }),
     inputField("window-clerk-name", "name", "办事员姓名", { autocomplete: "off" }),
     inputField("window-clerk-phone", "phone", "办事员联系电话", { inputmode: "tel" }),
@@ -264,7 +275,9 @@ async function authorization(container, enterprise) {
       uscc: enterprise.uscc,
       attachment_ids: attachments.map((a) => a.attachment_id),
       clerks,
-      grants: [...grants].filter(([, ids]) => ids.size).map(([id_number, ids]) => ({ id_number, relation_ids: [...ids] })),
+      grants: [...grants.values()]
+        .filter((g) => g.relation_ids.size)
+        .map((g) => ({ id_type: g.clerk.id_type, id_number: g.clerk.id_number, relation_ids: [...g.relation_ids] })),
     };
     try {
       const done = await api.post("/api/v1/agency/authorizations", body);

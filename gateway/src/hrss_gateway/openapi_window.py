@@ -8,6 +8,7 @@ from typing import Any
 from apispec import APISpec
 
 from hrss_contracts.authorization import AttachmentSchema, MarkedRelationSchema, WindowAuthorizationSchema
+from hrss_contracts.id_documents import ID_TYPES, MAX_DOCUMENT_LENGTH, RESIDENT_ID
 from hrss_gateway.openapi_clerks import items, protected, with_links
 from hrss_gateway.openapi_parts import error_response, link, query_parameter, required_body
 
@@ -94,7 +95,14 @@ def add_window(spec: APISpec) -> None:
         parameters=[
             {"name": "uscc", "in": "path", "required": True, "schema": {"type": "string"}},
             query_parameter(
-                "clerk_id_number", {"type": "string", "maxLength": 18}, "the clerk whose relations are marked `granted`"
+                "clerk_id_number",
+                {"type": "string", "maxLength": MAX_DOCUMENT_LENGTH},
+                "the document number of the clerk whose relations are marked `granted`",
+            ),
+            query_parameter(
+                "clerk_id_type",
+                {"type": "string", "enum": list(ID_TYPES), "default": RESIDENT_ID},
+                "证件类型 of `clerk_id_number`",
             ),
         ],
         operations={

@@ -177,7 +177,7 @@ class WebRoutes:
     @api("POST", "/api/v1/dev/essc/assertions")
     def essc_simulator(self, request: Request) -> dict[str, Any]:
         """Development mode only: the e-SSC app played by a page. ``{"act": "scan"|"confirm"|
-        "cancel", "qr_content": …, "id_number": …, "name": …}`` is signed with the development
+        "cancel", "qr_content": …, "id_type": …, "id_number": …, "name": …}`` is signed with the development
         e-SSC key and handed to identity as the e-SSC platform would: the answer is that of
         ``POST /api/v1/essc/assertions``."""
         if not self.site.development:
@@ -191,6 +191,6 @@ class WebRoutes:
         except OSError as exc:  # identity makes the key at its first start
             raise CatalogueError("SERVICE_UNAVAILABLE") from exc
         act, content, id_number, name = (body[k].strip() for k in ("act", "qr_content", "id_number", "name"))
-        claims = assertion_claims(act, content, id_number, name, int(time.time()))
+        claims = assertion_claims(act, content, id_number.upper(), name, int(time.time()), body["id_type"])
         assertion = jwt.encode(claims, key, algorithm="EdDSA")  # type: ignore[arg-type]
         return self.identity.essc_assertion(body={"assertion": assertion})

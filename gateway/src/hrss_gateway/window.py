@@ -12,6 +12,7 @@ from werkzeug.wrappers import Request, Response
 
 from hrss_contracts.authorization import WindowAuthorizationSchema
 from hrss_contracts.errors import CatalogueError
+from hrss_contracts.id_documents import ID_TYPES, MAX_DOCUMENT_LENGTH, RESIDENT_ID, normalise_document_number
 from hrss_gateway.attachments import Attachments
 from hrss_gateway.blobs import BlobNotFound
 from hrss_gateway.clerks import AGENCY, actor
@@ -82,19 +83,23 @@ class WindowRoutes:
 
     @api("GET", "/api/v1/agency/enterprises/<uscc>/relations", roles=AGENCY)
     def relations_for_clerk(self, request: Request, session: dict[str, Any], uscc: str) -> dict[str, Any]:
-        """授权单位列表: ``?clerk_id_number=…`` → ``{"items": [{relation_id, unit_no, insurance,
-        agency, granted}]}``, ``granted`` where that clerk holds the relation (shown yellow)."""
-        id_number = request.args.get("clerk_id_number", "").strip() or None
-        if id_number is not None and len(id_number) > 18:
-            raise CatalogueError("VALIDATION_FAILED", fields={"clerk_id_number": ["身份证号码格式不正确"]})
+        """授权单位列表: ``?clerk_id_number=…&clerk_id_type=…`` (证件类型, default resident_id) →
+        ``{"items": [{relation_id, unit_no, insurance, agency, granted}]}``, ``granted`` where the
+        clerk known by that document holds the relation (shown yellow)."""
+        id_number = normalise_document_number(request.args.get("clerk_id_number", "")) or None
+        id_type = request.args.get("clerk_id_type", RESIDENT_ID)
+        if id_type not in ID_TYPES:
+            raise CatalogueError("VALIDATION_FAILED", fields={"clerk_id_type": ["证件类型不正确"]})
+        if id_number is not None and len(id_number) > MAX_DOCUMENT_LENGTH:
+            raise CatalogueError("VALIDATION_FAILED", fields={"clerk_id_number": ["证件号码格式不正确"]})
         return self.authorization.relations_for_clerk(  # type: ignore[attr-defined,no-any-return]
-            uscc=uscc.upper(), id_number=id_number
+            uscc=uscc.upper(), id_number=id_number, id_type=id_type
         )
 
     @api("POST", "/api/v1/agency/authorizations", roles=AGENCY)
     def submit_window_authorization(self, request: Request, session: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        """提交办理: ``{"uscc", "attachment_ids": [...], "clerks": [{id_number, name, phone}],
-        "grants": [{id_number, relation_ids}]}`` → 201 ``{"submission_id", "clerks": [...]}``.
+        """提交办理: ``{"uscc", "attachment_ids": [...], "clerks": [{id_type, id_number, name,
+        phone}], "grants": [{id_type, id_number, relation_ids}]}`` → 201 ``{"submission_id", "clerks": [...]}``.
         422 PUBLIC_SERVICE_REGISTRATION_MISSING (manual 5.3, both numbers masked) for an
         enterprise the sources know that never registered; 422 ATTACHMENT_NOT_FOUND for an
         attachment this account did not upload."""

@@ -23,6 +23,7 @@ from hrss_contracts.cases import (
 )
 from hrss_contracts.errors import CATALOGUE, CatalogueError
 from hrss_contracts.fields import COMMENT_PATTERN, NAME_PATTERN, NO_CONTROL_PATTERN
+from hrss_contracts.id_documents import DOCUMENT_NUMBER_PATTERN, ID_TYPES, RESIDENT_ID
 from hrss_contracts.id_number import ID_NUMBER_PATTERN
 from hrss_contracts.qr_login import MAX_WAIT_SECONDS, QR_STATUSES
 from hrss_contracts.registration import PHONE_PATTERN
@@ -530,7 +531,10 @@ def test_the_code_fields_document_their_patterns_and_what_no_pattern_says(spec):
     for name in ("Selection", "CreditCodeRequest", "WindowAuthorizationRequest"):
         assert schemas[name]["properties"]["uscc"]["pattern"] == ecma(USCC_PATTERN), name
     for name in ("ClerkRequest", "WindowGrant"):
-        assert schemas[name]["properties"]["id_number"]["pattern"] == ecma(ID_NUMBER_PATTERN), name
+        document = schemas[name]["properties"]
+        assert document["id_number"]["pattern"] == ecma(DOCUMENT_NUMBER_PATTERN), name
+        assert "GB 11643 (check character" in document["id_number"]["description"], name
+        assert document["id_type"]["enum"] == list(ID_TYPES) and document["id_type"]["default"] == RESIDENT_ID
     assert schemas["CaseRequest"]["properties"]["relation_id"]["pattern"] == ecma(NO_CONTROL_PATTERN)
     assert schemas["DecisionRequest"]["properties"]["comment"]["pattern"] == ecma(COMMENT_PATTERN)
 

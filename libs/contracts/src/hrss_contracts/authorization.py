@@ -5,24 +5,40 @@ from __future__ import annotations
 
 from marshmallow import RAISE, ValidationError, fields, validate, validates_schema
 
-from hrss_contracts.fields import Identifier, IdNumber, InsuranceType, Name, Uscc
+from hrss_contracts.fields import DocumentNumber, Identifier, IdType, InsuranceType, Name, Uscc
+from hrss_contracts.id_documents import RESIDENT_ID, document_number_error
 from hrss_contracts.schema import ContractSchema
 
 MOBILE_PATTERN = r"^1[3-9][0-9]{9}\Z"  # \Z: "$" would let a final line break through
 MAX_RELATIONS = 500  # far above any enterprise's relations; bounds the work of one request
 
 
-class ClerkRequestSchema(ContractSchema):
-    """添加 / 修改 a clerk (经办人): ID number, name and mobile phone, as the legal representative
-    types them. A wrong ID number or name is accepted here, but its clerk cannot scan in
-    (manual 3.1.1 注)."""
+class DocumentSchema(ContractSchema):
+    """A person's 证件类型 and 证件号码 (:mod:`hrss_contracts.id_documents`), the number judged by
+    its type's rule; without a type, 居民身份证."""
+
+    id_type = IdType(load_default=RESIDENT_ID, metadata={"description": "证件类型", "example": RESIDENT_ID})
+    id_number = DocumentNumber(
+        required=True, metadata={"description": "办事员证件号码", "example": "11010519491231002X"}
+    )
+
+    @validates_schema(skip_on_field_errors=False)  # judged beside the other fields' errors
+    def _number_fits_its_type(self, data: dict[str, str], **_: object) -> None:
+        if "id_type" not in data or "id_number" not in data:
+            return  # either is wrong already, and said so
+        error = document_number_error(data["id_type"], data["id_number"])
+        if error is not None:
+            raise ValidationError(error, "id_number")
+
+
+class ClerkRequestSchema(DocumentSchema):
+    """添加 / 修改 a clerk (经办人): 证件类型 and number, name and mobile phone, as the legal
+    representative types them. A wrong number or name is accepted here, but its clerk cannot
+    scan in (manual 3.1.1 注)."""
 
     class Meta:
         unknown = RAISE
 
-    id_number = IdNumber(
-        required=True, metadata={"description": "办事员身份证号 (GB 11643)", "example": "11010519491231002X"}
-    )
     name = Name(
         required=True,
         validate=validate.Length(min=1, max=50, error="办事员姓名不能为空且不超过50字"),
@@ -65,9 +81,10 @@ class MarkedRelationSchema(RelationSchema):
 
 
 class ClerkSchema(ContractSchema):
-    """A clerk as listed: the ID number masked, and the relations granted."""
+    """A clerk as listed: the document's type, its number masked, and the relations granted."""
 
     clerk_id = fields.String(required=True)
+    id_type = IdType(required=True, metadata={"description": "证件类型"})
     id_number = fields.String(required=True, metadata={"description": "masked", "example": "11010519491********"})
     name = fields.String(required=True)
     phone = fields.String(required=True)
@@ -85,11 +102,12 @@ class AuditQuerySchema(ContractSchema):
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100, error="每页条数应为1至100"))
 
 
-class WindowGrantSchema(ContractSchema):
+class WindowGrantSchema(DocumentSchema):
+    """The relations to grant the clerk known by this document."""
+
     class Meta:
         unknown = RAISE
 
-    id_number = IdNumber(required=True, metadata={"description": "办事员身份证号"})
     relation_ids = fields.List(
         Identifier(),
         required=True,
@@ -100,7 +118,7 @@ class WindowGrantSchema(ContractSchema):
 class WindowAuthorizationSchema(ContractSchema):
     """公共服务单位用户授权 (manual 3.1.2), submitted by agency staff: the materials checked (at
     least one attachment they uploaded), the clerks to add (or correct), and the relations to
-    grant each clerk (by ID number; a clerk added here or earlier)."""
+    grant each clerk (by 证件类型 and number; a clerk added here or earlier)."""
 
     class Meta:
         unknown = RAISE

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, fields, validate
 
+from hrss_contracts.authorization import DocumentSchema
 from hrss_contracts.fields import IdNumber, InsuranceType, Name, Uscc
 from hrss_contracts.schema import ContractSchema
 
@@ -136,15 +137,15 @@ class UnitCreditCodeChangedV1(_Data):
     changed_at = fields.AwareDateTime(required=True)
 
 
-class _ClerkV1(_Data):
+class _ClerkV1(_Data, DocumentSchema):
     """A clerk (办事员) of the enterprise ``uscc``. A read model keeps the newest of a clerk's
     events and skips older ones for good (the kit's rule, hrss_kit README), hence whole states.
-    ``name`` is in its one spelling; login compares it with the e-SSC's (manual 3.1.1 注).
+    ``name`` is in its one spelling; login compares it and the document (``id_type``, absent
+    from events before 证件类型: 居民身份证; ``id_number``) with the e-SSC's (manual 3.1.1 注).
     """
 
     clerk_id = fields.String(required=True, validate=validate.Length(min=1, max=80))
     uscc = Uscc(required=True)
-    id_number = IdNumber(required=True)
     name = Name(required=True, validate=validate.Length(min=1, max=50))
     phone = fields.String(required=True, validate=validate.Length(min=1, max=20))
     # Every relation granted to the clerk after the event (added later, hence optional).
@@ -154,7 +155,8 @@ class _ClerkV1(_Data):
 class ClerkAddedV1(_ClerkV1):
     """A legal representative or the agency's window added a clerk to the enterprise, whole.
 
-    Carries the clerk's whole state (``clerk_id``, ``uscc``, ``id_number``, ``name``, ``phone``),
+    Carries the clerk's whole state (``clerk_id``, ``uscc``, ``id_type``, ``id_number``, ``name``,
+    ``phone``),
     as every event feeding a read model must; ``aggregate_id`` is ``clerk_id``.
     """
 
@@ -162,7 +164,7 @@ class ClerkAddedV1(_ClerkV1):
 
 
 class ClerkUpdatedV1(_ClerkV1):
-    """A clerk's ID number, name or phone were modified; the clerk's whole state after it.
+    """A clerk's document, name or phone were modified; the clerk's whole state after it.
 
     Not a delta: a consumer replaces what it holds for ``clerk_id`` (``aggregate_id``) with it.
     """

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from marshmallow import ValidationError, fields, validate
 
+from hrss_contracts.id_documents import DOCUMENT_NUMBER_PATTERN, ID_TYPES, MAX_DOCUMENT_LENGTH, is_document_shaped
 from hrss_contracts.id_number import ID_NUMBER_PATTERN, is_valid_id_number
 from hrss_contracts.names import has_control_characters, normalise_name
 from hrss_contracts.uscc import USCC_PATTERN, uscc_problem
@@ -117,6 +118,37 @@ class IdNumber(_Checked):
 
     def check(self, value: str) -> bool:
         return is_valid_id_number(value)
+
+
+class IdType(_Checked):
+    """证件类型 (:mod:`hrss_contracts.id_documents`)."""
+
+    message = "证件类型不正确"
+    keywords = {"enum": list(ID_TYPES)}
+    note = ", ".join(f"{code}: {label}" for code, label in ID_TYPES.items())
+
+    def check(self, value: str) -> bool:
+        return value in ID_TYPES
+
+
+class DocumentNumber(_Checked):
+    """证件号码 of any type: its shape here, its type's own rule in the schema that holds both
+    (``DocumentSchema``); a lower-case letter is read as upper-case."""
+
+    upper = True
+    message = "证件号码格式不正确"
+    keywords = {"pattern": DOCUMENT_NUMBER_PATTERN, "minLength": 5, "maxLength": MAX_DOCUMENT_LENGTH}
+    note = (
+        "judged by the rule of its id_type: 居民身份证 GB 11643 (check character, birth date); "
+        "港澳居民来往内地通行证 H or M and 8 or 10 digits; 台湾居民来往大陆通行证 8 digits; "
+        "外国人永久居留身份证 9 and 17 characters with GB 11643's check character, or 3 letters and "
+        "12 digits with the ICAO 7-3-1 check digit; 护照 5 to 17 letters and digits. A number that "
+        "fails its rule is 400. Lower-case and full-width characters are read as upper-case ASCII, "
+        "surrounding blanks dropped"
+    )
+
+    def check(self, value: str) -> bool:
+        return is_document_shaped(value)
 
 
 class InsuranceType(_Checked):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from marshmallow import RAISE, fields, validate
 
 from hrss_contracts.essc import ACTS
-from hrss_contracts.fields import Uscc
+from hrss_contracts.fields import IdType, Uscc
+from hrss_contracts.id_documents import RESIDENT_ID
 from hrss_contracts.schema import ContractSchema
 
 QR_ROLES = ("legal", "clerk")
@@ -56,6 +57,7 @@ class DevAssertionRequestSchema(ContractSchema):
         metadata={"description": "scan: 扫码; confirm: 确认登录; cancel: 取消"},
     )
     qr_content = fields.String(required=True, validate=validate.Length(min=1, max=512))
+    id_type = IdType(load_default=RESIDENT_ID, metadata={"description": "证件类型 of id_number"})
     id_number = fields.String(required=True, validate=validate.Length(min=1, max=32))
     name = fields.String(required=True, validate=validate.Length(min=1, max=64))
 

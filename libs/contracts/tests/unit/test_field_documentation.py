@@ -95,7 +95,7 @@ def test_a_comment_loads_exactly_when_it_matches_its_pattern(text):
 def test_a_fields_own_description_comes_first_then_what_no_pattern_says():
     fields = ClerkRequestSchema().fields
 
-    assert fields["id_number"].metadata["description"].startswith("办事员身份证号 (GB 11643); GB 11643:")
+    assert fields["id_number"].metadata["description"].startswith("办事员证件号码; judged by the rule of its id_type")
     assert "check character" in fields["id_number"].metadata["description"]
     assert fields["id_number"].metadata["example"] == "11010519491231002X"
     uscc = RegistrationRequestSchema().fields["uscc"].metadata

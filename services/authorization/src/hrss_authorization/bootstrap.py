@@ -53,8 +53,8 @@ class Authorization:
     def find_enterprise(self, query: commands.FindEnterprise) -> Enterprise:
         return window.find(query, self.unit_of_work(None), self.sources)
 
-    def relations_for(self, uscc: str, id_number: str | None) -> list[tuple[InsuranceRelation, bool]]:
-        return window.relations_for(uscc, id_number, self.unit_of_work(None))
+    def relations_for(self, uscc: str, document: tuple[str, str] | None) -> list[tuple[InsuranceRelation, bool]]:
+        return window.relations_for(uscc, document, self.unit_of_work(None))
 
     def record_attachment(self, command: commands.RecordAttachment) -> Attachment:
         return window.record_attachment(command, self.unit_of_work(None))

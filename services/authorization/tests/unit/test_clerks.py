@@ -47,6 +47,23 @@ def test_the_same_id_number_cannot_be_added_twice_to_one_enterprise():
     assert len(clerks.clerks(enterprise.uscc, uow)) == 1 and len(uow.committed) == 1
 
 
+def test_a_clerk_is_one_document_the_same_number_under_another_type_is_another_person():
+    enterprise = an_enterprise()
+    uow = FakeUnitOfWork([enterprise])
+    permit = Person("01234567", "陈小明", "13900139000", "taiwan_permit")
+    passport = Person("01234567", "John Smith", "13900139001", "passport")
+
+    with_clerk(uow, enterprise, permit)
+    with_clerk(uow, enterprise, passport)
+    with pytest.raises(ClerkExists):
+        with_clerk(uow, enterprise, replace(permit, name="陈大明"))
+
+    assert sorted(c.person.document for c in clerks.clerks(enterprise.uscc, uow)) == [
+        ("passport", "01234567"),
+        ("taiwan_permit", "01234567"),
+    ]
+
+
 def test_the_same_person_may_be_a_clerk_of_several_enterprises():
     first, second, person = an_enterprise(), an_enterprise(), a_person()
     uow = FakeUnitOfWork([first, second])

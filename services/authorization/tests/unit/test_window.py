@@ -18,6 +18,7 @@ from hrss_authorization.entrypoints.errors import catalogue_errors
 from hrss_authorization.service_layer import clerks, window
 from hrss_contracts.errors import CatalogueError
 from hrss_contracts.examples import random_id_number, random_uscc
+from hrss_contracts.id_documents import RESIDENT_ID
 
 pytestmark = pytest.mark.unit
 
@@ -47,7 +48,7 @@ def test_staff_add_a_clerk_and_grant_relations_on_the_evidence_of_their_uploads(
     attachment, person = uploaded(uow), a_person()
 
     result = window.submit(
-        submission(enterprise, [attachment], [person], [(person.id_number, (first, second))]), uow, FakeSources()
+        submission(enterprise, [attachment], [person], [(person.document, (first, second))]), uow, FakeSources()
     )
 
     (clerk,) = result.clerks
@@ -72,7 +73,7 @@ def test_a_clerk_the_enterprise_has_is_corrected_and_keeps_what_was_granted_befo
     corrected = Person(person.id_number, "李四四", "13700137000")
 
     result = window.submit(
-        submission(enterprise, [uploaded(uow)], [corrected], [(person.id_number, (second,))]), uow, FakeSources()
+        submission(enterprise, [uploaded(uow)], [corrected], [(person.document, (second,))]), uow, FakeSources()
     )
 
     assert [(c.clerk_id, c.person, c.relation_ids) for c in result.clerks] == [
@@ -99,7 +100,9 @@ def test_a_grant_for_someone_who_is_not_a_clerk_refuses_the_whole_submission():
 
     with pytest.raises(NotAClerk):
         window.submit(
-            submission(enterprise, [uploaded(uow)], [person], [(random_id_number(), (relation,))]), uow, FakeSources()
+            submission(enterprise, [uploaded(uow)], [person], [((RESIDENT_ID, random_id_number()), (relation,))]),
+            uow,
+            FakeSources(),
         )
 
     assert clerks.clerks(enterprise.uscc, uow) == [] and uow.committed == []
@@ -143,8 +146,8 @@ def test_the_relations_list_marks_those_the_selected_clerk_holds():
     clerk = clerks.add(commands.AddClerk(enterprise.uscc, person), uow)
     clerks.set_grants(commands.SetGrants(enterprise.uscc, clerk.clerk_id, (first,), Actor("x", "legal")), uow)
 
-    marked = window.relations_for(enterprise.uscc, person.id_number, uow)
-    nobody = window.relations_for(enterprise.uscc, random_id_number(), uow)
+    marked = window.relations_for(enterprise.uscc, person.document, uow)
+    nobody = window.relations_for(enterprise.uscc, (RESIDENT_ID, random_id_number()), uow)
 
     assert {r.relation_id for r, granted in marked if granted} == {first} and len(marked) == 3
     assert not any(granted for _, granted in nobody)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from hrss_contracts.id_documents import RESIDENT_ID
 from hrss_contracts.names import normalise_name
 from hrss_identity.domain.commands import RegisterEnterprise
 from hrss_identity.domain.errors import EnterpriseUnanswered
@@ -141,11 +142,13 @@ class FakeMemberships(Memberships):
             for r in sorted(found, key=lambda r: r.uscc)
         ]
 
-    def clerk_enterprises(self, id_number: str, name: str) -> list[Membership]:
+    def clerk_enterprises(self, id_number: str, name: str, id_type: str = RESIDENT_ID) -> list[Membership]:
         found = []
         for clerk in self.clerks.values():
             enterprise = self.representatives.get(self.codes.get(clerk.uscc, ""))
-            if enterprise is not None and (clerk.id_number, clerk.name) == _person(id_number, name):
+            if enterprise is None or clerk.id_type != id_type:
+                continue
+            if (clerk.id_number, clerk.name) == _person(id_number, name):
                 found.append(
                     Membership(enterprise.uscc, enterprise.enterprise_name, clerk_account_id(clerk.clerk_id), CLERK)
                 )

@@ -56,7 +56,15 @@ class FakeVerifier(EsscVerifier):
         claims = json.loads(assertion)
         if claims.get("forged") or claims["exp"] <= now:
             raise InvalidAssertion("forged or expired")
-        return Assertion(claims["qr"], claims["act"], claims["sub"], claims["name"], claims["jti"], claims["exp"] + 30)
+        return Assertion(
+            claims["qr"],
+            claims["act"],
+            claims["sub"],
+            claims["name"],
+            claims["jti"],
+            claims["exp"] + 30,
+            claims.get("id_type", "resident_id"),
+        )
 
 
 class FakeGuard(AssertionGuard):

@@ -88,6 +88,10 @@ def test_a_tampered_payload_is_refused():
         {"qr": None},
         {"act": "login"},
         {"sub": "110101199003070000"},  # not a valid ID number
+        {"sub": "E12345678"},  # a passport's number, claimed as a resident ID's
+        {"sub": "911398199012310022", "id_type": "foreign_permanent_residence"},  # its check character is 1
+        {"sub": "E12345678", "id_type": "driving_licence"},
+        {"sub": "E12345678", "id_type": 7},
         {"name": ""},
         {"exp": "soon"},
     ],
@@ -95,6 +99,12 @@ def test_a_tampered_payload_is_refused():
 def test_an_assertion_out_of_its_time_or_missing_a_claim_is_refused(changes):
     with pytest.raises(InvalidAssertion):
         VERIFIER.verify(signed(**changes), NOW)
+
+
+def test_an_assertion_may_name_the_type_of_its_subjects_document():
+    checked = VERIFIER.verify(signed(sub="911398199012310021", id_type="foreign_permanent_residence"), NOW)
+    assert (checked.id_type, checked.id_number) == ("foreign_permanent_residence", "911398199012310021")
+    assert VERIFIER.verify(signed(), NOW).id_type == "resident_id"
 
 
 def test_the_skew_tolerates_half_a_minute_of_clock_difference():

@@ -161,16 +161,17 @@ def legal_rep_of(ports, *usccs, id_number=None, name="王建国"):
     return id_number
 
 
-def clerk_of(ports, uscc, id_number, name="李小红"):
+def clerk_of(ports, uscc, id_number, name="李小红", id_type="resident_id"):
     clerk_id = str(uuid.uuid4())
-    ports.identity.remember_clerk(RememberClerk(clerk_id, uscc, id_number, name, "13904510002"), session=None)
+    command = RememberClerk(clerk_id, uscc, id_number, name, "13904510002", id_type)
+    ports.identity.remember_clerk(command, session=None)
     return clerk_id
 
 
-def confirmed(ports, role, id_number, name):
+def confirmed(ports, role, id_number, name, **claims):
     opened = ports.identity.open_qr_session(role)
-    report(ports, "scan", opened, id_number, name=name)
-    report(ports, "confirm", opened, id_number, name=name)
+    report(ports, "scan", opened, id_number, name=name, **claims)
+    report(ports, "confirm", opened, id_number, name=name, **claims)
     return opened
 
 
@@ -198,6 +199,25 @@ def test_a_legal_representative_scanning_as_clerk_is_rejected_as_no_clerk():
     person = legal_rep_of(ports, random_uscc())
     opened = confirmed(ports, "clerk", person, "王建国")
     assert status(ports, opened)["error"] == "CLERK_ACCOUNT_NOT_FOUND"
+
+
+def test_a_clerk_known_by_a_foreign_document_logs_in_with_that_document_and_not_another_of_the_same_number():
+    ports, uscc = Ports(), random_uscc()
+    legal_rep_of(ports, uscc)
+    clerk_of(ports, uscc, "E12345678", name="John Smith", id_type="passport")
+
+    other = confirmed(ports, "clerk", "E12345678", "John Smith", id_type="hk_macao_permit")
+    assert status(ports, other)["error"] == "CLERK_ACCOUNT_NOT_FOUND"
+    opened = confirmed(ports, "clerk", "E12345678", "John Smith", id_type="passport")
+    view = status(ports, opened)
+    assert (view["status"], ports.identity.authenticate(view["token"]).uscc) == ("authenticated", uscc)
+
+
+def test_a_legal_representative_is_known_by_a_resident_id_only():
+    ports = Ports()
+    person = legal_rep_of(ports, random_uscc())
+    opened = confirmed(ports, "legal", person, "王建国", id_type="passport")
+    assert status(ports, opened)["error"] == "LEGAL_ACCOUNT_NOT_FOUND"
 
 
 def test_a_clerk_removed_between_confirm_and_collection_gets_no_session():

@@ -16,22 +16,31 @@ import requests
 from cryptography.hazmat.primitives import serialization
 
 from hrss_contracts.essc import assertion_claims
+from hrss_contracts.id_documents import RESIDENT_ID
 
 PRIVATE_KEY_FILE = "essc-dev-private.pem"
 
 
-def assertion(act: str, qr_content: str, id_number: str, name: str, key_dir: Path) -> str:
+def assertion(act: str, qr_content: str, id_number: str, name: str, key_dir: Path, id_type: str = RESIDENT_ID) -> str:
     path = key_dir / PRIVATE_KEY_FILE
     if not path.is_file():
         raise SystemExit(f"hrssctl: no development e-SSC key at {path}; has the platform started (make run)?")
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    claims = assertion_claims(act, qr_content, id_number, name, int(time.time()))
+    claims = assertion_claims(act, qr_content, id_number, name, int(time.time()), id_type)
     return jwt.encode(claims, key, algorithm="EdDSA")  # type: ignore[arg-type]
 
 
-def run(act: str, qr_content: str, id_number: str, name: str, show: bool, out: TextIO = sys.stdout) -> int:
+def run(
+    act: str,
+    qr_content: str,
+    id_number: str,
+    name: str,
+    show: bool,
+    out: TextIO = sys.stdout,
+    id_type: str = RESIDENT_ID,
+) -> int:
     key_dir = Path(os.environ.get("ESSC_DEV_KEY_DIR", "var/essc"))
-    token = assertion(act, qr_content, id_number, name, key_dir)
+    token = assertion(act, qr_content, id_number, name, key_dir, id_type)
     if show:
         print(token, file=out)
         return 0

@@ -12,6 +12,7 @@ import amqp.exceptions
 import kombu.exceptions
 
 from hrss_contracts.errors import CatalogueError
+from hrss_contracts.id_documents import ID_TYPES, RESIDENT_ID
 from hrss_contracts.sources import SOURCES
 from hrssctl import events, settings
 from hrssctl.replicas import parse_replicas
@@ -55,7 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     for act, text in (("scan", "scan a QR code"), ("confirm", "confirm the login"), ("cancel", "cancel it")):
         step = essc_cmd.add_parser(act, help=text)
         step.add_argument("--qr", required=True, help="the QR code's content (qr_content), or its qr_id")
-        step.add_argument("--id-number", required=True, help="the e-SSC holder's ID number")
+        step.add_argument("--id-number", required=True, help="the e-SSC holder's document number")
+        step.add_argument(
+            "--id-type",
+            default=RESIDENT_ID,
+            choices=list(ID_TYPES),
+            help="the document's type (证件类型; default %(default)s: 居民身份证)",
+        )
         step.add_argument("--name", required=True, help="the e-SSC holder's name")
         step.add_argument("--print", action="store_true", dest="show", help="print the assertion, do not post it")
 
@@ -111,7 +118,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.group == "essc":
         from hrssctl import essc
 
-        return essc.run(args.command, args.qr, args.id_number, args.name, args.show)
+        return essc.run(args.command, args.qr, args.id_number, args.name, args.show, id_type=args.id_type)
     if args.group == "agency-users":
         from hrssctl import agency_users
 

@@ -23,6 +23,7 @@ def clerk_state(uscc: str, clerk: Clerk) -> dict[str, Any]:
     return {
         "clerk_id": clerk.clerk_id,
         "uscc": uscc,
+        "id_type": clerk.person.id_type,
         "id_number": clerk.person.id_number,
         "name": clerk.person.name,
         "phone": clerk.person.phone,
@@ -64,9 +65,10 @@ def actor_from(data: dict[str, Any]) -> Actor:
 
 
 def clerk_view(clerk: Clerk) -> dict[str, Any]:
-    """A clerk as listed to the legal representative: the ID number masked."""
+    """A clerk as listed to the legal representative: the document's number masked."""
     return {
         "clerk_id": clerk.clerk_id,
+        "id_type": clerk.person.id_type,
         "id_number": mask_id_number(clerk.person.id_number),
         "name": clerk.person.name,
         "phone": clerk.person.phone,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, ForeignKey, Index, MetaData, String, Table, Text, UniqueConstraint
 
+from hrss_contracts.id_documents import RESIDENT_ID
 from hrss_kit.tables import Id, add_kit_tables
 
 metadata = MetaData()
@@ -41,11 +42,12 @@ clerks = Table(
     metadata,
     Column("clerk_id", String(80), primary_key=True),
     Column("enterprise_id", String(80), ForeignKey("enterprises.enterprise_id"), nullable=False),
+    Column("id_type", String(32), nullable=False, server_default=RESIDENT_ID),  # 证件类型
     Column("id_number", String(18), nullable=False),
     Column("name", String(50), nullable=False),
     Column("phone", String(20), nullable=False),
     Column("added_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("enterprise_id", "id_number", name="uq_clerks_enterprise_id_number"),
+    UniqueConstraint("enterprise_id", "id_type", "id_number", name="uq_clerks_enterprise_document"),
     Index("ix_clerks_id_number", "id_number"),
 )
 

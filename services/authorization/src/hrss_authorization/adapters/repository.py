@@ -60,7 +60,9 @@ class SqlEnterprises(Enterprises):
             held.setdefault(clerk_id, set()).add(relation_id)
         people = self.session.execute(select(clerks).filter_by(enterprise_id=row.enterprise_id)).all()
         loaded = {
-            c.clerk_id: Clerk(c.clerk_id, Person(c.id_number, c.name, c.phone), frozenset(held.get(c.clerk_id, ())))
+            c.clerk_id: Clerk(
+                c.clerk_id, Person(c.id_number, c.name, c.phone, c.id_type), frozenset(held.get(c.clerk_id, ()))
+            )
             for c in people
         }
         self._loaded[row.enterprise_id] = dict(loaded)
@@ -86,7 +88,12 @@ class SqlEnterprises(Enterprises):
             self.session.execute(delete(clerks).filter_by(clerk_id=clerk_id))
         for clerk_id, clerk in enterprise.clerks.items():
             old = before.get(clerk_id)
-            person = {"id_number": clerk.person.id_number, "name": clerk.person.name, "phone": clerk.person.phone}
+            person = {
+                "id_type": clerk.person.id_type,
+                "id_number": clerk.person.id_number,
+                "name": clerk.person.name,
+                "phone": clerk.person.phone,
+            }
             if old is None:
                 self.session.execute(
                     insert(clerks).values(

@@ -89,12 +89,12 @@ class RecordAttachment:
 class SubmitWindowAuthorization:
     """公共服务单位用户授权 (manual 3.1.2) by agency staff: on the evidence of ``attachment_ids``
     (uploaded by ``owner``, the staff account), add or modify ``clerks`` and grant each
-    ``(id_number, relation_ids)`` of ``grants``."""
+    ``(document, relation_ids)`` of ``grants`` (the document: ``(id_type, id_number)``)."""
 
     uscc: str
     attachment_ids: tuple[str, ...]
     clerks: tuple[Person, ...]
-    grants: tuple[tuple[str, tuple[str, ...]], ...]
+    grants: tuple[tuple[tuple[str, str], tuple[str, ...]], ...]
     actor: Actor
     owner: str
 

@@ -29,7 +29,7 @@ class RelationNotFound(AuthorizationError):
 
 
 class NotAClerk(AuthorizationError):
-    """A window grant names an ID number that is no clerk of the enterprise (nor added with it)."""
+    """A window grant names a document that is no clerk's of the enterprise (nor added with it)."""
 
     def __init__(self, id_number: str) -> None:
         super().__init__("not a clerk")

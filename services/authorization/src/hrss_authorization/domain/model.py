@@ -12,6 +12,7 @@ from datetime import datetime
 
 from hrss_authorization.domain import events
 from hrss_authorization.domain.errors import ClerkExists, ClerkNotFound, NotAClerk, RelationNotFound
+from hrss_contracts.id_documents import RESIDENT_ID
 
 LEGAL_REP, AGENCY_WINDOW = "legal_rep", "agency_window"  # the two channels of a grant
 
@@ -28,11 +29,18 @@ class InsuranceRelation:
 
 @dataclass(frozen=True)
 class Person:
-    """A clerk as typed: ID number (upper-case), name (in its one spelling), mobile phone."""
+    """A clerk as typed: document number (upper-case) of ``id_type`` (证件类型), name (in its one
+    spelling), mobile phone."""
 
     id_number: str
     name: str
     phone: str
+    id_type: str = RESIDENT_ID
+
+    @property
+    def document(self) -> tuple[str, str]:
+        """Who the person is: ``(id_type, id_number)``."""
+        return self.id_type, self.id_number
 
 
 @dataclass(frozen=True)
@@ -86,22 +94,23 @@ class Enterprise:
         except KeyError:
             raise ClerkNotFound(clerk_id) from None
 
-    def clerk_by_id_number(self, id_number: str) -> Clerk | None:
-        return next((c for c in self.clerks.values() if c.person.id_number == id_number), None)
+    def clerk_by_document(self, document: tuple[str, str]) -> Clerk | None:
+        """The clerk known by ``(id_type, id_number)``."""
+        return next((c for c in self.clerks.values() if c.person.document == document), None)
 
     def add_clerk(self, clerk_id: str, person: Person, now: datetime) -> Clerk:
-        """添加: one clerk per ID number in an enterprise (the same person may be a clerk of
+        """添加: one clerk per document in an enterprise (the same person may be a clerk of
         several enterprises)."""
-        if self.clerk_by_id_number(person.id_number) is not None:
+        if self.clerk_by_document(person.document) is not None:
             raise ClerkExists(person.id_number)
         clerk = self.clerks[clerk_id] = Clerk(clerk_id, person)
         self.events.append(events.ClerkAdded(self.uscc, clerk, now))
         return clerk
 
     def update_clerk(self, clerk_id: str, person: Person, now: datetime) -> Clerk:
-        """修改: the grants stay; another clerk's ID number is refused; no change, no event."""
+        """修改: the grants stay; another clerk's document is refused; no change, no event."""
         before = self.clerk(clerk_id)
-        holder = self.clerk_by_id_number(person.id_number)
+        holder = self.clerk_by_document(person.document)
         if holder is not None and holder.clerk_id != clerk_id:
             raise ClerkExists(person.id_number)
         if before.person == person:
@@ -132,24 +141,24 @@ class Enterprise:
     def authorize_at_window(
         self,
         new_clerks: Iterable[tuple[str, Person]],
-        grants: Iterable[tuple[str, tuple[str, ...]]],
+        grants: Iterable[tuple[tuple[str, str], tuple[str, ...]]],
         actor: Actor,
         attachments: tuple[str, ...],
         now: datetime,
     ) -> list[Clerk]:
         """公共服务单位用户授权 at the window: each person of ``new_clerks`` (with the clerk id to
         use if new) is added, or modified if the enterprise has them already; then each
-        ``(id_number, relation_ids)`` of ``grants`` is granted on the evidence of ``attachments``.
-        Returns the clerks concerned."""
+        ``(document, relation_ids)`` of ``grants`` (the document: ``(id_type, id_number)``) is
+        granted on the evidence of ``attachments``. Returns the clerks concerned."""
         concerned: dict[str, Clerk] = {}
         for clerk_id, person in new_clerks:
-            known = self.clerk_by_id_number(person.id_number)
+            known = self.clerk_by_document(person.document)
             clerk = self.update_clerk(known.clerk_id, person, now) if known else self.add_clerk(clerk_id, person, now)
             concerned[clerk.clerk_id] = clerk
-        for id_number, relation_ids in grants:
-            holder = self.clerk_by_id_number(id_number)
+        for document, relation_ids in grants:
+            holder = self.clerk_by_document(document)
             if holder is None:
-                raise NotAClerk(id_number)
+                raise NotAClerk(document[1])
             concerned[holder.clerk_id] = self.grant(holder.clerk_id, relation_ids, actor, attachments, now)
         return [self.clerks[clerk_id] for clerk_id in concerned]
 

@@ -27,6 +27,7 @@ from hrss_contracts.authorization import (
     GrantsRequestSchema,
     WindowAuthorizationSchema,
 )
+from hrss_contracts.id_documents import RESIDENT_ID, normalise_document_number
 from hrss_kit.database import Database
 from hrss_kit.inbox import reliable_handler
 from hrss_kit.logs import CallIdLogging
@@ -109,9 +110,13 @@ class AuthorizationService(OperationsMixin):
 
     @rpc
     @catalogue_errors
-    def relations_for_clerk(self, uscc: str, id_number: str | None = None) -> dict[str, Any]:
-        """授权单位列表: every relation, ``granted`` when the clerk with ``id_number`` holds it."""
-        marked = self.authorization.relations_for(uscc, id_number.upper() if id_number else None)
+    def relations_for_clerk(
+        self, uscc: str, id_number: str | None = None, id_type: str = RESIDENT_ID
+    ) -> dict[str, Any]:
+        """授权单位列表: every relation, ``granted`` when the clerk known by ``id_type`` and
+        ``id_number`` holds it."""
+        document = (str(id_type), normalise_document_number(str(id_number))) if id_number else None
+        marked = self.authorization.relations_for(uscc, document)
         return {"items": [{**relation_data(r), "granted": granted} for r, granted in marked]}
 
     # Idempotent by its own key, the attachment id the gateway chose: a repeat (a redelivery)
@@ -149,7 +154,7 @@ class AuthorizationService(OperationsMixin):
             loaded["uscc"],
             tuple(loaded["attachment_ids"]),
             tuple(Person(**clerk) for clerk in loaded["clerks"]),
-            tuple((g["id_number"], tuple(g["relation_ids"])) for g in loaded["grants"]),
+            tuple(((g["id_type"], g["id_number"]), tuple(g["relation_ids"])) for g in loaded["grants"]),
             actor_from(actor),
             owner,
         )

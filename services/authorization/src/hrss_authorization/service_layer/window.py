@@ -35,12 +35,12 @@ def find(query: commands.FindEnterprise, uow: UnitOfWork, sources: SourceDirecto
     return found
 
 
-def relations_for(uscc: str, id_number: str | None, uow: UnitOfWork) -> list[tuple[InsuranceRelation, bool]]:
-    """授权单位列表: every relation of the enterprise, marked when the clerk with ``id_number``
-    holds it already (the manual's yellow)."""
+def relations_for(uscc: str, document: tuple[str, str] | None, uow: UnitOfWork) -> list[tuple[InsuranceRelation, bool]]:
+    """授权单位列表: every relation of the enterprise, marked when the clerk known by
+    ``document`` (``(id_type, id_number)``) holds it already (the manual's yellow)."""
     with uow:
         enterprise = registered_enterprise(uow, uscc)
-        clerk = enterprise.clerk_by_id_number(id_number) if id_number else None
+        clerk = enterprise.clerk_by_document(document) if document else None
         held = clerk.relation_ids if clerk else frozenset()
         ordered = sorted(enterprise.relations.values(), key=lambda r: (r.unit_no, r.insurance, r.relation_id))
         return [(relation, relation.relation_id in held) for relation in ordered]

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from hrss_contracts.essc import ACTS, CLAIMS
-from hrss_contracts.id_number import is_valid_id_number
+from hrss_contracts.id_documents import RESIDENT_ID, document_number_error
 from hrss_identity.domain.errors import InvalidAssertion
 from hrss_identity.service_layer.qr_ports import Assertion, EsscVerifier
 
@@ -65,13 +65,16 @@ def _checked(claims: dict[str, Any], now: float) -> Assertion:
     qr, sub, name, act, jti = (claims[k] for k in ("qr", "sub", "name", "act", "jti"))
     if not all(isinstance(v, str) for v in (qr, sub, name, act, jti)):
         raise InvalidAssertion("qr, sub, name, act and jti must be strings")
-    if act not in ACTS or not is_valid_id_number(sub) or not 0 < len(name) <= 50 or not 0 < len(jti) <= 128:
+    id_type = claims.get("id_type", RESIDENT_ID)
+    if not isinstance(id_type, str) or document_number_error(id_type, sub) is not None:
+        raise InvalidAssertion("sub is no number of a known id_type")
+    if act not in ACTS or not 0 < len(name) <= 50 or not 0 < len(jti) <= 128:
         raise InvalidAssertion("a claim has no valid value")
     if not 0 < len(qr) <= 64:
         raise InvalidAssertion("qr has no valid value")
     if any(ord(c) < 32 or ord(c) == 127 for c in qr + sub + name + jti):
         raise InvalidAssertion("a claim holds a control character")
-    return Assertion(qr, act, sub, name.strip(), jti, float(exp) + SKEW)
+    return Assertion(qr, act, sub, name.strip(), jti, float(exp) + SKEW, id_type)
 
 
 def public_key_from_config(config: dict[str, Any]) -> Ed25519PublicKey:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from hrss_contracts.id_documents import RESIDENT_ID
 from hrss_contracts.names import normalise_name
 from hrss_identity.adapters.orm import accounts, clerk_memberships, enterprise_codes, legal_representatives
 from hrss_identity.domain.model import (
@@ -43,12 +44,16 @@ class SqlMemberships(Memberships):
             Membership(r.uscc, r.enterprise_name, legal_account_id(r.enterprise_id, r.account_id), LEGAL) for r in rows
         ]
 
-    def clerk_enterprises(self, id_number: str, name: str) -> list[Membership]:
+    def clerk_enterprises(self, id_number: str, name: str, id_type: str = RESIDENT_ID) -> list[Membership]:
         rows = self.session.execute(
             select(clerks.c.clerk_id, reps.c.uscc, reps.c.enterprise_name)
             .join(codes, codes.c.uscc == clerks.c.uscc)
             .join(reps, reps.c.enterprise_id == codes.c.enterprise_id)
-            .where(clerks.c.id_number == _id(id_number), clerks.c.name == normalise_name(name))
+            .where(
+                clerks.c.id_number == _id(id_number),
+                clerks.c.id_type == id_type,
+                clerks.c.name == normalise_name(name),
+            )
             .order_by(reps.c.uscc, clerks.c.clerk_id)
         )
         return [Membership(r.uscc, r.enterprise_name, clerk_account_id(r.clerk_id), CLERK) for r in rows]
@@ -88,7 +93,13 @@ class SqlMemberships(Memberships):
         return [_clerk(row) for row in rows]
 
     def save_clerk(self, clerk: ClerkMembership) -> None:
-        values = {"uscc": clerk.uscc, "id_number": clerk.id_number, "name": clerk.name, "phone": clerk.phone}
+        values = {
+            "uscc": clerk.uscc,
+            "id_type": clerk.id_type,
+            "id_number": clerk.id_number,
+            "name": clerk.name,
+            "phone": clerk.phone,
+        }
         self._upsert(clerks, "clerk_id", clerk.clerk_id, values)
 
     def remove_clerk(self, clerk_id: str) -> None:
@@ -104,4 +115,4 @@ def _id(id_number: str) -> str:
 
 
 def _clerk(row: Any) -> ClerkMembership:
-    return ClerkMembership(row.clerk_id, row.uscc, row.id_number, row.name, row.phone)
+    return ClerkMembership(row.clerk_id, row.uscc, row.id_number, row.name, row.phone, row.id_type)

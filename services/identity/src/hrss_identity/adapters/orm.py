@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, DateTime, Index, MetaData, String, Table
 
+from hrss_contracts.id_documents import RESIDENT_ID
 from hrss_kit.tables import add_kit_tables
 
 metadata = MetaData()
@@ -63,6 +64,7 @@ clerk_memberships = Table(
     metadata,
     Column("clerk_id", String(80), primary_key=True),
     Column("uscc", String(18), nullable=False),
+    Column("id_type", String(32), nullable=False, server_default=RESIDENT_ID),  # 证件类型
     Column("id_number", String(18), nullable=False),
     Column("name", String(50), nullable=False),
     Column("phone", String(20), nullable=False),

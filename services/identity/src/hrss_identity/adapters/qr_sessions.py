@@ -15,6 +15,7 @@ from typing import Any
 
 import redis
 
+from hrss_contracts.id_documents import RESIDENT_ID
 from hrss_contracts.qr_login import qr_changed_channel
 from hrss_identity.domain.qr import LIFETIME, Choice, Person, QrSession
 from hrss_identity.service_layer.qr_ports import AssertionGuard, QrSessions
@@ -64,7 +65,11 @@ class RedisQrSessions(QrSessions):
         values = self.client.hgetall(self._key(qr_id))
         if not values:
             return None
-        person = Person(values["person_id"], values["person_name"]) if values.get("person_id") else None
+        person = (
+            Person(values["person_id"], values["person_name"], values.get("person_id_type") or RESIDENT_ID)
+            if values.get("person_id")
+            else None
+        )
         choices = tuple(Choice(**c) for c in json.loads(values.get("choices") or "[]"))
         return QrSession(
             qr_id,
@@ -100,6 +105,7 @@ def _fields(session: QrSession) -> dict[str, Any]:
         "status": session.status,
         "person_id": session.person.id_number if session.person else "",
         "person_name": session.person.name if session.person else "",
+        "person_id_type": session.person.id_type if session.person else "",
         "choices": json.dumps([c.__dict__ for c in session.choices], ensure_ascii=False),
         "error": session.error or "",
     }

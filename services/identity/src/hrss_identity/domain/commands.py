@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from hrss_contracts.id_documents import RESIDENT_ID
+
 
 @dataclass(frozen=True)
 class RegisterEnterprise:
@@ -105,6 +107,7 @@ class RememberClerk:
     id_number: str = field(repr=False)
     name: str
     phone: str
+    id_type: str = RESIDENT_ID
 
 
 @dataclass(frozen=True)
@@ -121,3 +124,4 @@ class FindMemberships:
     role: str
     id_number: str = field(repr=False)
     name: str
+    id_type: str = RESIDENT_ID

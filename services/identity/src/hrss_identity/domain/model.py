@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from hrss_contracts.id_documents import RESIDENT_ID
+
 ENTERPRISE, AGENCY = "enterprise", "agency"
 
 
@@ -140,13 +142,15 @@ class LegalRepresentative:
 
 @dataclass(frozen=True)
 class ClerkMembership:
-    """办事员: a person added as clerk of the enterprise ``uscc`` (one per enterprise and person)."""
+    """办事员: a person added as clerk of the enterprise ``uscc`` (one per enterprise and person),
+    known by a document: ``id_type`` (证件类型) and ``id_number``."""
 
     clerk_id: str
     uscc: str
     id_number: str
     name: str
     phone: str
+    id_type: str = RESIDENT_ID
 
     @property
     def account_id(self) -> str:
@@ -154,8 +158,17 @@ class ClerkMembership:
 
     def logs_in_as(self, other: ClerkMembership) -> bool:
         """Whether a session opened as ``self`` still stands for ``other``: the same person
-        (ID number and name, manual 3.1.1 注) for the same enterprise; the phone does not count."""
-        return (self.uscc, self.id_number, self.name) == (other.uscc, other.id_number, other.name)
+        (document and name, manual 3.1.1 注) for the same enterprise; the phone does not count."""
+        mine, theirs = (
+            (self.uscc, self.id_type, self.id_number, self.name),
+            (
+                other.uscc,
+                other.id_type,
+                other.id_number,
+                other.name,
+            ),
+        )
+        return mine == theirs
 
 
 def clerk_account_id(clerk_id: str) -> str:

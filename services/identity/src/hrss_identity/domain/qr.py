@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from hrss_contracts.id_documents import RESIDENT_ID
+
 LIFETIME = 120  # seconds
 POLL_INTERVAL = 2  # seconds between two polls without ``wait`` (RFC 8628's interval)
 
@@ -32,10 +34,12 @@ class ScannedByAnother(Exception):
 
 @dataclass(frozen=True)
 class Person:
-    """The e-SSC's holder: ID number and name, as the e-SSC platform vouches for them."""
+    """The e-SSC's holder: document (``id_type``, 证件类型, and ``id_number``) and name, as the
+    e-SSC platform vouches for them."""
 
     id_number: str
     name: str
+    id_type: str = RESIDENT_ID
 
 
 @dataclass(frozen=True)

@@ -208,4 +208,6 @@ class IdentityService(OperationsMixin):
 
 def clerk_command(data: dict[str, Any]) -> commands.RememberClerk:
     """``ClerkAdded`` and ``ClerkUpdated`` carry the same whole state of the clerk."""
-    return commands.RememberClerk(data["clerk_id"], data["uscc"], data["id_number"], data["name"], data["phone"])
+    return commands.RememberClerk(
+        data["clerk_id"], data["uscc"], data["id_number"], data["name"], data["phone"], data["id_type"]
+    )

@@ -14,6 +14,7 @@ session that survives; the membership itself is gone once the commit lands.
 
 from __future__ import annotations
 
+from hrss_contracts.id_documents import RESIDENT_ID
 from hrss_contracts.names import normalise_name
 from hrss_identity.domain.commands import (
     FindMemberships,
@@ -84,10 +85,15 @@ def follow_key_info_change(command: FollowKeyInfoChange, uow: UnitOfWork, sessio
 
 
 def remember_clerk(command: RememberClerk, uow: UnitOfWork, sessions: Sessions) -> None:
-    """A clerk added or modified. Sessions of a clerk whose ID number, name or enterprise
+    """A clerk added or modified. Sessions of a clerk whose document, name or enterprise
     changed end: they stood for the person as they were (a phone change ends none)."""
     clerk = ClerkMembership(
-        command.clerk_id, command.uscc, command.id_number.upper(), normalise_name(command.name), command.phone
+        command.clerk_id,
+        command.uscc,
+        command.id_number.upper(),
+        normalise_name(command.name),
+        command.phone,
+        command.id_type,
     )
     with uow:
         before = uow.memberships.clerk(command.clerk_id)
@@ -108,10 +114,11 @@ def forget_clerk(command: ForgetClerk, uow: UnitOfWork, sessions: Sessions) -> N
 def find(query: FindMemberships, uow: UnitOfWork) -> list[Membership]:
     """The enterprises the person may act for in the role; an unknown role has none."""
     with uow:
-        if query.role == LEGAL:
-            return uow.memberships.legal_enterprises(query.id_number, query.name)
+        if query.role == LEGAL:  # a legal representative registers with a 居民身份证
+            found = uow.memberships.legal_enterprises(query.id_number, query.name)
+            return found if query.id_type == RESIDENT_ID else []
         if query.role == CLERK:
-            return uow.memberships.clerk_enterprises(query.id_number, query.name)
+            return uow.memberships.clerk_enterprises(query.id_number, query.name, query.id_type)
         return []
 
 

@@ -7,6 +7,7 @@ import contextlib
 from datetime import datetime
 from typing import Any
 
+from hrss_contracts.id_documents import RESIDENT_ID
 from hrss_identity.domain.commands import RegisterEnterprise
 from hrss_identity.domain.events import Event
 from hrss_identity.domain.model import (
@@ -175,7 +176,7 @@ class Memberships(abc.ABC):
         """The enterprises the person represents (role ``legal``)."""
 
     @abc.abstractmethod
-    def clerk_enterprises(self, id_number: str, name: str) -> list[Membership]:
+    def clerk_enterprises(self, id_number: str, name: str, id_type: str = RESIDENT_ID) -> list[Membership]:
         """The enterprises the person is a clerk of (role ``clerk``), among those identity knows
         (a clerk of an enterprise whose registration has not reached identity yet is not listed)."""
 

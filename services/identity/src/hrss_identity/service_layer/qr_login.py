@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from hrss_contracts.id_documents import RESIDENT_ID
 from hrss_identity.domain.errors import (
     AssertionReplayed,
     AssertionsExceeded,
@@ -130,7 +131,7 @@ def report(
     session = qr.sessions.get(claims.qr_id)
     if session is None:
         raise QrSessionClosed()
-    person = Person(claims.id_number, claims.name)
+    person = Person(claims.id_number, claims.name, claims.id_type)
     if claims.act == "scan":
         new = session.scanned(person, now)
     elif claims.act == "cancel":
@@ -170,10 +171,11 @@ def _open_user_session(
 
 def _enterprises(uow: UnitOfWork, role: str, person: Person) -> list[Choice]:
     with uow:
-        if role == "legal":
+        if role == "legal":  # a legal representative registers with a 居民身份证
             found = uow.memberships.legal_enterprises(person.id_number, person.name)
+            found = found if person.id_type == RESIDENT_ID else []
         else:
-            found = uow.memberships.clerk_enterprises(person.id_number, person.name)
+            found = uow.memberships.clerk_enterprises(person.id_number, person.name, person.id_type)
     return [Choice(m.uscc, m.enterprise_name, m.account_id) for m in found]
 
 

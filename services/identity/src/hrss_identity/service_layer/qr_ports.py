@@ -6,6 +6,7 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass
 
+from hrss_contracts.id_documents import RESIDENT_ID
 from hrss_identity.domain.qr import QrSession
 
 
@@ -43,6 +44,7 @@ class Assertion:
     name: str
     jti: str
     accepted_until: float  # the last moment the verifier takes it (its exp, plus the clock skew allowed)
+    id_type: str = RESIDENT_ID  # 证件类型 of id_number
 
 
 class EsscVerifier(abc.ABC):

@@ -1,0 +1,30 @@
+"""证件类型: a clerk is known by a document type and its number. Clerks added before it hold
+居民身份证 numbers; one clerk per document (not per number) in an enterprise.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-28
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("clerks") as batch:
+        batch.add_column(sa.Column("id_type", sa.String(32), nullable=False, server_default="resident_id"))
+        batch.drop_constraint("uq_clerks_enterprise_id_number", type_="unique")
+        batch.create_unique_constraint("uq_clerks_enterprise_document", ["enterprise_id", "id_type", "id_number"])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("clerks") as batch:
+        batch.drop_constraint("uq_clerks_enterprise_document", type_="unique")
+        batch.create_unique_constraint("uq_clerks_enterprise_id_number", ["enterprise_id", "id_number"])
+        batch.drop_column("id_type")

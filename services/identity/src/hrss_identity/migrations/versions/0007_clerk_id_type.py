@@ -1,0 +1,27 @@
+"""证件类型: a clerk is known by a document type and its number; clerks remembered before it
+hold 居民身份证 numbers.
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-28
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column(
+        "clerk_memberships", sa.Column("id_type", sa.String(32), nullable=False, server_default="resident_id")
+    )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("clerk_memberships") as batch:
+        batch.drop_column("id_type")
