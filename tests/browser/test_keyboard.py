@@ -5,6 +5,7 @@ keyboard alone: ``test_login_pages``.)"""
 
 import pytest
 from browser_pages import LEGAL_PASSWORD, password_login, registered_with_units
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from hrss_contracts.examples import random_id_number
 
@@ -20,6 +21,20 @@ def tab_to(page, predicate, limit=200):
             return
         page.keyboard.press("Tab")
     pytest.fail(f"{limit} presses of Tab never reached {predicate}")
+
+
+def choose_file(page, payload):
+    """The focused file input's chooser opened from the keyboard (Space, or else Enter), and the
+    file chosen in it."""
+    for key in ("Space", "Enter"):
+        try:
+            with page.expect_file_chooser(timeout=10_000) as chooser:
+                page.keyboard.press(key)
+        except PlaywrightTimeout:
+            continue
+        chooser.value.set_files(payload)
+        return
+    pytest.fail(f"no file chooser opened from the keyboard at {page.evaluate('document.activeElement.outerHTML')}")
 
 
 def at(path):
@@ -58,9 +73,7 @@ def test_a_case_is_submitted_by_keyboard_alone(browser, platform, tmp_path):
     assert files > 0
     for n in range(files):
         tab_to(page, f"e === document.querySelectorAll('fieldset.materials input[type=file]')[{n}]")
-        with page.expect_file_chooser() as chooser:
-            page.keyboard.press("Space")
-        chooser.value.set_files({"name": f"材料{n}.pdf", "mimeType": "application/pdf", "buffer": PDF})
+        choose_file(page, {"name": f"材料{n}.pdf", "mimeType": "application/pdf", "buffer": PDF})
     page.wait_for_function(
         "() => [...document.querySelectorAll('.upload-status')].every(s => s.textContent.startsWith('已上传'))"
     )

@@ -165,7 +165,11 @@ def test_a_session_that_ends_sends_the_user_back_to_the_login_dialog_with_the_re
     user = browser()
     page = user.page("/")
     password_login(page, uscc, PASSWORD)
-    page.wait_for_selector("h1:has-text('用户中心')", timeout=5_000)
+    # the user center loaded whole (its cases, clerks and contact phone), so no call of its own
+    # is still under way when the session ends
+    page.wait_for_selector("text=暂无业务。", timeout=5_000)
+    page.wait_for_selector("text=尚未添加经办人。", timeout=5_000)
+    page.wait_for_function("() => (document.querySelector('#profile-phone') || {}).value", timeout=5_000)
     cookies = {c["name"]: c["value"] for c in user.context.cookies()}
     ended = requests.post(
         f"{platform.base_url}/api/v1/auth/logout",
@@ -208,6 +212,28 @@ def test_a_state_changing_call_with_the_cookie_needs_the_csrf_token(platform, tm
     )
     assert done.status_code == 200
     assert requests.get(f"{platform.base_url}/api/v1/me", cookies=cookies, timeout=10).status_code == 401
+
+
+def test_a_page_that_logs_in_again_ends_its_earlier_session_and_an_ended_sessions_cookies_are_cleared(
+    platform, tmp_path
+):
+    (uscc,), _ = register(platform, tmp_path, "再登法人", password=PASSWORD)
+    url, body = f"{platform.base_url}/api/v1/auth/login", {"account": uscc, "password": PASSWORD}
+    first = requests.post(url, json=body, headers={"X-HRSS-Session": "cookie"}, timeout=10).cookies["hrss_session"]
+
+    again = requests.post(
+        url, json=body, headers={"X-HRSS-Session": "cookie"}, cookies={"hrss_session": first}, timeout=10
+    )
+    second = again.cookies["hrss_session"]
+
+    assert second != first
+    assert requests.get(f"{platform.base_url}/api/v1/me", cookies={"hrss_session": second}, timeout=10).ok
+    ended = requests.get(f"{platform.base_url}/api/v1/me", cookies={"hrss_session": first}, timeout=10)
+    assert ended.status_code == 401 and ended.json()["error"]["code"] == "UNAUTHENTICATED"
+    cleared = ended.headers["Set-Cookie"]
+    assert "hrss_session=;" in cleared and "hrss_csrf=;" in cleared and "Max-Age=0" in cleared
+    bearer = requests.get(f"{platform.base_url}/api/v1/me", headers={"Authorization": f"Bearer {first}"}, timeout=10)
+    assert bearer.status_code == 401 and "Set-Cookie" not in bearer.headers  # an API client has no cookies
 
 
 def test_pages_carry_a_strict_policy_and_assets_are_cached_under_their_build(platform):
@@ -263,6 +289,30 @@ def test_the_login_dialog_works_by_keyboard_alone(browser, platform, tmp_path):
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_selector("h1:has-text('用户中心')", timeout=5_000)
+
+
+def test_the_contact_phone_is_changed_in_the_user_center(browser, platform, tmp_path):
+    (uscc,), _ = register(platform, tmp_path, "联系法人", password=PASSWORD)
+    user = browser()
+    page = user.page("/")
+    password_login(page, uscc, PASSWORD)
+    phone = page.locator("#profile-phone")
+    page.wait_for_function("() => (document.querySelector('#profile-phone') || {}).value", timeout=10_000)
+    assert phone.input_value() == "13900000001"  # as registered
+
+    phone.fill("12345")
+    page.get_by_role("button", name="保存联系电话").click()
+    page.locator("[data-path='phone'] .field-error").wait_for(timeout=5_000)
+    phone.fill("0451-86661234")
+    page.get_by_role("button", name="保存联系电话").click()
+    page.wait_for_selector("form.contact .ok", timeout=5_000)
+    user.shoot(page, "contact-changed")
+
+    token = platform.post("/api/v1/auth/login", {"account": uscc, "password": PASSWORD}).json()["token"]
+    contact = requests.get(
+        f"{platform.base_url}/api/v1/account/contact", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+    assert contact.json() == {"phone": "0451-86661234"}
 
 
 def test_changing_the_password_in_the_user_center_ends_the_accounts_other_sessions(browser, platform, tmp_path):

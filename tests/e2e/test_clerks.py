@@ -53,9 +53,11 @@ def test_a_clerk_known_by_a_foreign_permanent_residence_card_is_added_and_scans_
         "91139819901********",
     )
 
-    # the same 18 digits pass GB 11643 too: as a 居民身份证 they are somebody else
-    as_a_resident_id = qr_login(platform, "clerk", "911398199012310021", "Anna Ivanova", "resident_id")
-    assert as_a_resident_id["error"]["code"] == "CLERK_ACCOUNT_NOT_FOUND"
+    # the same 18 digits as a 居民身份证: no citizen's number starts with 9, and no e-SSC vouches so
+    session = platform.post("/api/v1/auth/qr-sessions", {"role": "clerk"}).json()
+    claimed = ["--id-type", "resident_id", "--id-number", "911398199012310021", "--name", "Anna Ivanova"]
+    scan = platform.hrssctl("essc", "scan", "--qr", session["qr_content"], *claimed)
+    assert scan.returncode != 0 and "INVALID_ASSERTION" in scan.stderr
     view = clerk_logs_in(platform, "911398199012310021", "Anna Ivanova", id_type="foreign_permanent_residence")
     assert view["status"] == "authenticated", view
     assert call(platform, "GET", "/api/v1/me", view["token"]).json()["uscc"] == uscc

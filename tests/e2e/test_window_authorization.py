@@ -2,6 +2,8 @@
 enterprise, see a clerk's relations marked, submit; the clerk then scans in. Uploads are judged
 by their bytes and kept from other accounts."""
 
+import time
+
 import pytest
 from e2e_clerks import AGENCY, PDF, PNG, assert_error, call, clerk_logs_in, registered_with_units, staff_token, upload
 from e2e_records import import_records, source_record
@@ -185,3 +187,24 @@ def test_the_window_tells_two_clerks_apart_by_document_type_when_their_numbers_a
         platform, "GET", f"/api/v1/agency/enterprises/{uscc}/relations", staff, params={"clerk_id_type": "licence"}
     )
     assert_error(bad_type, "VALIDATION_FAILED")
+
+
+def test_the_legal_representatives_new_contact_phone_is_what_the_window_shows(platform, tmp_path):
+    uscc, legal = registered_with_units(platform, tmp_path)
+    staff = staff_token(platform)
+    assert call(platform, "GET", "/api/v1/account/contact", legal).json() == {"phone": "13900000001"}
+
+    assert_error(call(platform, "PUT", "/api/v1/account/contact", legal, {"phone": "12345"}), "VALIDATION_FAILED")
+    assert_error(call(platform, "PUT", "/api/v1/account/contact", staff, {"phone": "13800138000"}), "FORBIDDEN")
+    changed = call(platform, "PUT", "/api/v1/account/contact", legal, {"phone": "0451-86661234"})
+
+    assert changed.status_code == 200 and changed.json() == {"phone": "0451-86661234"}
+    assert call(platform, "GET", "/api/v1/account/contact", legal).json() == {"phone": "0451-86661234"}
+    assert platform.events_about(uscc, "EnterpriseContactChanged")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        found = call(platform, "GET", "/api/v1/agency/enterprises", staff, params={"uscc": uscc}).json()["items"][0]
+        if found["legal_rep_phone"] == "0451-86661234":
+            break
+        time.sleep(0.1)
+    assert found["legal_rep_phone"] == "0451-86661234"

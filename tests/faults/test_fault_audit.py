@@ -95,13 +95,29 @@ def test_a_request_sent_before_a_gateway_kill_and_dropped_by_it_is_the_kill_s_do
     outcomes = [registered("A", before.name), registered("B", killed.name)]
     # sent at the end of the enterprise phase, still under way when the gateway was killed
     outcomes.append(Outcome("new", "C", before.name, 9.5, 14.0, error="connection: ConnectionError"))
-    _, missed = table([before, killed], outcomes, check(outcomes, snapshot, audit))
+    text, missed = table([before, killed], outcomes, check(outcomes, snapshot, audit))
     assert missed == []
+    assert "note: kill -9 enterprise.1: new C sent 9.5 s into the phase, dropped after 4.5 s by a gateway kill" in text
     outcomes.append(Outcome("new", "D", before.name, 5.0, 5.5, error="connection: ConnectionError"))
     _, missed = table([before, killed], outcomes, check(outcomes, snapshot, audit))
     assert missed == [
         "kill -9 enterprise.1: 1 connections dropped, 0 requests unanswered in time; "
         "new D sent 5.0 s into the phase, connection: ConnectionError after 0.5 s"
+    ]
+
+
+def test_a_request_overdue_when_a_gateway_was_killed_is_not_excused_by_the_kill():
+    outcomes, snapshot, audit = consistent_platform()
+    before = Phase("kill -9 enterprise.1", 0.0, 1.0, 1.0, 1.1)
+    killed = Phase("kill -9 gateway.1", 10.0, 20.0, 20.0, 20.1)
+    outcomes = [registered("A", before.name), registered("B", killed.name)]
+    outcomes.append(Outcome("new", "C", before.name, 0.5, 20.0, error="connection: ConnectionError"))  # hung 19.5 s
+
+    _, missed = table([before, killed], outcomes, check(outcomes, snapshot, audit))
+
+    assert missed == [
+        "kill -9 enterprise.1: 1 connections dropped, 0 requests unanswered in time; "
+        "new C sent 0.5 s into the phase, connection: ConnectionError after 19.5 s"
     ]
 
 

@@ -28,19 +28,21 @@ function icaoCheck(characters) {
   return String(total % 10);
 }
 
-function realDate(year, month, day, latest = null) {
+function realDate(year, month, day) {
   const date = new Date(Date.UTC(year, month - 1, day));
-  const real = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-  return real && (latest === null || (year >= 1900 && date <= latest));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
+// A real day from 1900 to today (the day as the calendar on this computer says).
 function bornBeforeToday(yyyymmdd) {
   const [year, month, day] = [yyyymmdd.slice(0, 4), yyyymmdd.slice(4, 6), yyyymmdd.slice(6, 8)].map(Number);
-  return realDate(year, month, day, new Date());
+  const now = new Date();
+  const today = now.getFullYear() * 10000 + (now.getMonth() + 1) * 100 + now.getDate();
+  return realDate(year, month, day) && year >= 1900 && Number(yyyymmdd) <= today;
 }
 
 const RULES = {
-  resident_id: (n) => /^[0-9]{17}[0-9X]$/.test(n) && idCheck(n.slice(0, 17)) === n[17] && bornBeforeToday(n.slice(6, 14)),
+  resident_id: (n) => /^[1-8][0-9]{16}[0-9X]$/.test(n) && idCheck(n.slice(0, 17)) === n[17] && bornBeforeToday(n.slice(6, 14)),
   hk_macao_permit: (n) => /^[HM][0-9]{8}([0-9]{2})?$/.test(n),
   taiwan_permit: (n) => /^[0-9]{8}$/.test(n),
   foreign_permanent_residence: (n) =>
@@ -50,14 +52,18 @@ const RULES = {
   passport: (n) => /^[A-Z0-9]{5,17}$/.test(n),
 };
 
+// Python's white space (str.strip), which the platform drops around a number.
+const BLANKS = "[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+const AROUND = new RegExp(`^${BLANKS}+|${BLANKS}+$`, "g");
+
 // A number in the one form the platform keeps: full-width folded, no surrounding blanks, upper-case.
 export function normaliseDocument(number) {
-  return number.normalize("NFKC").trim().toUpperCase();
+  return number.normalize("NFKC").replace(AROUND, "").toUpperCase();
 }
 
 // The field message for a number of the type, or null when it is good.
 export function documentError(type, number) {
-  if (!(type in RULES)) return "证件类型不正确";
+  if (!Object.hasOwn(RULES, type)) return "证件类型不正确";
   if (RULES[type](normaliseDocument(number))) return null;
   return type === "resident_id" ? "身份证号码格式不正确" : `${ID_TYPES[type]}号码格式不正确`;
 }

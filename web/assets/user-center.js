@@ -64,7 +64,7 @@ export async function showUserCenter(main, me) {
       "section",
       { class: "user-center" },
       h("h1", {}, "用户中心"),
-      h("p", { class: "who-line" }, `${me.name || me.account} · ${me.uscc || me.agency || ""}`),
+      h("p", { class: "who-line" }, [...new Set([me.name || me.account, me.uscc || me.agency].filter(Boolean))].join(" · ")),
       h("h2", {}, "已办业务"),
       h("div", { class: "filters" }, h("label", { for: "status-filter" }, "状态"), filter),
       list,

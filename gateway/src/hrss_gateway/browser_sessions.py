@@ -32,6 +32,12 @@ MODE_HEADER = "X-HRSS-Session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def unless_off(value: Any) -> bool:
+    """A safety that stays on unless clearly switched off (a typo keeps it on):
+    ``SESSION_COOKIE_SECURE``."""
+    return not (value is False or str(value).strip().lower() in ("0", "false", "no", "off"))
+
+
 def wants_cookie(request: Request) -> bool:
     return request.headers.get(MODE_HEADER, "").strip().lower() == "cookie"
 

@@ -12,6 +12,7 @@ from hrss_contracts.login import (
     PasswordChangeResultSchema,
     PasswordChangeSchema,
 )
+from hrss_contracts.registration import ContactRequestSchema
 from hrss_gateway.openapi_parts import error_response, json_content, required_body
 
 # Either a bearer token (API clients) or the web pages' session cookie (browser_sessions).
@@ -116,6 +117,38 @@ def add_login(spec: APISpec) -> None:
                     "503": error_response("SERVICE_UNAVAILABLE", retry_after=True),
                 },
             }
+        },
+    )
+    spec.components.schema("Contact", schema=ContactRequestSchema)
+    contact_answer = {"200": {"description": "the contact phone now", "content": json_content("Contact")}}
+
+    def legal_only() -> dict[str, object]:  # one each: the document's writer adds to each operation's 403
+        return {
+            "401": error_response("UNAUTHENTICATED"),
+            "403": error_response("FORBIDDEN"),
+            "503": error_response("SERVICE_UNAVAILABLE", retry_after=True),
+        }
+
+    spec.path(
+        "/api/v1/account/contact",
+        operations={
+            "get": {
+                "summary": "修改资料 → 联系电话: the legal representative's contact phone",
+                "security": BEARER,
+                "responses": {**contact_answer, **legal_only()},
+            },
+            "put": {
+                "summary": "修改资料 → 联系电话: change it (EnterpriseContactChanged; the agency window shows it)",
+                "security": BEARER,
+                "requestBody": required_body("Contact"),
+                "responses": {
+                    **contact_answer,
+                    "400": error_response("VALIDATION_FAILED", "MALFORMED_REQUEST"),
+                    "408": error_response("REQUEST_TIMEOUT"),
+                    "413": error_response("PAYLOAD_TOO_LARGE"),
+                    **legal_only(),
+                },
+            },
         },
     )
     spec.path(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from typing import Any
@@ -13,9 +14,9 @@ from hrss_contracts.errors import CatalogueError
 from hrss_contracts.event_data import ROLES
 from hrss_contracts.login import LoginRequestSchema
 from hrss_contracts.qr_login import MAX_WAIT_SECONDS
-from hrss_contracts.registration import RegistrationRequestSchema
+from hrss_contracts.registration import ContactRequestSchema, RegistrationRequestSchema
 from hrss_gateway.asyncapi import build_asyncapi
-from hrss_gateway.browser_sessions import deliver, forget, session_token
+from hrss_gateway.browser_sessions import SESSION_COOKIE, deliver, forget, session_token, wants_cookie
 from hrss_gateway.business import BusinessRoutes
 from hrss_gateway.cases import CaseRoutes
 from hrss_gateway.clerks import ClerkRoutes
@@ -29,10 +30,13 @@ from hrss_gateway.window import WindowRoutes
 from hrss_kit.logs import CallIdLogging
 from hrss_kit.rpc import RemoteError
 from hrss_kit.rpc_client import ServiceRpc
+from hrss_kit.rpc_errors import RpcTimeout
 
 SERVICES = ("enterprise", "identity", "authorization", "business")
+log = logging.getLogger(__name__)
 REGISTRATION = RegistrationRequestSchema()
 LOGIN = LoginRequestSchema()
+CONTACT = ContactRequestSchema()
 ENDED_QR_STATUSES = ("authenticated", "cancelled", "expired", "rejected")
 # A service that does not answer a ping within this is down, whatever its calls' timeouts.
 HEALTH_TIMEOUT = 2.0
@@ -82,7 +86,19 @@ class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes, WebR
         """
         credentials = load(request, LOGIN)
         self.login_attempts(request.environ, credentials["account"])
-        return deliver(request, self.identity.log_in(credentials=credentials), self.site.secure_cookies)
+        return self._deliver(request, self.identity.log_in(credentials=credentials))
+
+    def _deliver(self, request: Request, body: dict[str, Any]) -> Any:
+        """``deliver``; a page that logs in again ends the session its cookie held, which would
+        otherwise live on, unseen, until it expired."""
+        previous = request.cookies.get(SESSION_COOKIE, "")
+        response = deliver(request, body, self.site.secure_cookies)
+        if previous and body.get("token") and wants_cookie(request) and previous != body["token"]:
+            try:
+                self.identity.log_out(token=previous)
+            except RpcTimeout:  # the new session stands; the old one ends at its expiry
+                log.warning("the page's previous session could not be ended now (identity did not answer)")
+        return response
 
     @api("POST", "/api/v1/auth/logout", roles=ROLES)
     def log_out(self, request: Request, session: dict[str, Any]) -> Any:
@@ -97,6 +113,21 @@ class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes, WebR
         → ``{"status": "changed", "sessions_ended": n}``: every other session of the account ends,
         this one stays. 400 VALIDATION_FAILED / CURRENT_PASSWORD_WRONG, 423 ACCOUNT_LOCKED."""
         return self.identity.change_password(token=session_token(request), change=json_body(request))
+
+    @api("GET", "/api/v1/account/contact", roles=("legal",))
+    def contact(self, request: Request, session: dict[str, Any]) -> dict[str, Any]:
+        """修改资料 → 联系电话 as it is: ``{"phone": "13800138000"}`` (the enterprise's)."""
+        enterprise = self.enterprise.find_enterprise(uscc=session["uscc"])  # type: ignore[attr-defined]
+        return {"phone": enterprise["legal_rep_phone"]}
+
+    @api("PUT", "/api/v1/account/contact", roles=("legal",))
+    def change_contact(self, request: Request, session: dict[str, Any]) -> dict[str, Any]:
+        """修改资料 → 联系电话: ``{"phone": "…"}`` (a mobile or a landline, as at registration)
+        becomes the legal representative's contact phone, which the agency window shows
+        (``EnterpriseContactChanged``). 400 VALIDATION_FAILED."""
+        body = load(request, CONTACT)
+        enterprise = self.enterprise.change_contact(uscc=session["uscc"], request=body)  # type: ignore[attr-defined]
+        return {"phone": enterprise["legal_rep_phone"]}
 
     @api("GET", "/api/v1/me", roles=ROLES)
     def me(self, request: Request, session: dict[str, Any]) -> dict[str, Any]:
@@ -130,9 +161,7 @@ class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes, WebR
         binding = request.headers.get("X-QR-Binding", "")
         wait = _wait_seconds(request.args.get("wait"))
         if not wait:
-            return deliver(
-                request, self.identity.qr_status(qr_id=qr_id, binding=binding, waiting=False), self.site.secure_cookies
-            )
+            return self._deliver(request, self.identity.qr_status(qr_id=qr_id, binding=binding, waiting=False))
         deadline = time.monotonic() + wait
         with self.qr_watch(qr_id, request.environ) as changed:
             view = self.identity.qr_status(qr_id=qr_id, binding=binding, waiting=True)
@@ -145,7 +174,7 @@ class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes, WebR
                 changed.wait(remaining)
                 changed.clear()
                 view = self.identity.qr_status(qr_id=qr_id, binding=binding, waiting=True)
-        return deliver(request, view, self.site.secure_cookies)
+        return self._deliver(request, view)
 
     @api("POST", "/api/v1/auth/qr-sessions/<qr_id>/selection")
     def select_enterprise(self, request: Request, qr_id: str) -> dict[str, Any]:
@@ -153,7 +182,7 @@ class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes, WebR
         → ``{"token", "expires_in"}``."""
         binding = request.headers.get("X-QR-Binding", "")
         chosen = self.identity.select_enterprise(qr_id=qr_id, binding=binding, selection=json_body(request))
-        return deliver(request, chosen, self.site.secure_cookies)
+        return self._deliver(request, chosen)
 
     @api("POST", "/api/v1/essc/assertions", per_address=False)
     def essc_assertion(self, request: Request) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from werkzeug.wrappers import Request, Response
 from hrss_contracts.errors import CatalogueError
 from hrss_contracts.essc import assertion_claims
 from hrss_contracts.qr_login import DevAssertionRequestSchema
+from hrss_gateway.browser_sessions import unless_off
 from hrss_gateway.http import api
 from hrss_gateway.requests import load
 
@@ -64,11 +65,6 @@ DEV_ASSERTION = DevAssertionRequestSchema()
 def flag(value: Any) -> bool:
     """A yes/no setting as YAML or the environment spells it: on only when clearly on."""
     return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
-
-
-def unless_off(value: Any) -> bool:
-    """A safety that stays on unless clearly switched off (a typo keeps it on)."""
-    return not (value is False or str(value).strip().lower() in ("0", "false", "no", "off"))
 
 
 def loopback(address: str) -> bool:

@@ -8,8 +8,8 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from hrss_contracts.errors import CatalogueError
-from hrss_gateway.browser_sessions import csrf_for, deliver, session_token
-from hrss_gateway.web import load_site, loopback, unless_off
+from hrss_gateway.browser_sessions import csrf_for, deliver, session_token, unless_off
+from hrss_gateway.web import load_site, loopback
 
 pytestmark = pytest.mark.unit
 

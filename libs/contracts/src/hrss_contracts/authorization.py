@@ -3,10 +3,10 @@ by the authorization service, and the shapes it answers with."""
 
 from __future__ import annotations
 
-from marshmallow import RAISE, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, ValidationError, fields, post_load, validate, validates_schema
 
 from hrss_contracts.fields import DocumentNumber, Identifier, IdType, InsuranceType, Name, Uscc
-from hrss_contracts.id_documents import RESIDENT_ID, document_number_error
+from hrss_contracts.id_documents import RESIDENT_ID, canonical_document_number, document_number_error
 from hrss_contracts.schema import ContractSchema
 
 MOBILE_PATTERN = r"^1[3-9][0-9]{9}\Z"  # \Z: "$" would let a final line break through
@@ -29,6 +29,11 @@ class DocumentSchema(ContractSchema):
         error = document_number_error(data["id_type"], data["id_number"])
         if error is not None:
             raise ValidationError(error, "id_number")
+
+    @post_load
+    def _canonical(self, data: dict[str, str], **_: object) -> dict[str, str]:
+        data["id_number"] = canonical_document_number(data["id_type"], data["id_number"])
+        return data
 
 
 class ClerkRequestSchema(DocumentSchema):

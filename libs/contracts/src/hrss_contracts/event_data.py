@@ -125,6 +125,19 @@ class EnterpriseKeyInfoChangedV1(_Data):
     changed_at = fields.AwareDateTime(required=True)
 
 
+class EnterpriseContactChangedV1(_Data):
+    """修改资料: the legal representative changed their contact phone (the enterprise's
+    ``legal_rep_phone``, which the agency window shows as 法人手机号).
+
+    The whole contact, not a delta: a read model of it keeps the newest of an enterprise's
+    contact events. ``aggregate_id`` is the enterprise's (the code it registered with); ``uscc``
+    its code today."""
+
+    uscc = Uscc(required=True)
+    legal_rep_phone = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    changed_at = fields.AwareDateTime(required=True)
+
+
 class UnitCreditCodeChangedV1(_Data):
     """信用代码维护: agency staff of ``agency`` aligned the unit ``unit_no`` with its enterprise's
     code ``uscc`` after a key-information change made on another of its units

@@ -21,7 +21,7 @@ def random_uscc() -> str:
 
 def random_id_number() -> str:
     """A resident ID number with a real birth date (1950–2004) and a correct check character."""
-    region = "".join(random.choices(_DIGITS, k=6))
+    region = random.choice("12345678") + "".join(random.choices(_DIGITS, k=5))
     born = date(1950, 1, 1) + timedelta(days=random.randrange(20000))
     first17 = f"{region}{born:%Y%m%d}{random.randrange(1000):03d}"
     return first17 + id_check_character(first17)

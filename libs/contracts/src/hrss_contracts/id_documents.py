@@ -10,7 +10,8 @@ The rules:
 - ``resident_id`` 居民身份证: GB 11643-1999, check character and a real birth date
   (:mod:`hrss_contracts.id_number`).
 - ``hk_macao_permit`` 港澳居民来往内地通行证: H (Hong Kong) or M (Macao) and the holder's
-  8-digit lifetime number; the older 11-character form adds a 2-digit issue count. No check digit.
+  8-digit lifetime number; the older 11-character form adds a 2-digit issue count, and is kept
+  as the lifetime number alone (:func:`canonical_document_number`). No check digit.
 - ``taiwan_permit`` 台湾居民来往大陆通行证: the 8-digit lifetime number issued since 2008 (the
   card of 2015 kept it). No check digit.
 - ``foreign_permanent_residence`` 外国人永久居留身份证: the card of 2023, 18 digits starting
@@ -73,6 +74,13 @@ def is_document_shaped(number: str) -> bool:
 def normalise_document_number(number: str) -> str:
     """The one form a number is kept in: NFKC, no surrounding blanks, upper-case."""
     return unicodedata.normalize("NFKC", number).strip().upper()
+
+
+def canonical_document_number(id_type: str, number: str) -> str:
+    """The number that names the person, of a good ``number``: a 港澳居民来往内地通行证's older
+    11-character form is its 9-character lifetime number and an issue count, and the person is
+    the lifetime number (the count changes at each renewal)."""
+    return number[:9] if id_type == "hk_macao_permit" else number
 
 
 def document_number_error(id_type: str, number: str, today: date | None = None) -> str | None:

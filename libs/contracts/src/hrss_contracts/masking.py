@@ -38,6 +38,15 @@ def mask_id_number(number: str) -> str:
     return _keep(number, _ID_NUMBER_VISIBLE, _ID_NUMBER_HIDDEN)
 
 
+def mask_document_number(number: str) -> str:
+    """Mask a document number of any 证件类型 (``hrss_contracts.id_documents``): an 18-character
+    one as an ID number; a shorter one (a passport's, a permit's) keeps at most a third of its
+    characters and hides at least 7: ``E12345678`` -> ``E1********``."""
+    if len(number) >= 18:
+        return mask_id_number(number)
+    return number[: max(0, min(len(number) - _ID_NUMBER_HIDDEN, len(number) // 3))] + _MASK
+
+
 def mask_id_numbers_in_text(text: str) -> str:
     """Mask every ID-shaped string standing on its own in free text.
 

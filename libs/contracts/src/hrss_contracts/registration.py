@@ -43,6 +43,19 @@ class RegistrationRequestSchema(ContractSchema):
     )
 
 
+class ContactRequestSchema(ContractSchema):
+    """修改资料 → 联系电话: the legal representative's contact phone, as at registration."""
+
+    class Meta:
+        unknown = RAISE
+
+    phone = fields.String(
+        required=True,
+        validate=validate.Regexp(PHONE_PATTERN, error="联系电话格式不正确"),
+        metadata={"description": "法人联系电话", "example": "13800138000"},
+    )
+
+
 class RegistrationResultSchema(ContractSchema):
     uscc = fields.String(required=True)
     status = fields.String(required=True, metadata={"example": "registered"})

@@ -36,7 +36,9 @@ def loads(field, value):
 @st.composite
 def valid_id_numbers(draw):
     born = draw(st.dates(min_value=date(1900, 1, 1), max_value=date.today()))
-    first17 = draw(st.text(string.digits, min_size=6, max_size=6)) + f"{born:%Y%m%d}"
+    first17 = (
+        draw(st.sampled_from("12345678")) + draw(st.text(string.digits, min_size=5, max_size=5)) + f"{born:%Y%m%d}"
+    )
     first17 += draw(st.text(string.digits, min_size=3, max_size=3))
     return first17 + id_check_character(first17)
 

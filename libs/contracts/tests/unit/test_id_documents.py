@@ -35,6 +35,7 @@ BAD = [
     ("foreign_permanent_residence", "KAZ110090123107"),  # check digit 5 expected
     ("foreign_permanent_residence", "KAZ110091323105"),  # month 13
     ("foreign_permanent_residence", "11010519491231002X"),  # a resident's number
+    ("resident_id", "911398199012310021"),  # a foreigner's card of 2023 is no citizen's number
     ("passport", "E123"),
     ("passport", "E1234-5678"),
 ]
@@ -130,3 +131,10 @@ def test_a_wrong_number_is_named_beside_the_other_fields_errors():
         ClerkRequestSchema().load({"id_number": "110105194912310021", "name": "", "phone": "12345"})
     assert set(refused.value.messages) == {"id_number", "name", "phone"}
     assert refused.value.messages["id_number"] == ["身份证号码格式不正确"]
+
+
+def test_a_home_return_permit_in_its_older_form_is_the_holders_lifetime_number():
+    body = {"id_type": "hk_macao_permit", "name": "陈大文", "phone": "13900139000"}
+    older = ClerkRequestSchema().load({**body, "id_number": "h3203117702"})
+    current = ClerkRequestSchema().load({**body, "id_number": "H32031177"})
+    assert older["id_number"] == current["id_number"] == "H32031177"

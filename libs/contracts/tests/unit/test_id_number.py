@@ -22,7 +22,7 @@ def digits(size: int) -> st.SearchStrategy[str]:
 @st.composite
 def valid_id_numbers(draw: st.DrawFn) -> str:
     born = draw(st.dates(min_value=date(1900, 1, 1), max_value=date.today()))
-    first17 = draw(digits(6)) + born.strftime("%Y%m%d") + draw(digits(3))
+    first17 = draw(st.sampled_from("12345678")) + draw(digits(5)) + born.strftime("%Y%m%d") + draw(digits(3))
     return first17 + id_check_character(first17)
 
 
@@ -144,3 +144,9 @@ def test_every_single_character_substitution_is_detected(number: str) -> None:
         for replacement in CHECK_CHARACTERS.replace(original, ""):
             altered = number[:position] + replacement + number[position + 1 :]
             assert not is_valid_id_number(altered), (position, replacement)
+
+
+@pytest.mark.parametrize("first", "09")
+def test_a_number_whose_address_code_starts_with_0_or_9_is_no_citizens(first: str) -> None:
+    # 9: a foreigner's permanent residence card of 2023, which shares the rest of the layout
+    assert not is_valid_id_number(with_check_character(first + "11398199012310" + "02"))

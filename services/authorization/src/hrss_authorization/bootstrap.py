@@ -74,6 +74,9 @@ class Authorization:
     def remember_enterprise(self, command: commands.RememberEnterprise, session: Session) -> None:
         enterprises.remember(command, self.unit_of_work(session))
 
+    def follow_contact(self, command: commands.FollowContactChange, session: Session) -> None:
+        enterprises.follow_contact(command, self.unit_of_work(session))
+
     def follow_key_info(self, command: commands.FollowKeyInfoChange, session: Session) -> None:
         enterprises.follow_key_info(command, self.unit_of_work(session))
 

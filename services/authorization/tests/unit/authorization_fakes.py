@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import uuid
 
-from hrss_authorization.domain.commands import FollowKeyInfoChange, RememberEnterprise
+from hrss_authorization.domain.commands import FollowContactChange, FollowKeyInfoChange, RememberEnterprise
 from hrss_authorization.domain.events import ClerkAuthorized, GrantChange
 from hrss_authorization.domain.model import Actor, Attachment, Enterprise, InsuranceRelation
 from hrss_authorization.service_layer.ports import (
@@ -62,6 +62,12 @@ class FakeEnterprises(Enterprises):
         else:
             known.address, known.legal_rep_phone = command.address, command.legal_rep_phone
             known.relations.update(relations)
+
+    def follow_contact(self, command: FollowContactChange) -> bool:
+        known = self.rows.get(command.enterprise_id)
+        if known is not None:
+            known.legal_rep_phone = command.legal_rep_phone
+        return known is not None
 
     def follow_key_info(self, command: FollowKeyInfoChange) -> None:
         known = self.rows.get(command.enterprise_id)

@@ -8,7 +8,7 @@ from authorization_fakes import FakeSources, FakeUnitOfWork, an_enterprise, regi
 
 from hrss_authorization.adapters.messages import to_envelope
 from hrss_authorization.domain import commands, events
-from hrss_authorization.domain.errors import EnterpriseNotFound
+from hrss_authorization.domain.errors import EnterpriseNotFound, NotYetKnown
 from hrss_authorization.domain.model import AGENCY_WINDOW, Actor, Person
 from hrss_authorization.service_layer import clerks, enterprises, window
 from hrss_contracts.events import load_envelope
@@ -69,6 +69,20 @@ def test_a_key_information_change_that_comes_before_the_registration_is_kept():
     found = window.find(commands.FindEnterprise(uscc=new_code), uow, FakeSources())
     assert (found.name, found.legal_rep_name, found.address) == ("新名称有限公司", "王五", enterprise.address)
     assert found.relations == enterprise.relations
+
+
+def test_a_contact_change_waits_for_the_registration_and_then_is_what_the_window_shows():
+    enterprise = an_enterprise()
+    uow = FakeUnitOfWork()
+    change = commands.FollowContactChange(enterprise.enterprise_id, "0451-86661234")
+
+    with pytest.raises(NotYetKnown):  # retried by the kit until the registration has come
+        enterprises.follow_contact(change, uow)
+    enterprises.remember(registration_of(enterprise), uow)
+    enterprises.follow_contact(change, uow)
+
+    found = window.find(commands.FindEnterprise(uscc=enterprise.uscc), uow, FakeSources())
+    assert found.legal_rep_phone == "0451-86661234"
 
 
 def test_the_window_finds_an_enterprise_by_any_unit_number_and_nothing_else():

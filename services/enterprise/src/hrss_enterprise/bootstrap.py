@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from hrss_enterprise.adapters.unit_of_work import SqlUnitOfWork
 from hrss_enterprise.domain.model import Enterprise as RegisteredEnterprise
 from hrss_enterprise.domain.model import RegistrationApplication, SourceRecord
-from hrss_enterprise.service_layer import key_info, lookup, registration, sources
+from hrss_enterprise.service_layer import contact, key_info, lookup, registration, sources
 from hrss_enterprise.service_layer.ports import UnitOfWork
 from hrss_kit.database import UnitOfWorkDatabase
 
@@ -44,6 +44,9 @@ class Enterprise:
 
     def align_credit_code(self, command: key_info.AlignCreditCode) -> RegisteredEnterprise:
         return key_info.align_credit_code(command, self.unit_of_work())
+
+    def change_contact(self, command: contact.ChangeContact) -> RegisteredEnterprise:
+        return contact.change_contact(command, self.unit_of_work())
 
 
 def bootstrap(db: UnitOfWorkDatabase) -> Enterprise:

@@ -72,6 +72,9 @@ class FakeEnterpriseRepository(EnterpriseRepository):
         self.enterprises[enterprise.enterprise_id] = copy.deepcopy(enterprise)
         self.codes.setdefault(enterprise.uscc, enterprise.enterprise_id)
 
+    def save_contact(self, enterprise: Enterprise) -> None:
+        self.enterprises[enterprise.enterprise_id] = copy.deepcopy(enterprise)
+
     def uscc_of_unit(self, unit_no: str) -> str | None:
         return self.unit_holders([unit_no]).get(unit_no)
 

@@ -79,6 +79,6 @@ class FakeGuard(AssertionGuard):
         self.used.add(jti)
         return True
 
-    def within_limits(self, qr_id: str, id_number: str) -> bool:
+    def within_limits(self, qr_id: str, person: str) -> bool:
         self.counts[qr_id] = self.counts.get(qr_id, 0) + 1
         return self.counts[qr_id] <= self.per_session

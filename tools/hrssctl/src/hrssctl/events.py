@@ -10,14 +10,23 @@ from typing import Any, TextIO
 import kombu
 from kombu import Queue, binding
 
-from hrss_contracts.masking import mask_id_numbers_in_text
+from hrss_contracts.masking import mask_document_number, mask_id_numbers_in_text
 from hrss_kit.outbox import event_exchange
 from hrss_kit.rpc_client import StandaloneRpc
 
+# The fields that hold a person's document number (of any 证件类型): masked by name, since a
+# passport's or a permit's number has no shape the text masking would know.
+DOCUMENT_FIELDS = frozenset({"id_number", "legal_rep_id", "clerk_id_number"})
+
 
 def format_event(envelope: dict[str, Any]) -> str:
-    """One line: time, type, source, aggregate id, data (ID numbers masked)."""
-    data = json.dumps(envelope.get("data", {}), ensure_ascii=False, sort_keys=True)
+    """One line: time, type, source, aggregate id, data (document numbers masked)."""
+    data = envelope.get("data", {})
+    if isinstance(data, dict):
+        data = {
+            k: mask_document_number(v) if k in DOCUMENT_FIELDS and isinstance(v, str) else v for k, v in data.items()
+        }
+    data = json.dumps(data, ensure_ascii=False, sort_keys=True)
     return mask_id_numbers_in_text(
         f"{envelope.get('occurred_at', '-')} {envelope.get('event_type', '?')} "
         f"source={envelope.get('source', '?')} aggregate={envelope.get('aggregate_id', '?')} data={data}"

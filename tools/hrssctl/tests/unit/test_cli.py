@@ -34,5 +34,11 @@ def test_a_tailed_event_is_one_line_with_type_source_aggregate_and_masked_data()
     assert '"name": "甲"' in line
 
 
+def test_a_clerks_passport_number_is_masked_by_its_field_name():
+    data = {"clerk_id": "c1", "id_type": "passport", "id_number": "E12345678", "name": "Ann Lee"}
+    line = format_event({"event_type": "ClerkAdded", "source": "authorization", "data": data})
+    assert '"id_number": "E1********"' in line and "E12345678" not in line
+
+
 def test_the_broker_password_is_never_printed():
     assert _safe("amqp://guest:s3cret@rabbit:5672/vh") == "amqp://guest:***@rabbit:5672/vh"

@@ -9,7 +9,7 @@ from hrss_authorization.domain import events
 from hrss_authorization.domain.model import Actor, Attachment, Clerk, Enterprise, InsuranceRelation
 from hrss_authorization.service_layer.ports import AuditEntry
 from hrss_contracts.events import new_envelope
-from hrss_contracts.masking import mask_id_number
+from hrss_contracts.masking import mask_document_number
 
 SOURCE = "authorization"
 
@@ -69,7 +69,7 @@ def clerk_view(clerk: Clerk) -> dict[str, Any]:
     return {
         "clerk_id": clerk.clerk_id,
         "id_type": clerk.person.id_type,
-        "id_number": mask_id_number(clerk.person.id_number),
+        "id_number": mask_document_number(clerk.person.id_number),
         "name": clerk.person.name,
         "phone": clerk.person.phone,
         "relation_ids": sorted(clerk.relation_ids),
@@ -97,7 +97,7 @@ def audit_page(entries: list[AuditEntry], total: int, page: int, page_size: int)
         "items": [
             {
                 "clerk_id": e.clerk_id,
-                "clerk_id_number": mask_id_number(e.clerk_id_number),
+                "clerk_id_number": mask_document_number(e.clerk_id_number),
                 "clerk_name": e.clerk_name,
                 "action": e.action,
                 "relation": {

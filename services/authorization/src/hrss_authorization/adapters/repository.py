@@ -9,7 +9,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from hrss_authorization.adapters.orm import clerks, enterprises, grants, insurance_relations
-from hrss_authorization.domain.commands import FollowKeyInfoChange, RememberEnterprise
+from hrss_authorization.domain.commands import FollowContactChange, FollowKeyInfoChange, RememberEnterprise
 from hrss_authorization.domain.model import Clerk, Enterprise, InsuranceRelation, Person
 from hrss_authorization.service_layer.ports import Enterprises
 from hrss_kit.sql import insert_ignore
@@ -126,6 +126,14 @@ class SqlEnterprises(Enterprises):
                 self.session.execute(
                     update(insurance_relations).filter_by(relation_id=relation.relation_id).values(**values)
                 )
+
+    def follow_contact(self, command: FollowContactChange) -> bool:
+        changed = self.session.execute(
+            update(enterprises)
+            .filter_by(enterprise_id=command.enterprise_id)
+            .values(legal_rep_phone=command.legal_rep_phone)
+        ).rowcount
+        return bool(changed)
 
     def follow_key_info(self, command: FollowKeyInfoChange) -> None:
         key_info = {field: getattr(command, field) for field in KEY_INFO}

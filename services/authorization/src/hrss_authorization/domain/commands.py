@@ -53,6 +53,14 @@ class RememberEnterprise:
 
 
 @dataclass(frozen=True)
+class FollowContactChange:
+    """修改资料: the legal representative's contact phone now (法人手机号 at the window)."""
+
+    enterprise_id: str
+    legal_rep_phone: str
+
+
+@dataclass(frozen=True)
 class FollowKeyInfoChange:
     """单位关键信息维护 approved: the enterprise's code, name and legal representative now."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hrss_authorization.domain import errors
 from hrss_contracts.errors import CatalogueError
-from hrss_contracts.masking import mask_id_number, mask_uscc
+from hrss_contracts.masking import mask_document_number, mask_id_number, mask_uscc
 from hrss_kit.errors import translate_errors
 
 catalogue_errors = translate_errors(
@@ -20,7 +20,7 @@ catalogue_errors = translate_errors(
         ),
         errors.NotYetKnown: lambda e: CatalogueError("SERVICE_UNAVAILABLE", params={"retry_after": "2"}),
         errors.NotAClerk: lambda e: CatalogueError(
-            "VALIDATION_FAILED", {"grants": [f"{mask_id_number(e.id_number)} 不是本单位的办事员,请先添加"]}
+            "VALIDATION_FAILED", {"grants": [f"{mask_document_number(e.id_number)} 不是本单位的办事员,请先添加"]}
         ),
         errors.RegistrationMissing: lambda e: CatalogueError(
             "PUBLIC_SERVICE_REGISTRATION_MISSING",

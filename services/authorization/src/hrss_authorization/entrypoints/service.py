@@ -27,7 +27,7 @@ from hrss_contracts.authorization import (
     GrantsRequestSchema,
     WindowAuthorizationSchema,
 )
-from hrss_contracts.id_documents import RESIDENT_ID, normalise_document_number
+from hrss_contracts.id_documents import RESIDENT_ID, canonical_document_number, normalise_document_number
 from hrss_kit.database import Database
 from hrss_kit.inbox import reliable_handler
 from hrss_kit.logs import CallIdLogging
@@ -39,6 +39,7 @@ CLERK, GRANTS, AUDIT_QUERY = ClerkRequestSchema(), GrantsRequestSchema(), AuditQ
 WINDOW = WindowAuthorizationSchema()
 MAX_ATTACHMENTS_ASKED = 100
 KEY_INFO = "enterprise_key_info"  # the read model of KeyInfoChanged, ordered per enterprise
+CONTACT = "enterprise_contact"  # the read model of ContactChanged, ordered per enterprise
 
 
 class AuthorizationService(OperationsMixin):
@@ -115,7 +116,8 @@ class AuthorizationService(OperationsMixin):
     ) -> dict[str, Any]:
         """授权单位列表: every relation, ``granted`` when the clerk known by ``id_type`` and
         ``id_number`` holds it."""
-        document = (str(id_type), normalise_document_number(str(id_number))) if id_number else None
+        number = normalise_document_number(str(id_number)) if id_number else ""
+        document = (str(id_type), canonical_document_number(str(id_type), number)) if number else None
         marked = self.authorization.relations_for(uscc, document)
         return {"items": [{**relation_data(r), "granted": granted} for r, granted in marked]}
 
@@ -189,6 +191,12 @@ class AuthorizationService(OperationsMixin):
             relations,
         )
         self.authorization.remember_enterprise(command, session)
+
+    @reliable_handler("enterprise", "EnterpriseContactChanged", read_model=CONTACT)
+    def follow_contact_change(self, session: Session, envelope: dict[str, Any]) -> None:
+        """修改资料: the legal representative's contact phone now (法人手机号 at the window)."""
+        command = commands.FollowContactChange(envelope["aggregate_id"], envelope["data"]["legal_rep_phone"])
+        self.authorization.follow_contact(command, session)
 
     @reliable_handler("enterprise", "EnterpriseKeyInfoChanged", read_model=KEY_INFO)
     def follow_key_info_change(self, session: Session, envelope: dict[str, Any]) -> None:

@@ -4,6 +4,7 @@ each handler's transaction (``uow`` joins it), and the grant history's pages."""
 from __future__ import annotations
 
 from hrss_authorization.domain import commands
+from hrss_authorization.domain.errors import NotYetKnown
 from hrss_authorization.service_layer.clerks import registered_enterprise
 from hrss_authorization.service_layer.ports import AuditEntry, UnitOfWork
 
@@ -17,6 +18,15 @@ def remember(command: commands.RememberEnterprise, uow: UnitOfWork) -> None:
 def follow_key_info(command: commands.FollowKeyInfoChange, uow: UnitOfWork) -> None:
     with uow:
         uow.enterprises.follow_key_info(command)
+        uow.commit()
+
+
+def follow_contact(command: commands.FollowContactChange, uow: UnitOfWork) -> None:
+    """NotYetKnown (the event is retried) when the registration has not arrived yet: a contact
+    change comes after it, and the registration's phone must not overwrite the newer one."""
+    with uow:
+        if not uow.enterprises.follow_contact(command):
+            raise NotYetKnown()
         uow.commit()
 
 

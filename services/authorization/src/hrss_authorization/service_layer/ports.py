@@ -6,7 +6,7 @@ import abc
 from dataclasses import dataclass
 from datetime import datetime
 
-from hrss_authorization.domain.commands import FollowKeyInfoChange, RememberEnterprise
+from hrss_authorization.domain.commands import FollowContactChange, FollowKeyInfoChange, RememberEnterprise
 from hrss_authorization.domain.events import Event, GrantChange
 from hrss_authorization.domain.model import Actor, Attachment, Enterprise
 from hrss_kit.unit_of_work import UnitOfWork as KitUnitOfWork
@@ -42,6 +42,10 @@ class Enterprises(abc.ABC):
     def remember(self, command: RememberEnterprise) -> None:
         """A registered enterprise and its relations. Key information already recorded (from a
         later event that came first) stays; the rest is filled in."""
+
+    @abc.abstractmethod
+    def follow_contact(self, command: FollowContactChange) -> bool:
+        """The legal representative's phone now; False when the enterprise is not known yet."""
 
     @abc.abstractmethod
     def follow_key_info(self, command: FollowKeyInfoChange) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from hrss_contracts.events import new_envelope
 from hrss_enterprise.domain.events import (
+    EnterpriseContactChanged,
     EnterpriseKeyInfoChanged,
     EnterpriseRegistered,
     Event,
@@ -55,6 +56,14 @@ def to_envelope(event: Event) -> dict[str, Any]:
             "changed_at": event.changed_at.isoformat(),
         }
         return new_envelope("EnterpriseKeyInfoChanged", SOURCE, enterprise.enterprise_id, data)
+    if isinstance(event, EnterpriseContactChanged):
+        enterprise = event.enterprise
+        data = {
+            "uscc": enterprise.uscc,
+            "legal_rep_phone": enterprise.legal_rep_phone,
+            "changed_at": event.changed_at.isoformat(),
+        }
+        return new_envelope("EnterpriseContactChanged", SOURCE, enterprise.enterprise_id, data)
     if isinstance(event, UnitCreditCodeChanged):
         data = {
             "unit_no": event.unit_no,

@@ -189,6 +189,13 @@ class SqlEnterpriseRepository(EnterpriseRepository):
                 .values(credit_code=enterprise.credit_code_of(unit))
             )
 
+    def save_contact(self, enterprise: Enterprise) -> None:
+        self.session.execute(
+            update(enterprises)
+            .filter_by(uscc=enterprise.enterprise_id)
+            .values(legal_rep_phone=enterprise.legal_rep_phone)
+        )
+
     def _load(self, row: Any) -> Enterprise:
         enterprise_id = row.uscc
         relation_rows = self.session.execute(

@@ -31,6 +31,14 @@ class EnterpriseKeyInfoChanged:
 
 
 @dataclass(frozen=True)
+class EnterpriseContactChanged:
+    """修改资料: the legal representative's contact phone now."""
+
+    enterprise: Enterprise
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
 class UnitCreditCodeChanged:
     """信用代码维护: a unit now carries the enterprise's code."""
 
@@ -42,4 +50,10 @@ class UnitCreditCodeChanged:
     changed_at: datetime
 
 
-Event = EnterpriseRegistered | RegistrationRejected | EnterpriseKeyInfoChanged | UnitCreditCodeChanged
+Event = (
+    EnterpriseRegistered
+    | RegistrationRejected
+    | EnterpriseKeyInfoChanged
+    | EnterpriseContactChanged
+    | UnitCreditCodeChanged
+)

@@ -126,6 +126,13 @@ class Enterprise:
         self._set_credit_code(unit, new.uscc)
         return True
 
+    def change_contact(self, phone: str) -> bool:
+        """修改资料: the legal representative's contact phone; False when it is that already."""
+        if phone == self.legal_rep_phone:
+            return False
+        self.legal_rep_phone = phone
+        return True
+
     def align_credit_code(self, unit_no: str, uscc: str) -> str | None:
         """信用代码维护: the unit takes the enterprise's code today (nothing else may be given);
         the code it carried before, or None when it carries it already."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from hrss_contracts.cases import CreditCodeSchema, KeyInfoSchema
+from hrss_contracts.registration import ContactRequestSchema
 from hrss_contracts.sources import ImportRequestSchema
 from hrss_enterprise.adapters.messages import enterprise_data
 from hrss_enterprise.adapters.orm import metadata
@@ -13,14 +14,14 @@ from hrss_enterprise.bootstrap import Enterprise, bootstrap
 from hrss_enterprise.domain.model import KeyInfo
 from hrss_enterprise.entrypoints.errors import catalogue_errors
 from hrss_enterprise.entrypoints.schemas import load_application, load_record
-from hrss_enterprise.service_layer import key_info, sources
+from hrss_enterprise.service_layer import contact, key_info, sources
 from hrss_kit.database import Database
 from hrss_kit.logs import CallIdLogging
 from hrss_kit.ops import OperationsMixin
 from hrss_kit.rpc import rpc
 
 IMPORT_REQUEST = ImportRequestSchema()
-KEY_INFO, CREDIT_CODE = KeyInfoSchema(), CreditCodeSchema()
+KEY_INFO, CREDIT_CODE, CONTACT = KeyInfoSchema(), CreditCodeSchema(), ContactRequestSchema()
 
 
 class EnterpriseService(OperationsMixin):
@@ -90,6 +91,14 @@ class EnterpriseService(OperationsMixin):
         unit their agency does not insure."""
         command = key_info.AlignCreditCode(str(unit_no)[:40], CREDIT_CODE.load(request)["uscc"], str(agency))
         return enterprise_data(self.service_layer.align_credit_code(command))
+
+    @rpc(idempotent=True)
+    @catalogue_errors
+    def change_contact(self, uscc: str, request: dict[str, Any]) -> dict[str, Any]:
+        """修改资料 → 联系电话 by the legal representative of the enterprise whose code is ``uscc``
+        today: ``{"phone"}`` becomes its ``legal_rep_phone`` (``EnterpriseContactChanged``)."""
+        command = contact.ChangeContact(str(uscc)[:18].upper(), CONTACT.load(request)["phone"])
+        return enterprise_data(self.service_layer.change_contact(command))
 
     @rpc
     @catalogue_errors

@@ -53,6 +53,10 @@ class EnterpriseRepository(abc.ABC):
         """Store its key information and its units' credit codes."""
 
     @abc.abstractmethod
+    def save_contact(self, enterprise: Enterprise) -> None:
+        """Store the legal representative's contact phone."""
+
+    @abc.abstractmethod
     def uscc_of_unit(self, unit_no: str) -> str | None:
         """The id (registration code) of the enterprise that holds the unit."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hrss_contracts.events import new_envelope
-from hrss_contracts.masking import mask_id_number, mask_id_numbers_in_text
+from hrss_contracts.masking import mask_document_number, mask_id_numbers_in_text
 from hrss_identity.domain.events import (
     AccountCreated,
     Event,
@@ -44,7 +44,7 @@ def to_envelope(event: Event) -> dict[str, Any]:
                 "role": session.role,
                 "uscc": session.uscc,
                 "agency": session.agency,
-                "id_number": mask_id_number(session.id_number) if session.id_number else None,
+                "id_number": mask_document_number(session.id_number) if session.id_number else None,
                 "method": event.method,
                 "logged_in_at": event.at.isoformat(),
             },

@@ -124,8 +124,9 @@ class RedisAssertionGuard(AssertionGuard):
         key = f"{self.prefix}:essc-jti:{hashlib.sha256(jti.encode()).hexdigest()}"
         return bool(self.client.set(key, 1, nx=True, ex=max(1, int(until - now) + 1)))
 
-    def within_limits(self, qr_id: str, id_number: str) -> bool:
-        person = hashlib.sha256(id_number.encode()).hexdigest()  # no ID number in a key
+    def within_limits(self, qr_id: str, person: str) -> bool:
+        """``person``: the document's type and number; only its hash goes into a key."""
+        person = hashlib.sha256(person.encode()).hexdigest()
         session_key, person_key = f"{self.prefix}:essc-per-qr:{qr_id}", f"{self.prefix}:essc-per-person:{person}"
         with self.client.pipeline(transaction=True) as pipe:
             pipe.incr(session_key)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from hrss_contracts.errors import CatalogueError
 from hrss_contracts.login import AgencyUserSchema, LoginRequestSchema, PasswordChangeSchema
-from hrss_contracts.masking import mask_id_number
+from hrss_contracts.masking import mask_document_number
 from hrss_contracts.qr_login import QR_TITLES, AssertionSchema, QrSessionRequestSchema, SelectionSchema
 from hrss_contracts.registration import RegistrationRequestSchema
 from hrss_identity.adapters.orm import metadata
@@ -77,7 +77,7 @@ class IdentityService(OperationsMixin):
         if session is None:
             return None
         view = asdict(session)
-        view["id_number"] = mask_id_number(session.id_number) if session.id_number else None
+        view["id_number"] = mask_document_number(session.id_number) if session.id_number else None
         return view
 
     @rpc

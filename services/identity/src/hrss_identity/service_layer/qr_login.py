@@ -124,7 +124,7 @@ def report(
     """An e-SSC assertion (scan, confirm, cancel): the session's status after it."""
     now = clock()
     claims = qr.verifier.verify(assertion, now)
-    if not qr.guard.within_limits(claims.qr_id, claims.id_number):
+    if not qr.guard.within_limits(claims.qr_id, f"{claims.id_type} {claims.id_number}"):
         raise AssertionsExceeded()
     if not qr.guard.first_use(claims.jti, claims.accepted_until, now):
         raise AssertionReplayed()

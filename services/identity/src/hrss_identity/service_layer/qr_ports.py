@@ -62,5 +62,5 @@ class AssertionGuard(abc.ABC):
         """True the first time ``jti`` is seen (remembered until ``until``)."""
 
     @abc.abstractmethod
-    def within_limits(self, qr_id: str, id_number: str) -> bool:
+    def within_limits(self, qr_id: str, person: str) -> bool:
         """False past the per-session or per-person allowance."""

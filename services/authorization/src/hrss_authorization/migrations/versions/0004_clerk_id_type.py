@@ -24,6 +24,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    others = op.get_bind().execute(sa.text("SELECT count(*) FROM clerks WHERE id_type <> 'resident_id'")).scalar()
+    if others:
+        raise RuntimeError(
+            f"{others} clerks are known by a document other than a 居民身份证: before 0004 they would"
+            " be taken for residents (and two of one number would collide); delete them first"
+        )
     with op.batch_alter_table("clerks") as batch:
         batch.drop_constraint("uq_clerks_enterprise_document", type_="unique")
         batch.create_unique_constraint("uq_clerks_enterprise_id_number", ["enterprise_id", "id_number"])

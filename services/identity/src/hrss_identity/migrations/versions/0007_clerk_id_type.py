@@ -23,5 +23,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    others = op.get_bind().execute(sa.text("SELECT count(*) FROM clerk_memberships WHERE id_type <> 'resident_id'")).scalar()
+    if others:
+        raise RuntimeError(
+            f"{others} clerks are known by a document other than a 居民身份证: before 0007 they would"
+            " be taken for residents at login; delete them first (in authorization: ClerkRemoved removes them here)"
+        )
     with op.batch_alter_table("clerk_memberships") as batch:
         batch.drop_column("id_type")
