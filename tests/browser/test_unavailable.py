@@ -34,13 +34,16 @@ def processes_of(platform, target):
 
 @contextlib.contextmanager
 def paused(pids):
-    for pid in pids:
-        os.kill(pid, signal.SIGSTOP)
+    """The processes stopped, and running again afterwards whatever happened (one that is gone
+    by then is skipped)."""
     try:
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
         yield
     finally:
         for pid in pids:
-            os.kill(pid, signal.SIGCONT)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
 
 
 def test_a_service_that_does_not_answer_shows_a_retry_hint_and_the_action_works_again_after(

@@ -42,7 +42,7 @@ function bornBeforeToday(yyyymmdd) {
 }
 
 const RULES = {
-  resident_id: (n) => /^[1-8][0-9]{16}[0-9X]$/.test(n) && idCheck(n.slice(0, 17)) === n[17] && bornBeforeToday(n.slice(6, 14)),
+  resident_id: (n) => /^[0-9]{17}[0-9X]$/.test(n) && idCheck(n.slice(0, 17)) === n[17] && bornBeforeToday(n.slice(6, 14)),
   hk_macao_permit: (n) => /^[HM][0-9]{8}([0-9]{2})?$/.test(n),
   taiwan_permit: (n) => /^[0-9]{8}$/.test(n),
   foreign_permanent_residence: (n) =>

@@ -33,7 +33,7 @@ from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Request, Response
 
 from hrss_contracts.errors import CatalogueError
-from hrss_gateway.browser_sessions import SESSION_COOKIE, bearer_token, forget, session_token, unless_off
+from hrss_gateway.browser_sessions import session_token
 from hrss_gateway.connections import GatewayWsgiServer
 from hrss_gateway.errors import CLIENT_ERRORS, BodyTooLarge, MethodNotAllowed, RouteNotFound, as_catalogue_error
 from hrss_gateway.limit_providers import RateLimiter
@@ -42,8 +42,6 @@ DEFAULT_MAX_BODY_BYTES = 64 * 1024
 FD_RESERVE = 64  # descriptors kept for everything but client connections
 
 log = logging.getLogger(__name__)
-
-SESSION_ENDED = "hrss.session_ended"  # environ key: a protected route found no session behind the token
 DEFAULT_RETRY_AFTER_SECONDS = 5
 
 
@@ -200,10 +198,7 @@ class JsonHttpEndpoint(HttpRequestHandler):  # type: ignore[misc]
                 self.limiter.limits.check_client(request.environ)
             except CatalogueError as exc:
                 return self.response_from_exception(exc)
-        response: Response = super().handle_request(request)
-        if request.environ.get(SESSION_ENDED) and request.cookies.get(SESSION_COOKIE) and not bearer_token(request):
-            forget(response, unless_off(self.container.config.get("SESSION_COOKIE_SECURE", True)))
-        return response
+        return super().handle_request(request)
 
     def response_from_result(self, result: Any) -> Response:
         if isinstance(result, Response):
@@ -237,7 +232,6 @@ def api(method: str, url: str, roles: tuple[str, ...] = (), **kwargs: Any) -> An
         def wrapper(self: Any, request: Request, **values: Any) -> Any:
             session = self.identity.authenticate(token=session_token(request))
             if session is None:
-                request.environ[SESSION_ENDED] = True  # a page's cookies go with the answer
                 raise CatalogueError("UNAUTHENTICATED")
             if session["role"] not in roles:
                 raise CatalogueError("FORBIDDEN")

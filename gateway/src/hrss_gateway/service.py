@@ -30,7 +30,6 @@ from hrss_gateway.window import WindowRoutes
 from hrss_kit.logs import CallIdLogging
 from hrss_kit.rpc import RemoteError
 from hrss_kit.rpc_client import ServiceRpc
-from hrss_kit.rpc_errors import RpcTimeout
 
 SERVICES = ("enterprise", "identity", "authorization", "business")
 log = logging.getLogger(__name__)
@@ -96,8 +95,8 @@ class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes, WebR
         if previous and body.get("token") and wants_cookie(request) and previous != body["token"]:
             try:
                 self.identity.log_out(token=previous)
-            except RpcTimeout:  # the new session stands; the old one ends at its expiry
-                log.warning("the page's previous session could not be ended now (identity did not answer)")
+            except (CatalogueError, RemoteError):  # the new session stands; the old one ends at its expiry
+                log.warning("the page's previous session could not be ended now", exc_info=True)
         return response
 
     @api("POST", "/api/v1/auth/logout", roles=ROLES)

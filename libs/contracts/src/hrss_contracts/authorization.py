@@ -6,7 +6,7 @@ from __future__ import annotations
 from marshmallow import RAISE, ValidationError, fields, post_load, validate, validates_schema
 
 from hrss_contracts.fields import DocumentNumber, Identifier, IdType, InsuranceType, Name, Uscc
-from hrss_contracts.id_documents import RESIDENT_ID, canonical_document_number, document_number_error
+from hrss_contracts.id_documents import RESIDENT_ID, canonical_document, document_number_error
 from hrss_contracts.schema import ContractSchema
 
 MOBILE_PATTERN = r"^1[3-9][0-9]{9}\Z"  # \Z: "$" would let a final line break through
@@ -32,7 +32,7 @@ class DocumentSchema(ContractSchema):
 
     @post_load
     def _canonical(self, data: dict[str, str], **_: object) -> dict[str, str]:
-        data["id_number"] = canonical_document_number(data["id_type"], data["id_number"])
+        data["id_type"], data["id_number"] = canonical_document(data["id_type"], data["id_number"])
         return data
 
 

@@ -11,7 +11,7 @@ The rules:
   (:mod:`hrss_contracts.id_number`).
 - ``hk_macao_permit`` 港澳居民来往内地通行证: H (Hong Kong) or M (Macao) and the holder's
   8-digit lifetime number; the older 11-character form adds a 2-digit issue count, and is kept
-  as the lifetime number alone (:func:`canonical_document_number`). No check digit.
+  as the lifetime number alone (:func:`canonical_document`). No check digit.
 - ``taiwan_permit`` 台湾居民来往大陆通行证: the 8-digit lifetime number issued since 2008 (the
   card of 2015 kept it). No check digit.
 - ``foreign_permanent_residence`` 外国人永久居留身份证: the card of 2023, 18 digits starting
@@ -76,11 +76,26 @@ def normalise_document_number(number: str) -> str:
     return unicodedata.normalize("NFKC", number).strip().upper()
 
 
-def canonical_document_number(id_type: str, number: str) -> str:
-    """The number that names the person, of a good ``number``: a 港澳居民来往内地通行证's older
-    11-character form is its 9-character lifetime number and an issue count, and the person is
-    the lifetime number (the count changes at each renewal)."""
-    return number[:9] if id_type == "hk_macao_permit" else number
+FOREIGN_PERMANENT_RESIDENCE: Final = "foreign_permanent_residence"
+LEGAL_REP_TYPES: Final = frozenset({RESIDENT_ID, FOREIGN_PERMANENT_RESIDENCE})
+"""The types a legal representative may be known by: they register with an 18-character GB 11643
+number (法人身份证号), a citizen's or a foreigner's card of 2023."""
+
+
+def canonical_document(id_type: str, number: str) -> tuple[str, str]:
+    """The document that names the person, of a good ``number`` of ``id_type``:
+
+    - a 港澳居民来往内地通行证's older 11-character form is its 9-character lifetime number and an
+      issue count, and the person is the lifetime number (the count changes at each renewal);
+    - an 18-digit number starting with 9 is a foreigner's permanent residence card of 2023
+      whatever type it came with: it passes GB 11643's rules (no citizen's division code starts
+      with 9), so a 居民身份证 field takes it too, and it is one person either way.
+    """
+    if id_type == "hk_macao_permit":
+        return id_type, number[:9]
+    if id_type == RESIDENT_ID and number.startswith("9"):
+        return FOREIGN_PERMANENT_RESIDENCE, number
+    return id_type, number
 
 
 def document_number_error(id_type: str, number: str, today: date | None = None) -> str | None:

@@ -17,11 +17,8 @@ _WEIGHTS: Final = tuple(pow(2, _NUMBER_LENGTH - i, _MODULUS) for i in range(1, _
 _DIGITS: Final = frozenset("0123456789")  # str.isdigit() would also let in non-ASCII digits
 _BIRTH_DATE: Final = slice(6, 14)
 _EARLIEST_BIRTH_YEAR: Final = 1900
-# GB/T 2260's divisions start with 1 to 8 (8: 港澳台居民居住证); a number starting with 9 is a
-# foreigner's permanent residence card of 2023 (hrss_contracts.id_documents), not a citizen's.
-_REGION_FIRST_DIGITS: Final = frozenset("12345678")
 
-ID_NUMBER_PATTERN: Final = r"^[1-8][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9X]\Z"
+ID_NUMBER_PATTERN: Final = r"^[0-9]{6}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9X]\Z"
 """What a pattern can say of a number (17 digits with a birth date's shape, then a digit or X),
 for the OpenAPI document; not the check character, nor whether the date is a real day up to
 today, which only :func:`is_valid_id_number` judges."""
@@ -63,9 +60,8 @@ def birth_date(number: str, today: date | None = None) -> date:
 def is_valid_id_number(number: str, today: date | None = None) -> bool:
     """Tell whether ``number`` is a valid GB 11643-1999 ID number.
 
-    Valid means 17 ASCII digits, the first 1 to 8 (an address code's), the right check
-    character (an upper-case ``X`` for ten) and a real birth date between 1900-01-01 and
-    ``today``.
+    Valid means 17 ASCII digits, the right check character (an upper-case ``X`` for
+    ten) and a real birth date between 1900-01-01 and ``today``.
 
     >>> is_valid_id_number("360426199101010071")
     True
@@ -82,8 +78,6 @@ def is_valid_id_number(number: str, today: date | None = None) -> bool:
 def _require_check_character(number: str) -> None:
     if not isinstance(number, str) or len(number) != _NUMBER_LENGTH:
         raise ValueError("expected 18 characters")
-    if number[0] not in _REGION_FIRST_DIGITS:
-        raise ValueError("the address code starts with 1 to 8")
     if id_check_character(number[:_BODY_LENGTH]) != number[_BODY_LENGTH]:
         raise ValueError("check character does not match")
 

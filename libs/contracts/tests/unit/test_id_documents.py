@@ -35,7 +35,6 @@ BAD = [
     ("foreign_permanent_residence", "KAZ110090123107"),  # check digit 5 expected
     ("foreign_permanent_residence", "KAZ110091323105"),  # month 13
     ("foreign_permanent_residence", "11010519491231002X"),  # a resident's number
-    ("resident_id", "911398199012310021"),  # a foreigner's card of 2023 is no citizen's number
     ("passport", "E123"),
     ("passport", "E1234-5678"),
 ]
@@ -138,3 +137,11 @@ def test_a_home_return_permit_in_its_older_form_is_the_holders_lifetime_number()
     older = ClerkRequestSchema().load({**body, "id_number": "h3203117702"})
     current = ClerkRequestSchema().load({**body, "id_number": "H32031177"})
     assert older["id_number"] == current["id_number"] == "H32031177"
+
+
+def test_an_18_digit_number_starting_with_9_is_a_foreigners_card_whatever_type_it_came_with():
+    body = {"id_number": "911398199012310021", "name": "Anna Ivanova", "phone": "13900139000"}
+    as_resident = ClerkRequestSchema().load({**body, "id_type": "resident_id"})
+    as_foreigner = ClerkRequestSchema().load({**body, "id_type": "foreign_permanent_residence"})
+    assert (as_resident["id_type"], as_resident["id_number"]) == (as_foreigner["id_type"], as_foreigner["id_number"])
+    assert as_resident["id_type"] == "foreign_permanent_residence"

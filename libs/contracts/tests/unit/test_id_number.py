@@ -144,9 +144,3 @@ def test_every_single_character_substitution_is_detected(number: str) -> None:
         for replacement in CHECK_CHARACTERS.replace(original, ""):
             altered = number[:position] + replacement + number[position + 1 :]
             assert not is_valid_id_number(altered), (position, replacement)
-
-
-@pytest.mark.parametrize("first", "09")
-def test_a_number_whose_address_code_starts_with_0_or_9_is_no_citizens(first: str) -> None:
-    # 9: a foreigner's permanent residence card of 2023, which shares the rest of the layout
-    assert not is_valid_id_number(with_check_character(first + "11398199012310" + "02"))

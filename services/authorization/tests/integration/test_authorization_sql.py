@@ -117,6 +117,22 @@ def test_a_key_information_change_before_the_registration_keeps_the_newer_key_in
     assert window.find(commands.FindEnterprise(unit_no=unit_no), uow_of(database), sources).uscc == new_code
 
 
+def test_a_contact_change_after_an_early_key_information_change_outlives_the_late_registration(database):
+    enterprise = an_enterprise()
+    change = commands.FollowKeyInfoChange(
+        enterprise.enterprise_id, enterprise.uscc, enterprise.name, "王五", random_id_number()
+    )
+    enterprises.follow_key_info(change, uow_of(database))  # a partial row, before the registration
+    enterprises.follow_contact(
+        commands.FollowContactChange(enterprise.enterprise_id, "0451-86661234"), uow_of(database)
+    )
+    enterprises.remember(registration_of(enterprise), uow_of(database))
+
+    sources = Authorization(lambda session: SqlUnitOfWork(database, session), sources=None).sources
+    found = window.find(commands.FindEnterprise(uscc=enterprise.uscc), uow_of(database), sources)
+    assert (found.legal_rep_phone, found.address) == ("0451-86661234", enterprise.address)
+
+
 def test_the_grant_check_reads_the_committed_grants(database):
     enterprise, other = registered(database), registered(database)
     granted, refused = sorted(enterprise.relations)[:2]

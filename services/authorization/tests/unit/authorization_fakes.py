@@ -60,7 +60,8 @@ class FakeEnterprises(Enterprises):
                 relations,
             )
         else:
-            known.address, known.legal_rep_phone = command.address, command.legal_rep_phone
+            # as the SQL adapter: a contact change that came first is newer than the registration
+            known.address, known.legal_rep_phone = command.address, known.legal_rep_phone or command.legal_rep_phone
             known.relations.update(relations)
 
     def follow_contact(self, command: FollowContactChange) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from hrss_authorization.adapters.orm import clerks, enterprises, grants, insurance_relations
@@ -117,8 +117,14 @@ class SqlEnterprises(Enterprises):
         rest = {"address": command.address, "legal_rep_phone": command.legal_rep_phone}
         key_info = {field: getattr(command, field) for field in KEY_INFO}
         if not insert_ignore(self.session, enterprises, {"enterprise_id": command.enterprise_id, **key_info, **rest}):
-            # A key-information change came first: it is newer than the registration's.
-            self.session.execute(update(enterprises).filter_by(enterprise_id=command.enterprise_id).values(**rest))
+            # A key-information change came first: it is newer than the registration's; so is a
+            # contact change that followed it.
+            phone = func.coalesce(enterprises.c.legal_rep_phone, command.legal_rep_phone)
+            self.session.execute(
+                update(enterprises)
+                .filter_by(enterprise_id=command.enterprise_id)
+                .values(address=command.address, legal_rep_phone=phone)
+            )
         for relation in command.relations:
             values = {"unit_no": relation.unit_no, "insurance": relation.insurance, "agency": relation.agency}
             row = {"relation_id": relation.relation_id, "enterprise_id": command.enterprise_id, **values}

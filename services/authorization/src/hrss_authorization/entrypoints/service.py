@@ -27,7 +27,7 @@ from hrss_contracts.authorization import (
     GrantsRequestSchema,
     WindowAuthorizationSchema,
 )
-from hrss_contracts.id_documents import RESIDENT_ID, canonical_document_number, normalise_document_number
+from hrss_contracts.id_documents import RESIDENT_ID, canonical_document, normalise_document_number
 from hrss_kit.database import Database
 from hrss_kit.inbox import reliable_handler
 from hrss_kit.logs import CallIdLogging
@@ -117,7 +117,7 @@ class AuthorizationService(OperationsMixin):
         """授权单位列表: every relation, ``granted`` when the clerk known by ``id_type`` and
         ``id_number`` holds it."""
         number = normalise_document_number(str(id_number)) if id_number else ""
-        document = (str(id_type), canonical_document_number(str(id_type), number)) if number else None
+        document = canonical_document(str(id_type), number) if number else None
         marked = self.authorization.relations_for(uscc, document)
         return {"items": [{**relation_data(r), "granted": granted} for r, granted in marked]}
 

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from hrss_contracts.essc import ACTS, CLAIMS
-from hrss_contracts.id_documents import RESIDENT_ID, canonical_document_number, document_number_error
+from hrss_contracts.id_documents import RESIDENT_ID, canonical_document, document_number_error
 from hrss_identity.domain.errors import InvalidAssertion
 from hrss_identity.service_layer.qr_ports import Assertion, EsscVerifier
 
@@ -74,8 +74,8 @@ def _checked(claims: dict[str, Any], now: float) -> Assertion:
         raise InvalidAssertion("qr has no valid value")
     if any(ord(c) < 32 or ord(c) == 127 for c in qr + sub + name + jti):
         raise InvalidAssertion("a claim holds a control character")
-    person = canonical_document_number(id_type, sub)
-    return Assertion(qr, act, person, name.strip(), jti, float(exp) + SKEW, id_type)
+    id_type, number = canonical_document(id_type, sub)
+    return Assertion(qr, act, number, name.strip(), jti, float(exp) + SKEW, id_type)
 
 
 def public_key_from_config(config: dict[str, Any]) -> Ed25519PublicKey:

@@ -14,7 +14,7 @@ session that survives; the membership itself is gone once the commit lands.
 
 from __future__ import annotations
 
-from hrss_contracts.id_documents import RESIDENT_ID
+from hrss_contracts.id_documents import LEGAL_REP_TYPES
 from hrss_contracts.names import normalise_name
 from hrss_identity.domain.commands import (
     FindMemberships,
@@ -114,9 +114,9 @@ def forget_clerk(command: ForgetClerk, uow: UnitOfWork, sessions: Sessions) -> N
 def find(query: FindMemberships, uow: UnitOfWork) -> list[Membership]:
     """The enterprises the person may act for in the role; an unknown role has none."""
     with uow:
-        if query.role == LEGAL:  # a legal representative registers with a 居民身份证
+        if query.role == LEGAL:  # a legal representative registers with an 18-character number
             found = uow.memberships.legal_enterprises(query.id_number, query.name)
-            return found if query.id_type == RESIDENT_ID else []
+            return found if query.id_type in LEGAL_REP_TYPES else []
         if query.role == CLERK:
             return uow.memberships.clerk_enterprises(query.id_number, query.name, query.id_type)
         return []

@@ -21,6 +21,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column("id_type", sa.String(32), nullable=False, server_default="resident_id"))
         batch.drop_constraint("uq_clerks_enterprise_id_number", type_="unique")
         batch.create_unique_constraint("uq_clerks_enterprise_document", ["enterprise_id", "id_type", "id_number"])
+    # An 18-digit number starting with 9 is a foreigner's permanent residence card of 2023
+    # (hrss_contracts.id_documents.canonical_document), which a 居民身份证 field took before.
+    op.execute(
+        "UPDATE clerks SET id_type = 'foreign_permanent_residence' WHERE id_number LIKE '9%' AND length(id_number) = 18"
+    )
 
 
 def downgrade() -> None:

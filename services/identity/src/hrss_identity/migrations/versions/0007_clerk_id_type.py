@@ -20,6 +20,12 @@ def upgrade() -> None:
     op.add_column(
         "clerk_memberships", sa.Column("id_type", sa.String(32), nullable=False, server_default="resident_id")
     )
+    # An 18-digit number starting with 9 is a foreigner's permanent residence card of 2023
+    # (hrss_contracts.id_documents.canonical_document), which a 居民身份证 field took before.
+    op.execute(
+        "UPDATE clerk_memberships SET id_type = 'foreign_permanent_residence'"
+        " WHERE id_number LIKE '9%' AND length(id_number) = 18"
+    )
 
 
 def downgrade() -> None:
