@@ -63,3 +63,36 @@ def test_each_revision_carries_its_own_ddl():
         for revision in (Path(package.__file__).parent / "migrations" / "versions").glob("*.py"):
             source = revision.read_text()
             assert "hrss_kit" not in source and ".adapters" not in source, revision.name
+
+
+@pytest.mark.parametrize(
+    ("package", "before", "table", "columns"),
+    [
+        ("hrss_authorization", "0003", "clerks", "clerk_id, enterprise_id, id_number, name, phone, added_at"),
+        ("hrss_identity", "0006", "clerk_memberships", "clerk_id, uscc, id_number, name, phone"),
+    ],
+)
+def test_clerks_from_before_document_types_are_residents_but_a_foreigners_2023_card_is_typed_so(
+    package, before, table, columns, database
+):
+    command.upgrade(alembic_config(package, database), before)
+    engine = create_engine(database)
+    now = datetime.now(UTC)
+    rows = {"c1": "11010519491231002X", "c2": "911398199012310021"}
+    with engine.begin() as conn:
+        if package == "hrss_authorization":
+            conn.execute(
+                text(
+                    "INSERT INTO enterprises (enterprise_id, uscc, name, legal_rep_name, legal_rep_id)"
+                    " VALUES ('E', 'E', '甲', '乙', '11010519491231002X')"
+                )
+            )
+        for clerk_id, number in rows.items():
+            values = {"c": clerk_id, "n": number, "at": now}
+            extra = ", 'E', :n, '丙', '139', :at" if package == "hrss_authorization" else ", 'E', :n, '丙', '139'"
+            conn.execute(text(f"INSERT INTO {table} ({columns}) VALUES (:c{extra})"), values)
+    upgrade(package, database)
+    with engine.connect() as conn:
+        typed = dict(conn.execute(text(f"SELECT clerk_id, id_type FROM {table}")).all())
+    assert typed == {"c1": "resident_id", "c2": "foreign_permanent_residence"}
+    engine.dispose()
