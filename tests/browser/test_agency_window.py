@@ -7,7 +7,7 @@ import pytest
 from browser_pages import STAFF_PASSWORD, password_login, registered_with_units, staff_account
 
 from hrss_contracts.examples import random_id_number
-from hrss_contracts.id_documents import ID_TYPES, document_number_error
+from hrss_contracts.id_documents import ID_TYPES, canonical_document, document_number_error
 
 # What the contract's own tests take and refuse (libs/contracts/tests/unit/test_id_documents.py).
 GOOD = [
@@ -144,11 +144,19 @@ def test_the_pages_judge_document_numbers_as_the_platform_does(browser, platform
         """async (samples) => {
             const base = document.querySelector("script[type=module]").src.replace(/app\\.js$/, "");
             const documents = await import(base + "documents.js");
-            return samples.map(([type, number]) => documents.documentError(type, number));
+            return samples.map(([type, number]) => [
+                documents.documentError(type, number),
+                documents.documentError(type, number) ? null : documents.canonicalDocument(type, number),
+            ]);
         }""",
         samples,
     )
-    assert verdicts == [document_number_error(t, n) for t, n in samples]
+    expected = [
+        [error, None if error else list(canonical_document(t, n))]
+        for t, n in samples
+        for error in [document_number_error(t, n)]
+    ]
+    assert verdicts == expected
 
 
 def requests_get(platform, path, headers):

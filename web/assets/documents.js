@@ -61,6 +61,15 @@ export function normaliseDocument(number) {
   return number.normalize("NFKC").replace(AROUND, "").toUpperCase();
 }
 
+// The document that names the person (hrss_contracts.id_documents.canonical_document): a permit's
+// older 11-character form is its 9-character lifetime number; an 18-digit number starting with 9
+// is a foreigner's card of 2023 whichever type it came with.
+export function canonicalDocument(type, number) {
+  if (type === "hk_macao_permit") return [type, number.slice(0, 9)];
+  if (type === "resident_id" && number.startsWith("9")) return ["foreign_permanent_residence", number];
+  return [type, number];
+}
+
 // The field message for a number of the type, or null when it is good.
 export function documentError(type, number) {
   if (!Object.hasOwn(RULES, type)) return "证件类型不正确";

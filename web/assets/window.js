@@ -6,7 +6,7 @@
 
 import { api, upload } from "./api.js";
 import { insuranceName } from "./clerks.js";
-import { documentError, ID_TYPES, normaliseDocument } from "./documents.js";
+import { canonicalDocument, documentError, ID_TYPES, normaliseDocument } from "./documents.js";
 import { errorBox, h, inputField, replace, showFieldErrors } from "./dom.js";
 
 const USCC = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
@@ -247,6 +247,7 @@ async function authorization(container, enterprise) {
           showFieldErrors(addClerk, { id_number: numberError ? [numberError] : [], name: person.name ? [] : ["请填写姓名"], phone: person.phone ? [] : ["请填写联系电话"] });
           return;
         }
+        [person.id_type, person.id_number] = canonicalDocument(person.id_type, person.id_number); // one person, one row
         showFieldErrors(addClerk, {});
         const same = clerks.findIndex((c) => c.id_type === person.id_type && c.id_number === person.id_number);
         if (same >= 0) clerks.splice(same, 1); // the same person again: corrected

@@ -29,6 +29,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # A foreigner's 2023 card (9…) was a resident's number before: back to that, then anything else
+    # of another type has no place in the older table.
+    op.execute(
+        "UPDATE clerk_memberships SET id_type = 'resident_id'"
+        " WHERE id_type = 'foreign_permanent_residence' AND id_number LIKE '9%' AND length(id_number) = 18"
+    )
     others = op.get_bind().execute(sa.text("SELECT count(*) FROM clerk_memberships WHERE id_type <> 'resident_id'")).scalar()
     if others:
         raise RuntimeError(
