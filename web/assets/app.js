@@ -4,10 +4,11 @@
 import { showAgencyQueue } from "./agency.js";
 import { api } from "./api.js";
 import { showApplication, showCatalogue, showGuide } from "./business.js";
+import { showCase } from "./case-view.js";
 import { h, replace } from "./dom.js";
 import { openLoginDialog } from "./login.js";
 import { showRegistration } from "./register.js";
-import { showCase, showUserCenter } from "./user-center.js";
+import { showUserCenter } from "./user-center.js";
 import { showWindow } from "./window.js";
 
 const ROLE_NAMES = { legal: "法人", clerk: "办事员", agency: "经办机构" };

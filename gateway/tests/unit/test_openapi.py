@@ -55,15 +55,20 @@ def resolve(spec, ref):
     return node
 
 
-def refs_in(node):
+def values_of(key, node):
+    """Every string under ``key`` anywhere in the document."""
     if isinstance(node, dict):
-        if "$ref" in node:
-            yield node["$ref"]
+        if isinstance(node.get(key), str):
+            yield node[key]
         for value in node.values():
-            yield from refs_in(value)
+            yield from values_of(key, value)
     elif isinstance(node, list):
         for item in node:
-            yield from refs_in(item)
+            yield from values_of(key, item)
+
+
+def refs_in(node):
+    return values_of("$ref", node)
 
 
 def registration_responses(spec):
@@ -540,14 +545,7 @@ def test_the_code_fields_document_their_patterns_and_what_no_pattern_says(spec):
 
 
 def patterns_in(node):
-    if isinstance(node, dict):
-        if isinstance(node.get("pattern"), str):
-            yield node["pattern"]
-        for value in node.values():
-            yield from patterns_in(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from patterns_in(item)
+    return values_of("pattern", node)
 
 
 def test_every_pattern_is_one_an_ecma_262_engine_reads(spec):

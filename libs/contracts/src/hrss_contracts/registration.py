@@ -10,6 +10,15 @@ from hrss_contracts.schema import ContractSchema
 PHONE_PATTERN = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})\Z"  # \Z: "$" would let a final line break through
 
 
+def contact_phone() -> fields.String:
+    """法人联系电话: a mobile or a landline (with its area code)."""
+    return fields.String(
+        required=True,
+        validate=validate.Regexp(PHONE_PATTERN, error="联系电话格式不正确"),
+        metadata={"description": "法人联系电话", "example": "13800138000"},
+    )
+
+
 class RegistrationRequestSchema(ContractSchema):
     """法人注册: the enterprise's code and name, the legal representative, an optional password."""
 
@@ -29,11 +38,7 @@ class RegistrationRequestSchema(ContractSchema):
         metadata={"description": "法人姓名"},
     )
     legal_rep_id = IdNumber(required=True, metadata={"description": "法人身份证号"})
-    phone = fields.String(
-        required=True,
-        validate=validate.Regexp(PHONE_PATTERN, error="联系电话格式不正确"),
-        metadata={"description": "法人联系电话", "example": "13800138000"},
-    )
+    phone = contact_phone()
     password = fields.String(
         load_default=None,
         allow_none=True,
@@ -49,11 +54,7 @@ class ContactRequestSchema(ContractSchema):
     class Meta:
         unknown = RAISE
 
-    phone = fields.String(
-        required=True,
-        validate=validate.Regexp(PHONE_PATTERN, error="联系电话格式不正确"),
-        metadata={"description": "法人联系电话", "example": "13800138000"},
-    )
+    phone = contact_phone()
 
 
 class RegistrationResultSchema(ContractSchema):

@@ -11,7 +11,8 @@ from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.orm import sessionmaker
 
 from hrss_enterprise.adapters.orm import metadata, registration_decisions
-from hrss_enterprise.adapters.repository import SqlDecisionLog, SqlEnterpriseRepository, SqlSourceRepository
+from hrss_enterprise.adapters.repository import SqlDecisionLog, SqlEnterpriseRepository
+from hrss_enterprise.adapters.sources import SqlSourceRepository
 from hrss_enterprise.adapters.unit_of_work import SqlUnitOfWork
 from hrss_enterprise.domain.errors import AlreadyRegistered
 from hrss_enterprise.domain.events import RegistrationRejected

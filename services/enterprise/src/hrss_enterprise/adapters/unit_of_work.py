@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from hrss_enterprise.adapters.messages import to_envelope
-from hrss_enterprise.adapters.repository import SqlDecisionLog, SqlEnterpriseRepository, SqlSourceRepository
+from hrss_enterprise.adapters.repository import SqlDecisionLog, SqlEnterpriseRepository
+from hrss_enterprise.adapters.sources import SqlSourceRepository
 from hrss_enterprise.domain.events import Event
 from hrss_enterprise.service_layer.ports import UnitOfWork
 from hrss_kit import sql_unit_of_work

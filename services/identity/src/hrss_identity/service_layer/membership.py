@@ -115,8 +115,8 @@ def find(query: FindMemberships, uow: UnitOfWork) -> list[Membership]:
     """The enterprises the person may act for in the role; an unknown role has none."""
     with uow:
         if query.role == LEGAL:  # a legal representative registers with an 18-character number
-            found = uow.memberships.legal_enterprises(query.id_number, query.name)
-            return found if query.id_type in LEGAL_REP_TYPES else []
+            known = query.id_type in LEGAL_REP_TYPES
+            return uow.memberships.legal_enterprises(query.id_number, query.name) if known else []
         if query.role == CLERK:
             return uow.memberships.clerk_enterprises(query.id_number, query.name, query.id_type)
         return []

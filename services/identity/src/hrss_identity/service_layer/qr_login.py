@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from hrss_contracts.id_documents import LEGAL_REP_TYPES
+from hrss_identity.domain.commands import FindMemberships
 from hrss_identity.domain.errors import (
     AssertionReplayed,
     AssertionsExceeded,
@@ -37,6 +37,7 @@ from hrss_identity.domain.qr import (
     QrSession,
     QrSessionClosed,
 )
+from hrss_identity.service_layer import membership
 from hrss_identity.service_layer.ports import Sessions, UnitOfWork
 from hrss_identity.service_layer.qr_ports import AssertionGuard, EsscVerifier, QrSessions
 
@@ -170,12 +171,7 @@ def _open_user_session(
 
 
 def _enterprises(uow: UnitOfWork, role: str, person: Person) -> list[Choice]:
-    with uow:
-        if role == "legal":  # a legal representative registers with an 18-character number
-            found = uow.memberships.legal_enterprises(person.id_number, person.name)
-            found = found if person.id_type in LEGAL_REP_TYPES else []
-        else:
-            found = uow.memberships.clerk_enterprises(person.id_number, person.name, person.id_type)
+    found = membership.find(FindMemberships(role, person.id_number, person.name, person.id_type), uow)
     return [Choice(m.uscc, m.enterprise_name, m.account_id) for m in found]
 
 
