@@ -14,6 +14,13 @@ LOGIN, ME, LOGOUT = "/api/v1/auth/login", "/api/v1/me", "/api/v1/auth/logout"
 PASSWORD = "right-password-1"
 
 
+@pytest.fixture(scope="module")
+def platform_settings():
+    """Gateways keep a confirmed session for a minute here: every session that ends before its
+    time must be refused at once all the same (by identity's announcement, not by the clock)."""
+    return {"SESSION_CACHE_SECONDS": "60"}
+
+
 def registered(platform, tmp_path, password=PASSWORD):
     uscc, rep_id = random_uscc(), random_id_number()
     import_records(platform, tmp_path, "market", source_record(uscc, "登录测试有限公司", "登录法人", rep_id))
@@ -55,6 +62,21 @@ def test_a_legal_representative_logs_in_sees_who_they_are_and_logs_out(platform,
     assert_error(me(platform, token), "UNAUTHENTICATED")
     assert platform.wait_for_event(lambda e: " LoginSucceeded " in e) is not None
     assert platform.wait_for_event(lambda e: " LoggedOut " in e) is not None
+
+
+def test_a_password_change_ends_the_accounts_other_sessions_at_once_though_the_gateway_keeps_them(platform, tmp_path):
+    uscc = registered(platform, tmp_path)
+    here, elsewhere = (log_in(platform, uscc, PASSWORD).json()["token"] for _ in range(2))
+    assert me(platform, elsewhere).status_code == 200 and me(platform, elsewhere).status_code == 200  # kept now
+    changed = requests.put(
+        f"{platform.base_url}/api/v1/account/password",
+        json={"current_password": PASSWORD, "new_password": "another-password-2"},
+        headers={"Authorization": f"Bearer {here}"},
+        timeout=30,
+    )
+    assert changed.json() == {"status": "changed", "sessions_ended": 1}, changed.text
+    assert_error(me(platform, elsewhere), "UNAUTHENTICATED")
+    assert me(platform, here).status_code == 200
 
 
 def test_each_refusal_has_the_manuals_text(platform, tmp_path):

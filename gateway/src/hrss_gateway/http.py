@@ -216,8 +216,9 @@ def api(method: str, url: str, roles: tuple[str, ...] = (), **kwargs: Any) -> An
 
     ``roles``: the route is protected, and this is the one place that says who may use it.
     The request's bearer token (or a page's session cookie, with its CSRF token on a
-    state-changing call: ``browser_sessions``) is checked with identity (one RPC hop, every request, so a
-    session that ended is refused at once): none, or one that ended, is 401 UNAUTHENTICATED;
+    state-changing call: ``browser_sessions``) is checked with identity (one RPC hop, or none
+    for a session confirmed a moment ago: ``session_cache``, where a session that ended is
+    refused at once all the same): none, or one that ended, is 401 UNAUTHENTICATED;
     a role not named is 403 FORBIDDEN. The method gets the session as ``session=``.
     Protected POSTs do not count against the client address's rate limit; others do, unless
     declared ``per_address=False`` (a caller that speaks for many people from one address).
@@ -230,7 +231,8 @@ def api(method: str, url: str, roles: tuple[str, ...] = (), **kwargs: Any) -> An
     def protect(fn: Any) -> Any:
         @functools.wraps(fn)
         def wrapper(self: Any, request: Request, **values: Any) -> Any:
-            session = self.identity.authenticate(token=session_token(request))
+            token = session_token(request)
+            session = self.sessions.authenticate(token, lambda token: self.identity.authenticate(token=token))
             if session is None:
                 raise CatalogueError("UNAUTHENTICATED")
             if session["role"] not in roles:

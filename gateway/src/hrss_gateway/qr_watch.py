@@ -1,8 +1,8 @@
 """Browsers waiting for their QR session to change (``GET …/qr-sessions/{qr_id}?wait=N``).
 
 Identity announces every change of a QR session on one Redis channel (its id as the message).
-Each gateway process listens on it with one connection, whatever the number of waiting
-browsers, and wakes the requests waiting for that id; with several gateways and several
+Each gateway process listens on it (``notices``: one connection, whatever the number of waiting
+browsers), and wakes the requests waiting for that id; with several gateways and several
 identity replicas every gateway hears every change. If the subscription breaks, waiters fall
 back on their own timeout and re-read the session: slower, never wrong; once it is back, every
 waiter re-reads at once (a change may have passed unheard).
@@ -14,80 +14,41 @@ A wait holds one of the gateway's workers: at most ``PER_SESSION`` at once for o
 from __future__ import annotations
 
 import contextlib
-import logging
 import threading
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import eventlet
-import redis
 from nameko.extensions import DependencyProvider, SharedExtension
 
 from hrss_contracts.qr_login import qr_changed_channel
 from hrss_gateway.addresses import client_address, parse_networks
 from hrss_gateway.errors import RateLimited
-from hrss_kit.redis import REDIS_URL_KEY
+from hrss_gateway.notices import IdentityNotices
 
-log = logging.getLogger(__name__)
-RECONNECT_SECONDS = 1.0
 PER_SESSION, PER_ADDRESS = 2, 50
-HEALTH_CHECK_SECONDS = 15  # a silent Redis is noticed on the subscription within about this
 
 
 class QrChanges(SharedExtension):  # type: ignore[misc]
+    notices = IdentityNotices()
+
     def setup(self) -> None:
         config = self.container.config
-        self.client = redis.Redis.from_url(
-            config[REDIS_URL_KEY],
-            decode_responses=True,
-            socket_connect_timeout=2,
-            health_check_interval=HEALTH_CHECK_SECONDS,
-        )
-        self.channel = qr_changed_channel(str(config.get("IDENTITY_REDIS_PREFIX", "identity")))
         self.waiters: dict[str, set[threading.Event]] = defaultdict(set)
         self.per_address: dict[str, int] = defaultdict(int)
         self.trusted_proxies = parse_networks(config.get("TRUSTED_PROXIES"))
-        self._stopped = False
-        self._pubsub: Any = None
+        self.notices.listen(qr_changed_channel(str(config.get("IDENTITY_REDIS_PREFIX", "identity"))), self)
 
-    def start(self) -> None:
-        self._thread = self.container.spawn_managed_thread(self._listen)
-
-    def stop(self) -> None:
-        self._stopped = True
-        with contextlib.suppress(Exception):
-            if self._pubsub is not None:
-                self._pubsub.close()
-        with contextlib.suppress(Exception):
-            self._thread.kill()
-        self.client.close()
-
-    kill = stop
-
-    def _listen(self) -> None:
-        while not self._stopped:
-            try:
-                self._pubsub = self.client.pubsub(ignore_subscribe_messages=True)
-                self._pubsub.subscribe(self.channel)
-                self._wake_all()  # what changed while we were not listening is re-read
-                while not self._stopped:
-                    message = self._pubsub.get_message(timeout=HEALTH_CHECK_SECONDS)
-                    if message is not None:
-                        self._wake(str(message.get("data", "")))
-            except Exception as exc:  # Redis went away: waiters time out and re-read meanwhile
-                if self._stopped:
-                    return
-                log.warning("QR change notifications lost (%s); resubscribing in %.0f s", exc, RECONNECT_SECONDS)
-                eventlet.sleep(RECONNECT_SECONDS)
-
-    def _wake_all(self) -> None:
-        for qr_id in list(self.waiters):
-            self._wake(qr_id)
-
-    def _wake(self, qr_id: str) -> None:
+    def heard(self, qr_id: str) -> None:
         for event in list(self.waiters.get(qr_id, ())):
             event.set()
+
+    def lost(self) -> None:
+        """Waiters time out and re-read meanwhile."""
+
+    def resumed(self) -> None:
+        for qr_id in list(self.waiters):  # what changed while nobody listened is re-read
+            self.heard(qr_id)
 
     @contextlib.contextmanager
     def watching(self, qr_id: str, environ: Mapping[str, Any]) -> Iterator[threading.Event]:

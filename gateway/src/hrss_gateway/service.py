@@ -25,6 +25,7 @@ from hrss_gateway.limit_providers import LoginAttempts, QrSessionOpenings, Regis
 from hrss_gateway.openapi import build_spec
 from hrss_gateway.qr_watch import QrWatch
 from hrss_gateway.requests import json_body, load
+from hrss_gateway.session_cache import SessionCheck
 from hrss_gateway.web import WebRoutes, WebSite
 from hrss_gateway.window import WindowRoutes
 from hrss_kit.logs import CallIdLogging
@@ -55,9 +56,11 @@ class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes, WebR
     login_attempts = LoginAttempts()
     qr_openings = QrSessionOpenings()
     qr_watch = QrWatch()
+    sessions = SessionCheck()
     call_ids = CallIdLogging()
     site = WebSite()
     _spec: dict[str, Any] | None = None
+
     _asyncapi: dict[str, Any] | None = None
 
     @api("POST", "/api/v1/registrations")
@@ -95,6 +98,7 @@ class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes, WebR
         if previous and body.get("token") and wants_cookie(request) and previous != body["token"]:
             try:
                 self.identity.log_out(token=previous)
+                self.sessions.forget(previous)
             except (CatalogueError, RemoteError):  # the new session stands; the old one ends at its expiry
                 log.warning("the page's previous session could not be ended now", exc_info=True)
         return response
@@ -103,7 +107,9 @@ class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes, WebR
     def log_out(self, request: Request, session: dict[str, Any]) -> Any:
         """End this session (its token stops working at once): ``{"status": "logged_out"}``;
         a page's session cookies are cleared."""
-        self.identity.log_out(token=session_token(request))
+        token = session_token(request)
+        self.identity.log_out(token=token)
+        self.sessions.forget(token)
         return forget(json_response({"status": "logged_out"}), self.site.secure_cookies)
 
     @api("PUT", "/api/v1/account/password", roles=("legal",))

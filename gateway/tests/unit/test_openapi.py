@@ -104,7 +104,7 @@ def request_without_token():
 
 def is_protected(function, path):
     """Refuses a request without a session (``@api(..., roles=…)``), before anything else."""
-    nobody = SimpleNamespace(identity=SimpleNamespace(authenticate=lambda token: None))
+    nobody = SimpleNamespace(sessions=SimpleNamespace(authenticate=lambda token, ask: None))
     try:
         function(nobody, request_without_token(), **dict.fromkeys(re.findall(r"{([^{}]+)}", path), "x"))
     except CatalogueError as exc:
@@ -300,7 +300,10 @@ def test_me_is_documented_with_exactly_the_keys_the_gateway_answers(spec):
         "id_number": "36042619910********",
         "name": "张三",
     }
-    gateway = SimpleNamespace(identity=SimpleNamespace(authenticate=lambda token: session))
+    gateway = SimpleNamespace(
+        identity=SimpleNamespace(authenticate=lambda token: session),
+        sessions=SimpleNamespace(authenticate=lambda token, ask: ask(token)),
+    )
     answer = GatewayService.me(gateway, request_without_token())
 
     ok = spec["paths"]["/api/v1/me"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]

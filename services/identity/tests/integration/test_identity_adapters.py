@@ -14,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 
 from hrss_contracts.examples import random_id_number
 from hrss_contracts.qr_login import qr_changed_channel
+from hrss_contracts.sessions import sessions_ended_channel, token_hash
 from hrss_identity.adapters.locks import RedisRegistrationLocks
 from hrss_identity.adapters.orm import metadata
 from hrss_identity.adapters.qr_sessions import RedisQrSessions
@@ -218,6 +219,30 @@ def test_only_the_tokens_hash_is_stored(redis_client):
     token = RedisSessions(redis_client, prefix, idle=100, absolute=250).open(a_session(), now=1000.0)
     keys = list(redis_client.scan_iter(f"{prefix}:*"))
     assert keys and not any(token in key or token in str(redis_client.dump(key)) for key in keys)
+
+
+def announcements(redis_client, channel, act):
+    """What ``channel`` carried while ``act()`` ran."""
+    listener = redis_client.pubsub(ignore_subscribe_messages=True)
+    listener.subscribe(channel)
+    listener.get_message(timeout=0.5)  # the subscription stands
+    act()
+    heard = []
+    while (message := listener.get_message(timeout=0.2)) is not None:
+        heard.append(message["data"])
+    listener.close()
+    return heard
+
+
+def test_every_session_ended_before_its_time_is_announced_by_its_hash(redis_client):
+    prefix = f"test-{uuid.uuid4().hex}"
+    sessions, mine = RedisSessions(redis_client, prefix, idle=100, absolute=250), a_session()
+    alone, kept, *others = [sessions.open(mine, now=1000.0) for _ in range(4)]
+    channel = sessions_ended_channel(prefix)
+    assert announcements(redis_client, channel, lambda: sessions.close(alone)) == [token_hash(alone)]
+    heard = announcements(redis_client, channel, lambda: sessions.close_all(mine.account_id, keep=kept))
+    assert [sorted(message.split()) for message in heard] == [sorted(token_hash(t) for t in others)]
+    assert announcements(redis_client, channel, lambda: sessions.close_all("nobody")) == []
 
 
 def test_redis_login_attempts_lock_at_the_fifth_failure_within_the_window(redis_client):

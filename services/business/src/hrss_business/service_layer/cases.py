@@ -32,14 +32,15 @@ def submit(
 ) -> Case:
     """提交办理. Checked in this order: the item (404, window-only 422), the relation (403),
     the item's insurance types (422), the form and materials (400, every problem at once),
-    the attachments being the applicant's own (422); then numbered and stored."""
+    the attachments being the applicant's own (422); then numbered and stored. The relation
+    is read in the writing transaction (a grant revoked meanwhile counts), the attachments
+    before it (an RPC is not made while a transaction waits)."""
     item = _online_item(catalogue, command.item_code)
+    problems = _problems(item, command.form, command.attachments, forms)
+    owned = {} if problems else _owned(command.attachments, command.viewer, uploads)
     with uow:
-        relation_to_act_for(command.viewer, command.relation_id, item, uow)
-    materials = _materials(item, command.form, command.attachments, command.viewer, uploads, forms)
-    with uow:
-        # Again inside the writing transaction: a grant revoked meanwhile counts.
         relation = relation_to_act_for(command.viewer, command.relation_id, item, uow)
+        materials = _materials(item, command.attachments, problems, owned)
         uscc = command.viewer.uscc or ""
         now = clock()
         case = Case.submit(
@@ -76,7 +77,9 @@ def resubmit(
             raise errors.IllegalTransition(case.case_no, case.status, "resubmit")
         item = _item(catalogue, case.item_code)
     kept = {m.attachment_id: m for m in case.materials}
-    materials = _materials(item, command.form, command.attachments, command.viewer, uploads, forms, kept)
+    problems = _problems(item, command.form, command.attachments, forms)
+    owned = {} if problems else _owned(command.attachments, command.viewer, uploads, kept)
+    materials = _materials(item, command.attachments, problems, owned)
     read_round = case.round
     with uow:
         case = applicants_case(command.viewer, command.case_no, uow, for_update=True)
@@ -149,24 +152,30 @@ def _online_item(catalogue: Catalogue, code: str) -> BusinessItem:
     return item
 
 
-def _materials(
-    item: BusinessItem,
-    form: dict[str, object],
-    attachments: dict[str, str],
-    viewer: Viewer,
-    uploads: Uploads,
-    forms: Forms,
-    kept: dict[str, Material] | None = None,
-) -> tuple[Material, ...]:
-    """The materials of a submission, once the form and materials satisfy the item and every
-    attachment is the applicant's own upload (or one ``kept`` from the case's previous round)
-    of a type the material accepts."""
-    problems = {**forms.problems(item, dict(form)), **material_problems(item, attachments)}
-    if problems:
-        raise errors.SubmissionInvalid(problems)
+def _problems(
+    item: BusinessItem, form: dict[str, object], attachments: dict[str, str], forms: Forms
+) -> dict[str, list[str]]:
+    """What is wrong with the form and the materials named, field by field (none: ``{}``)."""
+    return {**forms.problems(item, dict(form)), **material_problems(item, attachments)}
+
+
+def _owned(
+    attachments: dict[str, str], viewer: Viewer, uploads: Uploads, kept: dict[str, Material] | None = None
+) -> dict[str, Material]:
+    """Of the attachments named, those that are the applicant's own uploads, or ``kept`` from
+    the case's previous round, by attachment id."""
     kept = kept or {}
     asked = sorted(set(attachments.values()) - set(kept))
-    owned = {**kept, **(uploads.owned(viewer.account_id, asked) if asked else {})}
+    return {**kept, **(uploads.owned(viewer.account_id, asked) if asked else {})}
+
+
+def _materials(
+    item: BusinessItem, attachments: dict[str, str], problems: dict[str, list[str]], owned: dict[str, Material]
+) -> tuple[Material, ...]:
+    """The materials of a submission, once the form and materials satisfy the item (no
+    ``problems``) and every attachment is among the ``owned``, of a type the material accepts."""
+    if problems:
+        raise errors.SubmissionInvalid(problems)
     missing = sorted(code for code, attachment_id in attachments.items() if attachment_id not in owned)
     if missing:
         raise errors.AttachmentsNotFound(missing)

@@ -22,6 +22,7 @@ from dataclasses import asdict, fields
 
 import redis
 
+from hrss_contracts.sessions import sessions_ended_channel, token_hash
 from hrss_identity.domain.model import Session
 from hrss_identity.service_layer.ports import LoginAttempts, Sessions
 
@@ -60,29 +61,28 @@ _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del
 CHECKING_MS = 10_000
 
 # KEYS: the account's index; ARGV: the session key prefix, the hash of a session to keep ("":
-# none). Ends every other session in the index.
+# none), the channel of ended sessions. Ends every other session in the index, and announces them.
 _CLOSE_ALL = """
 local hashes = redis.call('ZRANGE', KEYS[1], 0, -1)
-local ended = 0
+local ended, gone = 0, {}
 for _, h in ipairs(hashes) do
   if h ~= ARGV[2] then
     ended = ended + redis.call('DEL', ARGV[1] .. h)
     redis.call('ZREM', KEYS[1], h)
+    gone[#gone + 1] = h
   end
 end
+if #gone > 0 then redis.call('PUBLISH', ARGV[3], table.concat(gone, ' ')) end
 return ended
 """
 
 _SESSION_FIELDS = [f.name for f in fields(Session)]
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 class RedisSessions(Sessions):
     def __init__(self, client: redis.Redis, prefix: str, idle: int, absolute: int) -> None:
         self.client, self.prefix, self.idle, self.absolute = client, prefix, idle, absolute
+        self.ended_channel = sessions_ended_channel(prefix)
         self._touch = client.register_script(_TOUCH)
         self._close_all = client.register_script(_CLOSE_ALL)
 
@@ -123,7 +123,8 @@ class RedisSessions(Sessions):
         with self.client.pipeline(transaction=True) as pipe:
             pipe.hgetall(key)
             pipe.delete(key)
-            values, _ = pipe.execute()
+            pipe.publish(self.ended_channel, token_hash(token))
+            values, _, _ = pipe.execute()
         if not values:
             return None
         session = Session(**{k: values[k] for k in _SESSION_FIELDS if k in values})
@@ -133,7 +134,8 @@ class RedisSessions(Sessions):
     def close_all(self, account_id: str, keep: str | None = None) -> int:
         # One script: a session opened meanwhile is either in the index (and ended) or opened after.
         kept = token_hash(keep) if keep else ""
-        return int(self._close_all(keys=[self._account_key(account_id)], args=[f"{self.prefix}:session:", kept]))
+        args = [f"{self.prefix}:session:", kept, self.ended_channel]
+        return int(self._close_all(keys=[self._account_key(account_id)], args=args))
 
 
 class RedisLoginAttempts(LoginAttempts):

@@ -1,0 +1,91 @@
+"""Identity's announcements on Redis, heard by each gateway process over one subscription.
+
+Identity announces on Redis channels what a gateway may have to act on at once: a QR session
+that changed (``qr_watch``), sessions that ended before their time (``session_cache``). Each
+gateway process subscribes with one connection, whatever the number of listeners. A listener
+is told what it hears (``heard``), that the subscription broke (``lost``: announcements may
+pass unheard until it is back) and that it is back (``resumed``: what passed meanwhile is
+unknown, so whatever depended on hearing it is re-read).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections import defaultdict
+from typing import Any, Protocol
+
+import eventlet
+import redis
+from nameko.extensions import SharedExtension
+
+from hrss_kit.redis import REDIS_URL_KEY
+
+log = logging.getLogger(__name__)
+RECONNECT_SECONDS = 1.0
+HEALTH_CHECK_SECONDS = 15  # a silent Redis is noticed on the subscription within about this
+
+
+class Listener(Protocol):
+    def heard(self, message: str) -> None: ...
+
+    def lost(self) -> None: ...
+
+    def resumed(self) -> None: ...
+
+
+class IdentityNotices(SharedExtension):  # type: ignore[misc]
+    def __init__(self) -> None:
+        super().__init__()
+        self.listeners: dict[str, list[Listener]] = defaultdict(list)
+
+    def listen(self, channel: str, listener: Listener) -> None:
+        """From a listener's ``setup``: ``listener`` hears ``channel`` from the start on."""
+        self.listeners[channel].append(listener)
+
+    def setup(self) -> None:
+        self.client = redis.Redis.from_url(
+            self.container.config[REDIS_URL_KEY],
+            decode_responses=True,
+            socket_connect_timeout=2,
+            health_check_interval=HEALTH_CHECK_SECONDS,
+        )
+        self._stopped = False
+        self._pubsub: Any = None
+
+    def start(self) -> None:
+        self._thread = self.container.spawn_managed_thread(self._listen)
+
+    def stop(self) -> None:
+        self._stopped = True
+        with contextlib.suppress(Exception):
+            if self._pubsub is not None:
+                self._pubsub.close()
+        with contextlib.suppress(Exception):
+            self._thread.kill()
+        self.client.close()
+
+    kill = stop
+
+    def _listen(self) -> None:
+        while not self._stopped:
+            try:
+                self._pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+                self._pubsub.subscribe(*self.listeners)
+                self._tell_all("resumed")
+                while not self._stopped:
+                    message = self._pubsub.get_message(timeout=HEALTH_CHECK_SECONDS)
+                    if message is not None:
+                        for listener in self.listeners.get(str(message.get("channel", "")), ()):
+                            listener.heard(str(message.get("data", "")))
+            except Exception as exc:  # Redis went away: listeners fall back until it is back
+                if self._stopped:
+                    return
+                self._tell_all("lost")
+                log.warning("identity's announcements lost (%s); resubscribing in %.0f s", exc, RECONNECT_SECONDS)
+                eventlet.sleep(RECONNECT_SECONDS)
+
+    def _tell_all(self, what: str) -> None:
+        for listeners in self.listeners.values():
+            for listener in listeners:
+                getattr(listener, what)()
