@@ -118,16 +118,13 @@ def seed(platform, uscc, relations):
 
 
 # The statements the business service sends for these listings (adapters/repository.py):
-# a legal representative's by the enterprise (a subquery on its code); a clerk's by the
-# relations they hold, read first and sent by value.
+# a legal representative's by their enterprise, a clerk's by the relations they hold, each
+# read first and sent by value.
 PLANS = {
     "legal representative, first page": (
-        "SELECT case_no FROM cases WHERE enterprise_id = (SELECT enterprise_id FROM enterprises WHERE uscc = :e) "
-        "ORDER BY case_no DESC LIMIT 20 OFFSET 0"
+        "SELECT case_no FROM cases WHERE enterprise_id = :e ORDER BY case_no DESC LIMIT 20 OFFSET 0"
     ),
-    "count, legal representative": (
-        "SELECT count(*) FROM cases WHERE enterprise_id = (SELECT enterprise_id FROM enterprises WHERE uscc = :e)"
-    ),
+    "count, legal representative": "SELECT count(*) FROM cases WHERE enterprise_id = :e",
     "clerk, late page": (
         "SELECT case_no, status FROM cases WHERE case_no IN (SELECT case_no FROM cases WHERE relation_id IN (:r) "
         "ORDER BY case_no DESC LIMIT 20 OFFSET 3980) ORDER BY case_no DESC"
@@ -140,8 +137,11 @@ def plans(engine, uscc, clerk_id):
     found = {}
     with engine.connect() as conn:
         (held,) = conn.execute(text("SELECT relation_id FROM clerk_grants WHERE clerk_id = :c"), {"c": clerk_id}).one()
+        (enterprise_id,) = conn.execute(
+            text("SELECT enterprise_id FROM enterprises WHERE uscc = :u"), {"u": uscc}
+        ).one()
         for label, sql in PLANS.items():
-            lines = conn.execute(text(f"EXPLAIN ANALYZE {sql}"), {"e": uscc, "r": held}).scalars().all()
+            lines = conn.execute(text(f"EXPLAIN ANALYZE {sql}"), {"e": enterprise_id, "r": held}).scalars().all()
             found[label] = lines
     return found
 

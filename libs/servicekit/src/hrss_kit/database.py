@@ -9,11 +9,12 @@ from typing import Any
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import Engine, MetaData, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from hrss_kit.outbox import OutboxRelay
 from hrss_kit.relay import RelayRunner
 from hrss_kit.retry_policy import RetryPolicy
+from hrss_kit.sql import autocommit
 from hrss_kit.topology import heartbeat
 
 DATABASE_URL_KEY = "DATABASE_URL"
@@ -63,6 +64,27 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
+class ReadOnly(RuntimeError):
+    """A write attempted through a session for reads (``UnitOfWorkDatabase.reading``)."""
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _reads_only(state: ORMExecuteState) -> None:
+    if state.session.info.get("read_only") and (
+        state.is_insert
+        or state.is_update
+        or state.is_delete
+        or getattr(state.statement, "_for_update_arg", None) is not None
+    ):
+        raise ReadOnly(str(state.statement).split(None, 1)[0])
+
+
+@event.listens_for(Session, "before_flush")
+def _flushes_nothing(session: Session, *_: Any) -> None:
+    if session.info.get("read_only") and (session.new or session.dirty or session.deleted):
+        raise ReadOnly("flush")
+
+
 class UnitOfWorkDatabase:
     """What a worker gets: sessions whose commits wake the outbox relay."""
 
@@ -78,6 +100,14 @@ class UnitOfWorkDatabase:
     def session(self) -> Session:
         """A new session; the caller commits and closes it (a unit of work does)."""
         return self._factory()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads only, each statement on its own (``autocommit``): no BEGIN, no
+        ROLLBACK. A write through it fails (its flush), and none may be executed."""
+        with autocommit(self.engine) as conn, Session(bind=conn, expire_on_commit=False) as session:
+            session.info["read_only"] = True
+            yield session
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -30,7 +30,7 @@ from sqlalchemy import delete, select, update
 
 from hrss_contracts.errors import CatalogueError
 from hrss_kit.idempotency_redis import RedisRequests
-from hrss_kit.sql import insert_ignore
+from hrss_kit.sql import autocommit, insert_ignore
 
 IDEMPOTENCY_HEADER = "nameko.idempotency_key"  # nameko.* headers arrive as the worker's context data
 CONTEXT_KEY = "idempotency_key"
@@ -136,10 +136,9 @@ class Requests:
             pause = min(pause * 2, 0.5)  # a long first run is not worth a query every 50 ms
 
     def _autocommit(self) -> Any:
-        """A connection whose every statement commits by itself: each statement here stands
-        alone (the insert claims, the update takes over or answers), so the BEGIN and COMMIT
-        of a transaction would only add two round trips to every call."""
-        return self.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        """Each statement here stands alone (the insert claims, the update takes over or
+        answers), so the BEGIN and COMMIT of a transaction would only add two round trips."""
+        return autocommit(self.db.engine)
 
     def keep_leasing(self) -> None:
         """Push the lease out every third of it, for as long as the run goes on."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Engine, Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -67,3 +69,28 @@ def _insert_for(executor: Session | Connection) -> Any:
 def aware(moment: datetime) -> datetime:
     """SQLite hands times back without their zone; every time the services write is UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@contextlib.contextmanager
+def autocommit(engine: Engine) -> Iterator[Connection]:
+    """A connection whose every statement commits by itself: a statement that stands alone, or
+    a read (each statement of a READ COMMITTED transaction sees its own snapshot anyway), saves
+    the round trips of BEGIN and of COMMIT or ROLLBACK. Never for ``FOR UPDATE``: its lock
+    would end with its statement.
+
+    On psycopg2, the driver's own switch, turned back before the connection returns to the
+    pool. SQLAlchemy's ``isolation_level`` option would do the same, but leaves the level set
+    explicitly behind it, and every later switch then costs a ``SET default_transaction_isolation``.
+    """
+    if engine.dialect.driver != "psycopg2":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            yield conn
+        return
+    with engine.connect() as conn:
+        raw: Any = conn.connection.dbapi_connection
+        raw.autocommit = True
+        try:
+            yield conn
+        finally:
+            if not raw.closed:
+                raw.autocommit = False

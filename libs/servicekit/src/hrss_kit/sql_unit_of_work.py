@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any, Self
 
 from sqlalchemy.orm import Session
 
 from hrss_kit import outbox
-from hrss_kit.database import UnitOfWorkDatabase
+from hrss_kit.database import ReadOnly, UnitOfWorkDatabase
 from hrss_kit.unit_of_work import Event, UnitOfWork
 
 
@@ -16,29 +17,51 @@ class SqlUnitOfWork(UnitOfWork[Event]):
     """Its own session, or one an event handler's transaction already holds (``session``): the
     kit's reliable handler commits that one, together with its processed-event record.
 
+    ``read_only``: for use cases that only read: each statement on its own, without the
+    round trips of BEGIN and ROLLBACK (``UnitOfWorkDatabase.reading``); a write through it
+    fails, and so does ``commit``.
+
     Subclasses build their repositories in ``bind(session)``.
     """
 
     def __init__(
-        self, db: UnitOfWorkDatabase, to_envelope: Callable[[Event], dict[str, Any]], session: Session | None = None
+        self,
+        db: UnitOfWorkDatabase,
+        to_envelope: Callable[[Event], dict[str, Any]],
+        session: Session | None = None,
+        read_only: bool = False,
     ) -> None:
         super().__init__()
-        self.db, self._to_envelope, self._joined = db, to_envelope, session
+        self.db, self._to_envelope, self._joined, self.read_only = db, to_envelope, session, read_only
+        self._reading: contextlib.AbstractContextManager[Session] | None = None
 
     def bind(self, session: Session) -> None:
         raise NotImplementedError
 
     def __enter__(self) -> Self:
-        self.session = self._joined or self.db.session()
+        if self._joined is not None:
+            self.session = self._joined
+        elif self.read_only:
+            self._reading = self.db.reading()
+            self.session = self._reading.__enter__()
+        else:
+            self.session = self.db.session()
         self.bind(self.session)
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if self._joined is None:
-            super().__exit__(*exc)
+        if self._joined is not None:
+            return
+        super().__exit__(*exc)
+        if self._reading is not None:
+            reading, self._reading = self._reading, None
+            reading.__exit__(*exc)
+        else:
             self.session.close()
 
     def commit(self) -> None:
+        if self.read_only:
+            raise ReadOnly("commit")
         for event in self.events:
             outbox.record(self.session, self.db.tables["outbox"], self._to_envelope(event))
         self.events.clear()

@@ -27,13 +27,14 @@ class Authorization:
     """The service layer with its unit of work filled in; what entrypoints call."""
 
     unit_of_work: Callable[[Session | None], UnitOfWork]
+    reading: Callable[[], UnitOfWork]  # for use cases that only read
     sources: SourceDirectory
 
     def relations(self, uscc: str, clerk_id: str | None = None) -> list[InsuranceRelation]:
-        return clerks.relations(uscc, self.unit_of_work(None), clerk_id)
+        return clerks.relations(uscc, self.reading(), clerk_id)
 
     def clerks(self, uscc: str) -> list[Clerk]:
-        return clerks.clerks(uscc, self.unit_of_work(None))
+        return clerks.clerks(uscc, self.reading())
 
     def add_clerk(self, command: commands.AddClerk) -> Clerk:
         return clerks.add(command, self.unit_of_work(None))
@@ -48,28 +49,28 @@ class Authorization:
         return clerks.set_grants(command, self.unit_of_work(None))
 
     def may_act(self, check: commands.GrantCheck) -> bool:
-        return grants.may_act(check, self.unit_of_work(None))
+        return grants.may_act(check, self.reading())
 
     def find_enterprise(self, query: commands.FindEnterprise) -> Enterprise:
         return window.find(query, self.unit_of_work(None), self.sources)
 
     def relations_for(self, uscc: str, document: tuple[str, str] | None) -> list[tuple[InsuranceRelation, bool]]:
-        return window.relations_for(uscc, document, self.unit_of_work(None))
+        return window.relations_for(uscc, document, self.reading())
 
     def record_attachment(self, command: commands.RecordAttachment) -> Attachment:
         return window.record_attachment(command, self.unit_of_work(None))
 
     def attachment(self, attachment_id: str, owner: str) -> Attachment | None:
-        return window.attachment(attachment_id, owner, self.unit_of_work(None))
+        return window.attachment(attachment_id, owner, self.reading())
 
     def attachments(self, attachment_ids: list[str], owner: str) -> list[Attachment]:
-        return window.attachments(attachment_ids, owner, self.unit_of_work(None))
+        return window.attachments(attachment_ids, owner, self.reading())
 
     def submit_window_authorization(self, command: commands.SubmitWindowAuthorization) -> window.WindowResult:
         return window.submit(command, self.unit_of_work(None), self.sources)
 
     def audit(self, query: commands.AuditQuery) -> tuple[list[AuditEntry], int]:
-        return enterprises.audit(query, self.unit_of_work(None))
+        return enterprises.audit(query, self.reading())
 
     def remember_enterprise(self, command: commands.RememberEnterprise, session: Session) -> None:
         enterprises.remember(command, self.unit_of_work(session))
@@ -83,4 +84,8 @@ class Authorization:
 
 def bootstrap(db: UnitOfWorkDatabase, enterprise: Any) -> Authorization:
     """``enterprise``: an RPC proxy of the enterprise service (its verification sources)."""
-    return Authorization(unit_of_work=lambda session: SqlUnitOfWork(db, session), sources=EnterpriseSources(enterprise))
+    return Authorization(
+        unit_of_work=lambda session: SqlUnitOfWork(db, session),
+        reading=lambda: SqlUnitOfWork(db, read_only=True),
+        sources=EnterpriseSources(enterprise),
+    )

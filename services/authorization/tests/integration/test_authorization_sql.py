@@ -109,7 +109,7 @@ def test_a_key_information_change_before_the_registration_keeps_the_newer_key_in
     enterprises.follow_key_info(change, uow_of(database))
     enterprises.remember(registration_of(enterprise), uow_of(database))
 
-    sources = Authorization(lambda session: SqlUnitOfWork(database, session), sources=None).sources
+    sources = Authorization(lambda session: SqlUnitOfWork(database, session), reading=None, sources=None).sources
     found = window.find(commands.FindEnterprise(uscc=new_code), uow_of(database), sources)
     assert (found.name, found.legal_rep_name, found.address) == ("新名称有限公司", "王五", enterprise.address)
     assert set(found.relations) == set(enterprise.relations)
@@ -128,7 +128,7 @@ def test_a_contact_change_after_an_early_key_information_change_outlives_the_lat
     )
     enterprises.remember(registration_of(enterprise), uow_of(database))
 
-    sources = Authorization(lambda session: SqlUnitOfWork(database, session), sources=None).sources
+    sources = Authorization(lambda session: SqlUnitOfWork(database, session), reading=None, sources=None).sources
     found = window.find(commands.FindEnterprise(uscc=enterprise.uscc), uow_of(database), sources)
     assert (found.legal_rep_phone, found.address) == ("0451-86661234", enterprise.address)
 

@@ -56,6 +56,7 @@ class Business:
     catalogue: Catalogue
     forms: Forms
     unit_of_work: Callable[[Session | None], UnitOfWork]
+    reading: Callable[[], UnitOfWork]  # for use cases that only read
     uploads: Uploads
     effects: Effects
 
@@ -72,13 +73,13 @@ class Business:
         return decisions.decide(command, self.unit_of_work(None), self.effects)
 
     def show(self, case_no: str, viewer: commands.Viewer) -> Case:
-        return cases.show(case_no, viewer, self.unit_of_work(None))
+        return cases.show(case_no, viewer, self.reading())
 
     def material(self, case_no: str, attachment_id: str, viewer: commands.Viewer) -> Material:
-        return cases.material(case_no, attachment_id, viewer, self.unit_of_work(None))
+        return cases.material(case_no, attachment_id, viewer, self.reading())
 
     def page(self, command: commands.ListCases) -> tuple[list[CaseSummary], int]:
-        return cases.page(command, self.unit_of_work(None))
+        return cases.page(command, self.reading())
 
     def remember_enterprise(self, command: commands.RememberEnterprise, session: Session) -> None:
         read_models.remember_enterprise(command, self.unit_of_work(session))
@@ -97,6 +98,7 @@ def bootstrap(db: UnitOfWorkDatabase, loaded: LoadedCatalogue, authorization: An
         catalogue=loaded.catalogue,
         forms=loaded.forms,
         unit_of_work=lambda session: SqlUnitOfWork(db, session),
+        reading=lambda: SqlUnitOfWork(db, read_only=True),
         uploads=AuthorizationUploads(authorization),
         effects=EnterpriseEffects(enterprise),
     )

@@ -115,7 +115,17 @@ class SqlCases(Cases):
             )
             if not held:
                 return [], 0
-        where = _scope(scope, held)
+        enterprise_id: str | None = None
+        if scope.uscc is not None:
+            # The enterprise first, then its cases by value, as for a clerk: with the code as a
+            # subquery Postgres counted 10,797 cases by reading the table (2.8 ms), by value
+            # from the index on (enterprise_id, case_no) alone (1.0 ms).
+            enterprise_id = self.session.execute(
+                select(enterprises.c.enterprise_id).where(enterprises.c.uscc == scope.uscc)
+            ).scalar()
+            if enterprise_id is None:
+                return [], 0
+        where = _scope(scope, held, enterprise_id)
         if query.status:
             where = and_(where, cases.c.status == query.status)
         if query.item_code:
@@ -180,17 +190,16 @@ class SqlCases(Cases):
             )
 
 
-def _scope(scope: Scope, held: list[str] | None) -> ColumnElement[bool]:
-    """One WHERE clause per scope (the enterprise by its code is a subquery). A clerk's: the
-    cases of the relations they hold (``held``), through the index on ``relation_id`` (a clerk
-    holds only their own enterprise's relations, so the enterprise needs no filter of its own;
-    with one, Postgres scanned every case of the enterprise)."""
+def _scope(scope: Scope, held: list[str] | None, enterprise_id: str | None) -> ColumnElement[bool]:
+    """One WHERE clause per scope. A clerk's: the cases of the relations they hold (``held``),
+    through the index on ``relation_id`` (a clerk holds only their own enterprise's relations,
+    so the enterprise needs no filter of its own; with one, Postgres scanned every case of the
+    enterprise). A legal representative's: their enterprise's (``enterprise_id``)."""
     if scope.agency is not None:
         return cases.c.agency == scope.agency
     if held is not None:
         return cases.c.relation_id.in_(held)
-    enterprise = select(enterprises.c.enterprise_id).where(enterprises.c.uscc == scope.uscc).scalar_subquery()
-    return cases.c.enterprise_id == enterprise
+    return cases.c.enterprise_id == enterprise_id
 
 
 def _case_row(case: Case) -> dict[str, Any]:
