@@ -86,6 +86,11 @@ class Identity:
     settings: LoginSettings = field(default_factory=LoginSettings)
     clock: Callable[[], float] = time.time
     qr: qr_login.QrPorts | None = None  # QR login's ports; tests of other use cases leave them out
+    # For use cases that only read (the membership read model at a QR login); unit_of_work if None.
+    reading: Callable[[], UnitOfWork] | None = None
+
+    def _reading(self) -> UnitOfWork:
+        return self.reading() if self.reading is not None else self.unit_of_work(None)
 
     @property
     def _qr(self) -> qr_login.QrPorts:
@@ -96,13 +101,17 @@ class Identity:
         return qr_login.open_session(role, self._qr, self.clock)
 
     def qr_status(self, qr_id: str, binding: str, waiting: bool) -> dict[str, Any]:
-        return qr_login.status(qr_id, binding, waiting, self.unit_of_work(None), self._qr, self.sessions, self.clock)
+        return qr_login.status(
+            qr_id, binding, waiting, self.unit_of_work(None), self._qr, self.sessions, self.clock, self._reading()
+        )
 
     def select_enterprise(self, qr_id: str, binding: str, uscc: str) -> str:
-        return qr_login.select(qr_id, binding, uscc, self.unit_of_work(None), self._qr, self.sessions, self.clock)
+        return qr_login.select(
+            qr_id, binding, uscc, self.unit_of_work(None), self._qr, self.sessions, self.clock, self._reading()
+        )
 
     def essc_assertion(self, assertion: str) -> str:
-        return qr_login.report(assertion, self.unit_of_work(None), self._qr, self.clock)
+        return qr_login.report(assertion, self._reading(), self._qr, self.clock)
 
     def log_in(self, command: commands.LogIn) -> login.Login:
         return login.log_in(
@@ -153,7 +162,7 @@ class Identity:
         membership.forget_clerk(command, self.unit_of_work(session), self.sessions)
 
     def memberships(self, query: commands.FindMemberships) -> list[Membership]:
-        return membership.find(query, self.unit_of_work(None))
+        return membership.find(query, self._reading())
 
 
 def bootstrap(
@@ -167,6 +176,7 @@ def bootstrap(
     prefix = settings.redis_prefix
     return Identity(
         unit_of_work=lambda session: SqlUnitOfWork(db, session),
+        reading=lambda: SqlUnitOfWork(db, read_only=True),
         enterprises=RpcEnterpriseDirectory(enterprise),
         hasher=hasher,
         locks=RedisRegistrationLocks(redis_client),

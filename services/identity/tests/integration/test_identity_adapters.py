@@ -17,9 +17,10 @@ from hrss_contracts.qr_login import qr_changed_channel
 from hrss_contracts.sessions import sessions_ended_channel, token_hash
 from hrss_identity.adapters.locks import RedisRegistrationLocks
 from hrss_identity.adapters.orm import metadata
-from hrss_identity.adapters.qr_sessions import RedisQrSessions
+from hrss_identity.adapters.qr_sessions import RedisAssertionGuard, RedisQrSessions
 from hrss_identity.adapters.sessions import RedisLoginAttempts, RedisSessions
 from hrss_identity.adapters.unit_of_work import SqlUnitOfWork
+from hrss_identity.domain.errors import AssertionReplayed, AssertionsExceeded
 from hrss_identity.domain.model import Session
 from hrss_identity.domain.qr import Choice, Person, QrSession
 from hrss_kit.database import UnitOfWorkDatabase, make_engine
@@ -364,3 +365,18 @@ def test_one_login_attempt_per_account_is_checked_at_a_time_across_replicas(redi
         assert (mine, theirs, other) == (True, False, True)
     with second.one_at_a_time("window01") as later:
         assert later is True
+
+
+def test_the_assertion_guard_counts_then_takes_the_jti_in_one_step(redis_client):
+    guard = RedisAssertionGuard(redis_client, f"test-{uuid.uuid4().hex}", per_session=2, per_person=4)
+    guard.admit("qr-a", "resident_id 1", "jti-1", until=1060.0, now=1000.0)
+    with pytest.raises(AssertionReplayed):
+        guard.admit("qr-a", "resident_id 1", "jti-1", until=1060.0, now=1000.0)
+    with pytest.raises(AssertionsExceeded):  # the session's third assertion
+        guard.admit("qr-a", "resident_id 1", "jti-2", until=1060.0, now=1000.0)
+    guard.admit("qr-b", "resident_id 1", "jti-2", until=1060.0, now=1000.0)  # refused above, so not taken
+    with pytest.raises(AssertionsExceeded):  # the person's fifth within the minute
+        guard.admit("qr-c", "resident_id 1", "jti-3", until=1060.0, now=1000.0)
+    guard.admit("qr-c", "resident_id 2", "jti-3", until=1060.0, now=1000.0)  # someone else
+    ttl = [redis_client.ttl(key) for key in redis_client.scan_iter(f"{guard.prefix}:essc-jti:*")]
+    assert len(ttl) == 3 and all(0 < t <= 61 for t in ttl)

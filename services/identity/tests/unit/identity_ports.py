@@ -44,6 +44,7 @@ class Ports:
         """Wired as bootstrap wires the real adapters; each worker its own unit of work."""
         return Identity(
             unit_of_work=lambda session: FakeUnitOfWork(database=self.database),
+            reading=lambda: FakeUnitOfWork(database=self.database),
             enterprises=self.directory,
             hasher=self.hasher,
             locks=self.locks,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from hrss_identity.domain.errors import InvalidAssertion
+from hrss_identity.domain.errors import AssertionReplayed, AssertionsExceeded, InvalidAssertion
 from hrss_identity.domain.qr import QrSession
 from hrss_identity.service_layer.qr_ports import Assertion, AssertionGuard, EsscVerifier, QrSessions
 
@@ -73,12 +73,10 @@ class FakeGuard(AssertionGuard):
         self.per_session = per_session
         self.counts: dict[str, int] = {}
 
-    def first_use(self, jti: str, until: float, now: float) -> bool:
-        if jti in self.used:
-            return False
-        self.used.add(jti)
-        return True
-
-    def within_limits(self, qr_id: str, person: str) -> bool:
+    def admit(self, qr_id: str, person: str, jti: str, until: float, now: float) -> None:
         self.counts[qr_id] = self.counts.get(qr_id, 0) + 1
-        return self.counts[qr_id] <= self.per_session
+        if self.counts[qr_id] > self.per_session:
+            raise AssertionsExceeded()
+        if jti in self.used:
+            raise AssertionReplayed()
+        self.used.add(jti)

@@ -17,6 +17,7 @@ import redis
 
 from hrss_contracts.id_documents import RESIDENT_ID
 from hrss_contracts.qr_login import qr_changed_channel
+from hrss_identity.domain.errors import AssertionReplayed, AssertionsExceeded
 from hrss_identity.domain.qr import LIFETIME, Choice, Person, QrSession
 from hrss_identity.service_layer.qr_ports import AssertionGuard, QrSessions
 
@@ -111,27 +112,38 @@ def _fields(session: QrSession) -> dict[str, Any]:
     }
 
 
+# KEYS: the session's count, the person's count, the jti; ARGV: the session's allowance, the
+# person's, seconds the jti is remembered. "exceeded", "replayed" or "ok", in one step.
+_ADMIT = """
+local in_session = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], 300, 'NX')
+local by_person = redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], 60, 'NX')
+if in_session > tonumber(ARGV[1]) or by_person > tonumber(ARGV[2]) then return 'exceeded' end
+if not redis.call('SET', KEYS[3], 1, 'NX', 'EX', ARGV[3]) then return 'replayed' end
+return 'ok'
+"""
+
+
 class RedisAssertionGuard(AssertionGuard):
     """Used ``jti``s until they expire; at most ``per_session`` assertions per QR session and
     ``per_person`` a minute per person (the e-SSC platform posts for every citizen from a few
-    servers, so never per address)."""
+    servers, so never per address). One script: one round trip per assertion."""
 
     def __init__(self, client: redis.Redis, prefix: str, per_session: int = 10, per_person: int = 30) -> None:
         self.client, self.prefix, self.per_session, self.per_person = client, prefix, per_session, per_person
+        self._admit = client.register_script(_ADMIT)
 
-    def first_use(self, jti: str, until: float, now: float) -> bool:
-        """Remembered for as long as the verifier would still take the assertion (``until``)."""
-        key = f"{self.prefix}:essc-jti:{hashlib.sha256(jti.encode()).hexdigest()}"
-        return bool(self.client.set(key, 1, nx=True, ex=max(1, int(until - now) + 1)))
-
-    def within_limits(self, qr_id: str, person: str) -> bool:
-        """``person``: the document's type and number; only its hash goes into a key."""
-        person = hashlib.sha256(person.encode()).hexdigest()
-        session_key, person_key = f"{self.prefix}:essc-per-qr:{qr_id}", f"{self.prefix}:essc-per-person:{person}"
-        with self.client.pipeline(transaction=True) as pipe:
-            pipe.incr(session_key)
-            pipe.expire(session_key, 300, nx=True)
-            pipe.incr(person_key)
-            pipe.expire(person_key, 60, nx=True)
-            per_session, _, per_person, _ = pipe.execute()
-        return int(per_session) <= self.per_session and int(per_person) <= self.per_person
+    def admit(self, qr_id: str, person: str, jti: str, until: float, now: float) -> None:
+        """``person``: the document's type and number; only its hash goes into a key, as only the
+        ``jti``'s does."""
+        keys = [
+            f"{self.prefix}:essc-per-qr:{qr_id}",
+            f"{self.prefix}:essc-per-person:{hashlib.sha256(person.encode()).hexdigest()}",
+            f"{self.prefix}:essc-jti:{hashlib.sha256(jti.encode()).hexdigest()}",
+        ]
+        answer = self._admit(keys=keys, args=[self.per_session, self.per_person, max(1, int(until - now) + 1)])
+        if answer == "exceeded":
+            raise AssertionsExceeded()
+        if answer == "replayed":
+            raise AssertionReplayed()

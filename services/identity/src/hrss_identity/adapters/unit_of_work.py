@@ -15,8 +15,8 @@ from hrss_kit.database import UnitOfWorkDatabase
 
 
 class SqlUnitOfWork(sql_unit_of_work.SqlUnitOfWork[Event], UnitOfWork):
-    def __init__(self, db: UnitOfWorkDatabase, session: Session | None = None) -> None:
-        super().__init__(db, to_envelope, session)
+    def __init__(self, db: UnitOfWorkDatabase, session: Session | None = None, read_only: bool = False) -> None:
+        super().__init__(db, to_envelope, session, read_only)
 
     def bind(self, session: Session) -> None:
         self.accounts = SqlAccountRepository(session)

@@ -18,12 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from hrss_identity.domain.commands import FindMemberships
-from hrss_identity.domain.errors import (
-    AssertionReplayed,
-    AssertionsExceeded,
-    QrSessionNotFound,
-    SlowDown,
-)
+from hrss_identity.domain.errors import QrSessionNotFound, SlowDown
 from hrss_identity.domain.events import LoginSucceeded
 from hrss_identity.domain.model import Session
 from hrss_identity.domain.qr import (
@@ -77,9 +72,11 @@ def status(
     qr: QrPorts,
     sessions: Sessions,
     clock: Callable[[], float],
+    reading: UnitOfWork | None = None,
 ) -> dict[str, Any]:
     """What the browser sees: ``status``, and ``enterprises``, ``token`` (once) or ``error``.
-    A poll without ``waiting`` sooner than the interval is ``SlowDown``."""
+    A poll without ``waiting`` sooner than the interval is ``SlowDown``. ``reading``: a unit of
+    work for the membership's reads (``uow`` if None), ``uow`` records the login."""
     session = _own(qr, qr_id, binding)
     now = clock()
     if not waiting and not qr.sessions.polled(qr_id, now, POLL_INTERVAL):
@@ -94,7 +91,7 @@ def status(
         # The user session is opened now, for the browser that collects it: its token is never
         # kept anywhere in the clear. A membership ended since the confirm opens none.
         assert session.person is not None
-        token = _open_user_session(session, session.choices[0], session.person, uow, sessions, now)
+        token = _open_user_session(session, session.choices[0], session.person, uow, sessions, now, reading)
         if token is None:
             return {**view, "status": REJECTED, "error": REJECTIONS[session.role]}
         view["token"] = token
@@ -102,15 +99,22 @@ def status(
 
 
 def select(
-    qr_id: str, binding: str, uscc: str, uow: UnitOfWork, qr: QrPorts, sessions: Sessions, clock: Callable[[], float]
+    qr_id: str,
+    binding: str,
+    uscc: str,
+    uow: UnitOfWork,
+    qr: QrPorts,
+    sessions: Sessions,
+    clock: Callable[[], float],
+    reading: UnitOfWork | None = None,
 ) -> str:
-    """选择单位: the token of the session for the picked enterprise."""
+    """选择单位: the token of the session for the picked enterprise (``reading`` as for ``status``)."""
     session, now = _own(qr, qr_id, binding), clock()
     chosen, choice = session.selected(uscc, now)
     if not qr.sessions.replace(session, chosen, handed_out=True):
         raise QrSessionClosed()  # another selection (or the expiry) came first
     assert session.person is not None
-    token = _open_user_session(session, choice, session.person, uow, sessions, now)
+    token = _open_user_session(session, choice, session.person, uow, sessions, now, reading)
     if token is None:
         raise LookupError(uscc)  # no longer one of the person's enterprises in this role
     return token
@@ -122,13 +126,11 @@ def report(
     qr: QrPorts,
     clock: Callable[[], float],
 ) -> str:
-    """An e-SSC assertion (scan, confirm, cancel): the session's status after it."""
+    """An e-SSC assertion (scan, confirm, cancel): the session's status after it. ``uow`` only
+    reads (the membership read model)."""
     now = clock()
     claims = qr.verifier.verify(assertion, now)
-    if not qr.guard.within_limits(claims.qr_id, f"{claims.id_type} {claims.id_number}"):
-        raise AssertionsExceeded()
-    if not qr.guard.first_use(claims.jti, claims.accepted_until, now):
-        raise AssertionReplayed()
+    qr.guard.admit(claims.qr_id, f"{claims.id_type} {claims.id_number}", claims.jti, claims.accepted_until, now)
     session = qr.sessions.get(claims.qr_id)
     if session is None:
         raise QrSessionClosed()
@@ -147,11 +149,17 @@ def report(
 
 
 def _open_user_session(
-    qr_session: QrSession, choice: Choice, person: Person, uow: UnitOfWork, sessions: Sessions, now: float
+    qr_session: QrSession,
+    choice: Choice,
+    person: Person,
+    uow: UnitOfWork,
+    sessions: Sessions,
+    now: float,
+    reading: UnitOfWork | None = None,
 ) -> str | None:
     """The token of a session for ``choice``, if the person still holds it in this role (a clerk
     removed, or a legal representative replaced, since the confirm gets none)."""
-    current = {c.uscc: c for c in _enterprises(uow, qr_session.role, person)}
+    current = {c.uscc: c for c in _enterprises(reading or uow, qr_session.role, person)}
     if choice.uscc not in current:
         return None
     choice = current[choice.uscc]

@@ -58,9 +58,7 @@ class AssertionGuard(abc.ABC):
     """Replays and floods of (validly signed) assertions."""
 
     @abc.abstractmethod
-    def first_use(self, jti: str, until: float, now: float) -> bool:
-        """True the first time ``jti`` is seen (remembered until ``until``)."""
-
-    @abc.abstractmethod
-    def within_limits(self, qr_id: str, person: str) -> bool:
-        """False past the per-session or per-person allowance."""
+    def admit(self, qr_id: str, person: str, jti: str, until: float, now: float) -> None:
+        """Count the assertion against the session's and the person's allowances, then take its
+        ``jti`` (remembered until ``until``): ``AssertionsExceeded`` past an allowance (its
+        ``jti`` not taken), ``AssertionReplayed`` if the ``jti`` was seen before."""
