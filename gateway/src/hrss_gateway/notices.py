@@ -6,12 +6,18 @@ gateway process subscribes with one connection, whatever the number of listeners
 is told what it hears (``heard``), that the subscription broke (``lost``: announcements may
 pass unheard until it is back) and that it is back (``resumed``: what passed meanwhile is
 unknown, so whatever depended on hearing it is re-read).
+
+A subscription can die without a word (a connection a firewall dropped, a Redis that failed
+over): the process publishes a probe to itself every ``PROBE_SECONDS``, and a subscription
+that has heard nothing for ``STALE_SECONDS`` counts as broken, and is made again.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import time
+import uuid
 from collections import defaultdict
 from typing import Any, Protocol
 
@@ -23,7 +29,11 @@ from hrss_kit.redis import REDIS_URL_KEY
 
 log = logging.getLogger(__name__)
 RECONNECT_SECONDS = 1.0
-HEALTH_CHECK_SECONDS = 15  # a silent Redis is noticed on the subscription within about this
+PROBE_SECONDS, STALE_SECONDS = 0.25, 1.0
+
+
+class Stale(Exception):
+    """The subscription heard nothing, its own probes included, for ``STALE_SECONDS``."""
 
 
 class Listener(Protocol):
@@ -44,17 +54,18 @@ class IdentityNotices(SharedExtension):  # type: ignore[misc]
         self.listeners[channel].append(listener)
 
     def setup(self) -> None:
+        config = self.container.config
         self.client = redis.Redis.from_url(
-            self.container.config[REDIS_URL_KEY],
-            decode_responses=True,
-            socket_connect_timeout=2,
-            health_check_interval=HEALTH_CHECK_SECONDS,
+            config[REDIS_URL_KEY], decode_responses=True, socket_connect_timeout=2, socket_timeout=2
         )
+        # This process's own: no other gateway hears its probes.
+        self.probe_channel = f"{config.get('IDENTITY_REDIS_PREFIX', 'identity')}:gateway-probe:{uuid.uuid4().hex}"
         self._stopped = False
         self._pubsub: Any = None
 
     def start(self) -> None:
         self._thread = self.container.spawn_managed_thread(self._listen)
+        self._prober = self.container.spawn_managed_thread(self._probe)
 
     def stop(self) -> None:
         self._stopped = True
@@ -63,6 +74,8 @@ class IdentityNotices(SharedExtension):  # type: ignore[misc]
                 self._pubsub.close()
         with contextlib.suppress(Exception):
             self._thread.kill()
+        with contextlib.suppress(Exception):
+            self._prober.kill()
         self.client.close()
 
     kill = stop
@@ -71,19 +84,32 @@ class IdentityNotices(SharedExtension):  # type: ignore[misc]
         while not self._stopped:
             try:
                 self._pubsub = self.client.pubsub(ignore_subscribe_messages=True)
-                self._pubsub.subscribe(*self.listeners)
+                self._pubsub.subscribe(self.probe_channel, *self.listeners)
+                heard_at = time.monotonic()
                 self._tell_all("resumed")
                 while not self._stopped:
-                    message = self._pubsub.get_message(timeout=HEALTH_CHECK_SECONDS)
-                    if message is not None:
-                        for listener in self.listeners.get(str(message.get("channel", "")), ()):
-                            listener.heard(str(message.get("data", "")))
+                    message = self._pubsub.get_message(timeout=PROBE_SECONDS)
+                    if message is None:
+                        if time.monotonic() - heard_at > STALE_SECONDS:
+                            raise Stale(f"nothing heard for {STALE_SECONDS:g} s")
+                        continue
+                    heard_at = time.monotonic()
+                    for listener in self.listeners.get(str(message.get("channel", "")), ()):
+                        listener.heard(str(message.get("data", "")))
             except Exception as exc:  # Redis went away: listeners fall back until it is back
                 if self._stopped:
                     return
                 self._tell_all("lost")
+                with contextlib.suppress(Exception):
+                    self._pubsub.close()
                 log.warning("identity's announcements lost (%s); resubscribing in %.0f s", exc, RECONNECT_SECONDS)
                 eventlet.sleep(RECONNECT_SECONDS)
+
+    def _probe(self) -> None:
+        while not self._stopped:
+            with contextlib.suppress(Exception):  # unheard, the subscription counts as broken
+                self.client.publish(self.probe_channel, "probe")
+            eventlet.sleep(PROBE_SECONDS)
 
     def _tell_all(self, what: str) -> None:
         for listeners in self.listeners.values():

@@ -7,8 +7,11 @@ confirmed for ``SESSION_CACHE_SECONDS`` (default 0.5; 0 asks every time), at mos
 
 - identity announces every session it ends before its time (``hrss_contracts.sessions``), and
   every gateway process forgets it as it hears it (``notices``);
-- a session is kept only while that subscription stands: when it breaks, everything kept is
-  forgotten and every request asks identity until it is back;
+- a session is kept only while that subscription stands: when it breaks, or hears nothing
+  for a second (``notices``' probes), everything kept is forgotten and every request asks
+  identity until it is back;
+- whatever may go unheard (identity and this gateway on different Redis servers, say), a
+  session is kept at most ``MAX_SECONDS``: a start with more is refused;
 - a check that overlapped an announcement is not kept (the answer may predate the ending);
 - a session idle past its limit, or past its absolute end, is refused at most
   ``SESSION_CACHE_SECONDS`` late (identity slides the idle time at each check it answers).
@@ -28,6 +31,8 @@ from hrss_contracts.sessions import sessions_ended_channel, token_hash
 from hrss_gateway.notices import IdentityNotices
 
 DEFAULT_SECONDS, DEFAULT_ENTRIES = 0.5, 10_000
+# A session that ends must be refused within a second even if its announcement went unheard.
+MAX_SECONDS = 0.9
 Session = dict[str, Any]
 
 
@@ -37,6 +42,8 @@ class SessionCache(SharedExtension):  # type: ignore[misc]
     def setup(self) -> None:
         config = self.container.config
         self.seconds = float(config.get("SESSION_CACHE_SECONDS", DEFAULT_SECONDS))
+        if not 0 <= self.seconds <= MAX_SECONDS:  # nan too
+            raise ValueError(f"SESSION_CACHE_SECONDS must be between 0 and {MAX_SECONDS:g}, not {self.seconds:g}")
         self.capacity = max(1, int(config.get("SESSION_CACHE_ENTRIES", DEFAULT_ENTRIES)))
         self.kept: dict[str, tuple[float, Session]] = {}
         self.clock = time.monotonic

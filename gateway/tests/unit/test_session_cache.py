@@ -57,7 +57,7 @@ def test_a_confirmed_session_is_kept_for_its_moment_then_asked_again(identity):
 
 
 def test_an_announced_end_is_refused_at_once_and_only_that_session(identity):
-    cache = cache_of(SESSION_CACHE_SECONDS="60")
+    cache = cache_of(SESSION_CACHE_SECONDS="0.9")
     identity.sessions = {"t": SESSION, "u": SESSION, "v": SESSION}
     for token in "tuv":
         cache.authenticate(token, identity)
@@ -68,7 +68,7 @@ def test_an_announced_end_is_refused_at_once_and_only_that_session(identity):
 
 
 def test_a_logout_through_this_gateway_is_forgotten_without_waiting_for_the_announcement(identity):
-    cache, identity.sessions["t"] = cache_of(SESSION_CACHE_SECONDS="60"), SESSION
+    cache, identity.sessions["t"] = cache_of(SESSION_CACHE_SECONDS="0.9"), SESSION
     cache.authenticate("t", identity)
     del identity.sessions["t"]
     cache.forget("t")
@@ -76,7 +76,7 @@ def test_a_logout_through_this_gateway_is_forgotten_without_waiting_for_the_anno
 
 
 def test_nothing_is_kept_while_the_announcements_cannot_be_heard(identity):
-    cache, identity.sessions["t"] = cache_of(live=False, SESSION_CACHE_SECONDS="60"), SESSION
+    cache, identity.sessions["t"] = cache_of(live=False, SESSION_CACHE_SECONDS="0.9"), SESSION
     cache.authenticate("t", identity)
     cache.authenticate("t", identity)
     assert identity.asked == 2 and cache.kept == {}
@@ -88,7 +88,7 @@ def test_nothing_is_kept_while_the_announcements_cannot_be_heard(identity):
 
 
 def test_a_session_kept_before_the_subscription_came_back_is_asked_again(identity):
-    cache, identity.sessions["t"] = cache_of(SESSION_CACHE_SECONDS="60"), SESSION
+    cache, identity.sessions["t"] = cache_of(SESSION_CACHE_SECONDS="0.9"), SESSION
     cache.authenticate("t", identity)
     del identity.sessions["t"]
     cache.resumed()  # after a break: an end may have passed unheard
@@ -96,7 +96,7 @@ def test_a_session_kept_before_the_subscription_came_back_is_asked_again(identit
 
 
 def test_an_answer_that_overlapped_an_announcement_is_not_kept(identity):
-    cache, identity.sessions["t"] = cache_of(SESSION_CACHE_SECONDS="60"), SESSION
+    cache, identity.sessions["t"] = cache_of(SESSION_CACHE_SECONDS="0.9"), SESSION
     # Identity answered, then ended the session and announced it before the answer arrived.
     identity.while_asked = lambda: cache.heard(token_hash("t"))
     assert cache.authenticate("t", identity) == SESSION
@@ -120,7 +120,7 @@ def test_zero_seconds_asks_identity_every_time(identity):
 
 
 def test_the_cache_holds_at_most_its_entries_the_stale_ones_going_first(identity):
-    cache = cache_of(SESSION_CACHE_SECONDS="1", SESSION_CACHE_ENTRIES="3")
+    cache = cache_of(SESSION_CACHE_SECONDS="0.5", SESSION_CACHE_ENTRIES="3")
     identity.sessions = {token: SESSION for token in "abcde"}
     cache.authenticate("a", identity)
     cache.now += 2  # a is stale now
@@ -134,3 +134,9 @@ def test_a_caller_that_changes_its_session_changes_nobody_elses(identity):
     cache.authenticate("t", identity)["role"] = "agency"
     cache.authenticate("t", identity)["role"] = "agency"
     assert cache.authenticate("t", identity) == SESSION and identity.asked == 1
+
+
+@pytest.mark.parametrize("seconds", ["1", "60", "-1", "nan"])
+def test_a_cache_that_could_outlive_a_second_is_refused_at_start(seconds):
+    with pytest.raises(ValueError, match="SESSION_CACHE_SECONDS"):
+        cache_of(SESSION_CACHE_SECONDS=seconds)

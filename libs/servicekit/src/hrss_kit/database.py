@@ -8,8 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import Engine, MetaData, create_engine, event
-from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy import Engine, MetaData, create_engine, event, make_url
+from sqlalchemy.orm import Session, sessionmaker
 
 from hrss_kit.outbox import OutboxRelay
 from hrss_kit.relay import RelayRunner
@@ -18,6 +18,7 @@ from hrss_kit.sql import autocommit
 from hrss_kit.topology import heartbeat
 
 DATABASE_URL_KEY = "DATABASE_URL"
+PLANNER_OPTIONS = "-c random_page_cost=1.1"
 OUTBOX_RELAY_KEY = "OUTBOX_RELAY"
 
 
@@ -53,6 +54,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.close()
 
         return engine
+    # Postgres's planner costs a random page read at 4 sequential ones by default, which models
+    # spinning disks; its documentation suggests 1.1 for solid-state storage. With the default,
+    # a user center's count of 10,000 cases read the whole table (2.7 ms) instead of its index
+    # (1.3 ms). Set at connect time (no round trip); a URL's own ``options`` wins.
+    if "options" not in make_url(url).query:
+        kwargs.setdefault("connect_args", {}).setdefault("options", PLANNER_OPTIONS)
     # Enough to keep one connection per worker open: an overflow connection is closed when
     # returned, and opening one costs Postgres a new backend process.
     kwargs.setdefault("pool_size", 25)
@@ -68,15 +75,14 @@ class ReadOnly(RuntimeError):
     """A write attempted through a session for reads (``UnitOfWorkDatabase.reading``)."""
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _reads_only(state: ORMExecuteState) -> None:
-    if state.session.info.get("read_only") and (
-        state.is_insert
-        or state.is_update
-        or state.is_delete
-        or getattr(state.statement, "_for_update_arg", None) is not None
-    ):
-        raise ReadOnly(str(state.statement).split(None, 1)[0])
+@event.listens_for(Engine, "before_cursor_execute")
+def _reads_only(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+    """On a connection lent for reads (``UnitOfWorkDatabase.reading``), whatever sends it (the
+    ORM, Core, text): only a SELECT, and none that locks (its lock would end with it)."""
+    if conn.info.get("read_only"):
+        words = statement.lstrip().upper()
+        if not words.startswith("SELECT") or " FOR UPDATE" in words or " FOR SHARE" in words:
+            raise ReadOnly(words.split(None, 1)[0] if words else "statement")
 
 
 @event.listens_for(Session, "before_flush")
@@ -106,8 +112,11 @@ class UnitOfWorkDatabase:
         """A session for reads only, each statement on its own (``autocommit``): no BEGIN, no
         ROLLBACK. A write through it fails (its flush), and none may be executed."""
         with autocommit(self.engine) as conn, Session(bind=conn, expire_on_commit=False) as session:
-            session.info["read_only"] = True
-            yield session
+            session.info["read_only"] = conn.info["read_only"] = True
+            try:
+                yield session
+            finally:  # the connection's info outlives this loan
+                conn.info.pop("read_only", None)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:

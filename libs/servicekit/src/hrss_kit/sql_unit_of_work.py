@@ -52,12 +52,14 @@ class SqlUnitOfWork(UnitOfWork[Event]):
     def __exit__(self, *exc: Any) -> None:
         if self._joined is not None:
             return
-        super().__exit__(*exc)
-        if self._reading is not None:
-            reading, self._reading = self._reading, None
-            reading.__exit__(*exc)
-        else:
-            self.session.close()
+        try:
+            super().__exit__(*exc)
+        finally:  # the connection goes back to the pool even if the rollback failed
+            if self._reading is not None:
+                reading, self._reading = self._reading, None
+                reading.__exit__(*exc)
+            else:
+                self.session.close()
 
     def commit(self) -> None:
         if self.read_only:

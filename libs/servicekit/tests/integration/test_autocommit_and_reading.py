@@ -72,19 +72,28 @@ def test_a_reading_session_reads_what_is_committed_and_refuses_every_write(db, e
         conn.execute(insert(notes).values(id=1, body="one"))
     with db.reading() as session:
         assert session.execute(select(notes.c.body)).scalars().all() == ["one"]
-        for write in (
+        writes = [
             insert(notes).values(id=2, body="two"),
             update(notes).values(body="changed"),
             delete(notes),
-            select(notes).with_for_update(),  # its lock would end with its statement
-        ):
+            text("INSERT INTO notes (id, body) VALUES (3, 'three')"),
+        ]
+        if engine.dialect.name == "postgresql":  # SQLite has no FOR UPDATE (the statement is a plain SELECT)
+            writes.append(select(notes).with_for_update())  # its lock would end with its statement
+        for write in writes:
             with pytest.raises(ReadOnly):
                 session.execute(write)
+            with pytest.raises(ReadOnly):  # past the ORM too
+                session.connection().execute(write)
         note = session.get(Note, 1)
         note.body = "changed in memory"
         with pytest.raises(ReadOnly):
             session.flush()
     assert bodies(engine) == ["one"]
+    with engine.connect() as conn:  # the connection lent for reads is an ordinary one again
+        conn.execute(insert(notes).values(id=4, body="four"))
+        conn.commit()
+    assert bodies(engine) == ["four", "one"]
 
 
 def test_a_read_only_unit_of_work_reads_and_cannot_commit(db, engine):
@@ -98,3 +107,12 @@ def test_a_read_only_unit_of_work_reads_and_cannot_commit(db, engine):
                 uow.commit()
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM notes")).scalar_one() == 1
+
+
+def test_postgres_plans_for_solid_state_storage_unless_the_url_says_otherwise(make_database):
+    url = make_database("kit_planner")
+    for engine_url, expected in ((url, "1.1"), (f"{url}?options=-c%20random_page_cost%3D2", "2")):
+        engine = make_engine(engine_url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SHOW random_page_cost")).scalar_one() == expected
+        engine.dispose()

@@ -61,7 +61,9 @@ class Business:
     effects: Effects
 
     def submit(self, command: commands.SubmitCase) -> Case:
-        return cases.submit(command, self.catalogue, self.unit_of_work(None), self.uploads, self.forms)
+        return cases.submit(
+            command, self.catalogue, self.unit_of_work(None), self.uploads, self.forms, reading=self.reading()
+        )
 
     def resubmit(self, command: commands.Resubmit) -> Case:
         return cases.resubmit(command, self.catalogue, self.unit_of_work(None), self.uploads, self.forms)

@@ -29,18 +29,22 @@ def submit(
     uploads: Uploads,
     forms: Forms,
     clock: Clock = now,
+    reading: UnitOfWork | None = None,
 ) -> Case:
     """提交办理. Checked in this order: the item (404, window-only 422), the relation (403),
     the item's insurance types (422), the form and materials (400, every problem at once),
     the attachments being the applicant's own (422); then numbered and stored. The relation
-    is read in the writing transaction (a grant revoked meanwhile counts), the attachments
-    before it (an RPC is not made while a transaction waits)."""
+    is read first (``reading``: a unit of work for reads, ``uow`` if None) and again in the
+    writing transaction (a grant revoked meanwhile counts); the attachments are asked for
+    between the two, so that no RPC waits inside a transaction."""
     item = _online_item(catalogue, command.item_code)
-    problems = _problems(item, command.form, command.attachments, forms)
-    owned = {} if problems else _owned(command.attachments, command.viewer, uploads)
+    with reading or uow as checking:
+        relation_to_act_for(command.viewer, command.relation_id, item, checking)
+    _refuse_problems(item, command.form, command.attachments, forms)
+    owned = _owned(command.attachments, command.viewer, uploads)
     with uow:
         relation = relation_to_act_for(command.viewer, command.relation_id, item, uow)
-        materials = _materials(item, command.attachments, problems, owned)
+        materials = _materials(item, command.attachments, owned)
         uscc = command.viewer.uscc or ""
         now = clock()
         case = Case.submit(
@@ -77,9 +81,8 @@ def resubmit(
             raise errors.IllegalTransition(case.case_no, case.status, "resubmit")
         item = _item(catalogue, case.item_code)
     kept = {m.attachment_id: m for m in case.materials}
-    problems = _problems(item, command.form, command.attachments, forms)
-    owned = {} if problems else _owned(command.attachments, command.viewer, uploads, kept)
-    materials = _materials(item, command.attachments, problems, owned)
+    _refuse_problems(item, command.form, command.attachments, forms)
+    materials = _materials(item, command.attachments, _owned(command.attachments, command.viewer, uploads, kept))
     read_round = case.round
     with uow:
         case = applicants_case(command.viewer, command.case_no, uow, for_update=True)
@@ -152,11 +155,11 @@ def _online_item(catalogue: Catalogue, code: str) -> BusinessItem:
     return item
 
 
-def _problems(
-    item: BusinessItem, form: dict[str, object], attachments: dict[str, str], forms: Forms
-) -> dict[str, list[str]]:
-    """What is wrong with the form and the materials named, field by field (none: ``{}``)."""
-    return {**forms.problems(item, dict(form)), **material_problems(item, attachments)}
+def _refuse_problems(item: BusinessItem, form: dict[str, object], attachments: dict[str, str], forms: Forms) -> None:
+    """400 naming every problem of the form and of the materials named, at once."""
+    problems = {**forms.problems(item, dict(form)), **material_problems(item, attachments)}
+    if problems:
+        raise errors.SubmissionInvalid(problems)
 
 
 def _owned(
@@ -169,13 +172,9 @@ def _owned(
     return {**kept, **(uploads.owned(viewer.account_id, asked) if asked else {})}
 
 
-def _materials(
-    item: BusinessItem, attachments: dict[str, str], problems: dict[str, list[str]], owned: dict[str, Material]
-) -> tuple[Material, ...]:
-    """The materials of a submission, once the form and materials satisfy the item (no
-    ``problems``) and every attachment is among the ``owned``, of a type the material accepts."""
-    if problems:
-        raise errors.SubmissionInvalid(problems)
+def _materials(item: BusinessItem, attachments: dict[str, str], owned: dict[str, Material]) -> tuple[Material, ...]:
+    """The materials of a submission whose form and materials satisfy the item, once every
+    attachment is among the ``owned``, of a type the material accepts."""
     missing = sorted(code for code, attachment_id in attachments.items() if attachment_id not in owned)
     if missing:
         raise errors.AttachmentsNotFound(missing)
