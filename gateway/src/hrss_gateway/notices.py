@@ -8,8 +8,12 @@ pass unheard until it is back) and that it is back (``resumed``: what passed mea
 unknown, so whatever depended on hearing it is re-read).
 
 A subscription can die without a word (a connection a firewall dropped, a Redis that failed
-over): the process publishes a probe to itself every ``PROBE_SECONDS``, and a subscription
-that has heard nothing for ``STALE_SECONDS`` counts as broken, and is made again.
+over): the process publishes a probe to itself every ``PROBE_SECONDS`` (so its Redis user needs
+PUBLISH and SUBSCRIBE on ``<prefix>:gateway-probe:*`` as well as SUBSCRIBE on identity's
+channels). A subscription counts as working once it has heard its first probe, and as broken
+(it is made again) when probes went out ``STALE_SECONDS`` after the last thing it heard, or
+when they cannot be sent at all. A process that merely stalled sent nothing meanwhile, so a
+stall alone breaks nothing.
 """
 
 from __future__ import annotations
@@ -62,6 +66,8 @@ class IdentityNotices(SharedExtension):  # type: ignore[misc]
         self.probe_channel = f"{config.get('IDENTITY_REDIS_PREFIX', 'identity')}:gateway-probe:{uuid.uuid4().hex}"
         self._stopped = False
         self._pubsub: Any = None
+        self.sent_at = 0.0  # when the last probe went out (monotonic)
+        self.failing = False  # probes cannot be sent
 
     def start(self) -> None:
         self._thread = self.container.spawn_managed_thread(self._listen)
@@ -85,15 +91,19 @@ class IdentityNotices(SharedExtension):  # type: ignore[misc]
             try:
                 self._pubsub = self.client.pubsub(ignore_subscribe_messages=True)
                 self._pubsub.subscribe(self.probe_channel, *self.listeners)
-                heard_at = time.monotonic()
-                self._tell_all("resumed")
+                heard_at, working = time.monotonic(), False
                 while not self._stopped:
                     message = self._pubsub.get_message(timeout=PROBE_SECONDS)
                     if message is None:
-                        if time.monotonic() - heard_at > STALE_SECONDS:
-                            raise Stale(f"nothing heard for {STALE_SECONDS:g} s")
+                        message = self._pubsub.get_message(timeout=0)  # timers run before sockets
+                    if message is None:
+                        if self.failing or self.sent_at - heard_at > STALE_SECONDS:
+                            raise Stale("probes unsent" if self.failing else f"nothing heard for {STALE_SECONDS:g} s")
                         continue
                     heard_at = time.monotonic()
+                    if not working:  # its first probe back: the subscription stands
+                        working = True
+                        self._tell_all("resumed")
                     for listener in self.listeners.get(str(message.get("channel", "")), ()):
                         listener.heard(str(message.get("data", "")))
             except Exception as exc:  # Redis went away: listeners fall back until it is back
@@ -107,8 +117,13 @@ class IdentityNotices(SharedExtension):  # type: ignore[misc]
 
     def _probe(self) -> None:
         while not self._stopped:
-            with contextlib.suppress(Exception):  # unheard, the subscription counts as broken
+            try:
                 self.client.publish(self.probe_channel, "probe")
+                self.sent_at, self.failing = time.monotonic(), False
+            except Exception as exc:  # the subscription counts as broken until one goes out
+                if not self.failing:
+                    log.warning("cannot probe identity's announcements (%s)", exc)
+                self.failing = True
             eventlet.sleep(PROBE_SECONDS)
 
     def _tell_all(self, what: str) -> None:

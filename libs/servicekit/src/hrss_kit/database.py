@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -18,7 +19,7 @@ from hrss_kit.sql import autocommit
 from hrss_kit.topology import heartbeat
 
 DATABASE_URL_KEY = "DATABASE_URL"
-PLANNER_OPTIONS = "-c random_page_cost=1.1"
+RANDOM_PAGE_COST = 1.1
 OUTBOX_RELAY_KEY = "OUTBOX_RELAY"
 
 
@@ -54,12 +55,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.close()
 
         return engine
-    # Postgres's planner costs a random page read at 4 sequential ones by default, which models
-    # spinning disks; its documentation suggests 1.1 for solid-state storage. With the default,
-    # a user center's count of 10,000 cases read the whole table (2.7 ms) instead of its index
-    # (1.3 ms). Set at connect time (no round trip); a URL's own ``options`` wins.
-    if "options" not in make_url(url).query:
-        kwargs.setdefault("connect_args", {}).setdefault("options", PLANNER_OPTIONS)
     # Enough to keep one connection per worker open: an overflow connection is closed when
     # returned, and opening one costs Postgres a new backend process.
     kwargs.setdefault("pool_size", 25)
@@ -68,11 +63,34 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # registration. A connection Postgres dropped fails its first statement instead: that
     # request answers 503 (``hrss_kit.errors``) and SQLAlchemy empties the pool, so the next
     # ones connect afresh (``make faults``' Postgres restart shows it).
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.driver == "psycopg2" and "random_page_cost" not in str(make_url(url).query.get("options", "")):
+
+        @event.listens_for(engine, "connect")
+        def _planner(dbapi_conn: Any, _record: Any) -> None:
+            # Postgres's planner costs a random page read at 4 sequential ones by default, which
+            # models spinning disks; its documentation suggests 1.1 for solid-state storage. With
+            # the default, a user center's count of 10,000 cases read the whole table (2.7 ms)
+            # instead of its index (1.3 ms). Once per connection, outside any transaction (SET
+            # would end with one); a URL's own ``options`` naming it wins.
+            autocommit = dbapi_conn.autocommit
+            dbapi_conn.autocommit = True
+            try:
+                with dbapi_conn.cursor() as cursor:
+                    cursor.execute(f"SET random_page_cost = {RANDOM_PAGE_COST}")
+            finally:
+                dbapi_conn.autocommit = autocommit
+
+    return engine
 
 
 class ReadOnly(RuntimeError):
     """A write attempted through a session for reads (``UnitOfWorkDatabase.reading``)."""
+
+
+# A SELECT that locks (its lock would end with it) or writes a table (SELECT … INTO). A function
+# with side effects (set_config, an advisory lock) is not caught: reads do not call one.
+_LOCKS_OR_WRITES = re.compile(r"\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b|\bINTO\b")
 
 
 @event.listens_for(Engine, "before_cursor_execute")
@@ -81,7 +99,7 @@ def _reads_only(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
     ORM, Core, text): only a SELECT, and none that locks (its lock would end with it)."""
     if conn.info.get("read_only"):
         words = statement.lstrip().upper()
-        if not words.startswith("SELECT") or " FOR UPDATE" in words or " FOR SHARE" in words:
+        if not words.startswith("SELECT") or _LOCKS_OR_WRITES.search(words):
             raise ReadOnly(words.split(None, 1)[0] if words else "statement")
 
 
@@ -112,11 +130,12 @@ class UnitOfWorkDatabase:
         """A session for reads only, each statement on its own (``autocommit``): no BEGIN, no
         ROLLBACK. A write through it fails (its flush), and none may be executed."""
         with autocommit(self.engine) as conn, Session(bind=conn, expire_on_commit=False) as session:
-            session.info["read_only"] = conn.info["read_only"] = True
+            info = conn.info  # read now: after a dropped connection, reading it would reconnect
+            session.info["read_only"] = info["read_only"] = True
             try:
                 yield session
             finally:  # the connection's info outlives this loan
-                conn.info.pop("read_only", None)
+                info.pop("read_only", None)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table
+from sqlalchemy import Connection, Engine, Table, bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -37,14 +37,20 @@ def count_up(session: Session, table: Table, key_column: str, key: str, counter_
     """Add one to the counter of the row ``key`` (created at 1) and return it: one upsert, whose
     row lock orders concurrent transactions counting on the same row."""
     insert = _insert_for(session)
-    counter = table.c[counter_column]
-    statement = (
-        insert(table)
-        .values({key_column: key, counter_column: 1})
-        .on_conflict_do_update(index_elements=[key_column], set_={counter_column: counter + 1})
-        .returning(counter)
-    )
-    return int(session.execute(statement).scalar_one())
+    shape = (insert, table, key_column, counter_column)
+    statement = _COUNTERS.get(shape)
+    if statement is None:  # built once per shape: every event recorded counts up
+        counter = table.c[counter_column]
+        statement = _COUNTERS[shape] = (
+            insert(table)
+            .values({key_column: bindparam("key"), counter_column: 1})
+            .on_conflict_do_update(index_elements=[key_column], set_={counter_column: counter + 1})
+            .returning(counter)
+        )
+    return int(session.execute(statement, {"key": key}).scalar_one())
+
+
+_COUNTERS: dict[tuple[Any, Table, str, str], Any] = {}
 
 
 def advance_version(session: Session, versions: Table, read_model: str, aggregate_id: str, sequence: int) -> bool:

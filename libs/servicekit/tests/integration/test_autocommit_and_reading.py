@@ -77,6 +77,8 @@ def test_a_reading_session_reads_what_is_committed_and_refuses_every_write(db, e
             update(notes).values(body="changed"),
             delete(notes),
             text("INSERT INTO notes (id, body) VALUES (3, 'three')"),
+            text("select id from notes\nFOR NO KEY UPDATE"),  # refused before the database sees it
+            text("SELECT id INTO TEMP copied FROM notes"),
         ]
         if engine.dialect.name == "postgresql":  # SQLite has no FOR UPDATE (the statement is a plain SELECT)
             writes.append(select(notes).with_for_update())  # its lock would end with its statement

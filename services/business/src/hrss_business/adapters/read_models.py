@@ -3,13 +3,37 @@ enterprises with their relations, and the clerks' grants."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, literal, select, update
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, bindparam, delete, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from hrss_business.adapters.orm import clerk_grants, enterprises, insurance_relations
 from hrss_business.domain.cases import Relation
 from hrss_business.service_layer.ports import Enterprises, Grants
 from hrss_kit.sql import insert_ignore
+
+
+def _relation_for(held: ColumnElement[bool]) -> Select[Any]:
+    r = insurance_relations
+    return (
+        select(r, held.label("held"))
+        .join(enterprises, enterprises.c.enterprise_id == r.c.enterprise_id)
+        .where(r.c.relation_id == bindparam("relation_id"), enterprises.c.uscc == bindparam("uscc"))
+    )
+
+
+# Built once: every submission and every case shown asks, twice for a submission, and building
+# the statement anew (and its cache key) cost more than running it.
+_RELATION_FOR_LEGAL = _relation_for(literal(False))
+_RELATION_FOR_CLERK = _relation_for(
+    select(clerk_grants.c.clerk_id)
+    .where(
+        clerk_grants.c.clerk_id == bindparam("clerk_id"),
+        clerk_grants.c.relation_id == insurance_relations.c.relation_id,
+    )
+    .exists()
+)
 
 
 class SqlEnterprises(Enterprises):
@@ -25,19 +49,8 @@ class SqlEnterprises(Enterprises):
         return Relation(row.relation_id, row.enterprise_id, row.unit_no, row.insurance, row.agency) if row else None
 
     def relation_for(self, relation_id: str, uscc: str, clerk_id: str | None) -> tuple[Relation, bool] | None:
-        r = insurance_relations
-        held = (
-            select(clerk_grants.c.clerk_id)
-            .where(clerk_grants.c.clerk_id == clerk_id, clerk_grants.c.relation_id == r.c.relation_id)
-            .exists()
-            if clerk_id is not None
-            else literal(False)
-        )
-        row = self.session.execute(
-            select(r, held.label("held"))
-            .join(enterprises, enterprises.c.enterprise_id == r.c.enterprise_id)
-            .where(r.c.relation_id == relation_id, enterprises.c.uscc == uscc)
-        ).first()
+        statement = _RELATION_FOR_CLERK if clerk_id is not None else _RELATION_FOR_LEGAL
+        row = self.session.execute(statement, {"relation_id": relation_id, "uscc": uscc, "clerk_id": clerk_id}).first()
         if row is None:
             return None
         return Relation(row.relation_id, row.enterprise_id, row.unit_no, row.insurance, row.agency), bool(row.held)
