@@ -24,9 +24,10 @@ from authorization import PASSWORD, authed, clerk_session, multipart_pdf, token_
 from logins import LIMITS_OFF, Client, Essc
 from procs import ROOT, broker_pid, cpu_seconds, scaled, wrk
 from running_platform import Platform, enterprises, registration
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from hrss_contracts.examples import random_id_number
+from hrss_kit.database import make_engine
 
 SUBMIT_SECONDS = scaled(15)
 LIST_SECONDS = scaled(10)
@@ -76,7 +77,7 @@ def submissions(platform, token, relation_id, connections=8):
 
 def seed(platform, uscc, relations):
     """CASES cases of the enterprise, spread over its relations and statuses, numbered over 50 days."""
-    engine = create_engine(platform.dbs.urls["business"])
+    engine = make_engine(platform.dbs.urls["business"])  # planned as the service plans (random_page_cost)
     statuses = ("submitted", "accepted", "approved", "correction_required", "withdrawn")
     start = datetime(2026, 10, 1, tzinfo=UTC)
     rows = []
