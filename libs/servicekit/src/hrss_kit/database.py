@@ -103,12 +103,6 @@ def _reads_only(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
             raise ReadOnly(words.split(None, 1)[0] if words else "statement")
 
 
-@event.listens_for(Session, "before_flush")
-def _flushes_nothing(session: Session, *_: Any) -> None:
-    if session.info.get("read_only") and (session.new or session.dirty or session.deleted):
-        raise ReadOnly("flush")
-
-
 class UnitOfWorkDatabase:
     """What a worker gets: sessions whose commits wake the outbox relay."""
 
@@ -128,10 +122,10 @@ class UnitOfWorkDatabase:
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reads only, each statement on its own (``autocommit``): no BEGIN, no
-        ROLLBACK. A write through it fails (its flush), and none may be executed."""
+        ROLLBACK. Any write through it, a flush's included, fails at the cursor (``_reads_only``)."""
         with autocommit(self.engine) as conn, Session(bind=conn, expire_on_commit=False) as session:
             info = conn.info  # read now: after a dropped connection, reading it would reconnect
-            session.info["read_only"] = info["read_only"] = True
+            info["read_only"] = True
             try:
                 yield session
             finally:  # the connection's info outlives this loan

@@ -78,6 +78,7 @@ class Identity:
     """The identity service layer with its ports filled in; what entrypoints call."""
 
     unit_of_work: Callable[[Session | None], UnitOfWork]
+    reading: Callable[[], UnitOfWork]  # for use cases that only read (the membership read model)
     enterprises: EnterpriseDirectory
     hasher: PasswordHasher
     locks: RegistrationLocks
@@ -86,11 +87,6 @@ class Identity:
     settings: LoginSettings = field(default_factory=LoginSettings)
     clock: Callable[[], float] = time.time
     qr: qr_login.QrPorts | None = None  # QR login's ports; tests of other use cases leave them out
-    # For use cases that only read (the membership read model at a QR login); unit_of_work if None.
-    reading: Callable[[], UnitOfWork] | None = None
-
-    def _reading(self) -> UnitOfWork:
-        return self.reading() if self.reading is not None else self.unit_of_work(None)
 
     @property
     def _qr(self) -> qr_login.QrPorts:
@@ -102,16 +98,16 @@ class Identity:
 
     def qr_status(self, qr_id: str, binding: str, waiting: bool) -> dict[str, Any]:
         return qr_login.status(
-            qr_id, binding, waiting, self.unit_of_work(None), self._qr, self.sessions, self.clock, self._reading()
+            qr_id, binding, waiting, self.unit_of_work(None), self._qr, self.sessions, self.clock, self.reading()
         )
 
     def select_enterprise(self, qr_id: str, binding: str, uscc: str) -> str:
         return qr_login.select(
-            qr_id, binding, uscc, self.unit_of_work(None), self._qr, self.sessions, self.clock, self._reading()
+            qr_id, binding, uscc, self.unit_of_work(None), self._qr, self.sessions, self.clock, self.reading()
         )
 
     def essc_assertion(self, assertion: str) -> str:
-        return qr_login.report(assertion, self._reading(), self._qr, self.clock)
+        return qr_login.report(assertion, self.reading(), self._qr, self.clock)
 
     def log_in(self, command: commands.LogIn) -> login.Login:
         return login.log_in(
@@ -162,7 +158,7 @@ class Identity:
         membership.forget_clerk(command, self.unit_of_work(session), self.sessions)
 
     def memberships(self, query: commands.FindMemberships) -> list[Membership]:
-        return membership.find(query, self._reading())
+        return membership.find(query, self.reading())
 
 
 def bootstrap(

@@ -72,11 +72,11 @@ def status(
     qr: QrPorts,
     sessions: Sessions,
     clock: Callable[[], float],
-    reading: UnitOfWork | None = None,
+    reading: UnitOfWork,
 ) -> dict[str, Any]:
     """What the browser sees: ``status``, and ``enterprises``, ``token`` (once) or ``error``.
     A poll without ``waiting`` sooner than the interval is ``SlowDown``. ``reading``: a unit of
-    work for the membership's reads (``uow`` if None), ``uow`` records the login."""
+    work for the membership's reads, ``uow`` records the login."""
     session = _own(qr, qr_id, binding)
     now = clock()
     if not waiting and not qr.sessions.polled(qr_id, now, POLL_INTERVAL):
@@ -106,7 +106,7 @@ def select(
     qr: QrPorts,
     sessions: Sessions,
     clock: Callable[[], float],
-    reading: UnitOfWork | None = None,
+    reading: UnitOfWork,
 ) -> str:
     """选择单位: the token of the session for the picked enterprise (``reading`` as for ``status``)."""
     session, now = _own(qr, qr_id, binding), clock()
@@ -155,11 +155,11 @@ def _open_user_session(
     uow: UnitOfWork,
     sessions: Sessions,
     now: float,
-    reading: UnitOfWork | None = None,
+    reading: UnitOfWork,
 ) -> str | None:
     """The token of a session for ``choice``, if the person still holds it in this role (a clerk
     removed, or a legal representative replaced, since the confirm gets none)."""
-    current = {c.uscc: c for c in _enterprises(reading or uow, qr_session.role, person)}
+    current = {c.uscc: c for c in _enterprises(reading, qr_session.role, person)}
     if choice.uscc not in current:
         return None
     choice = current[choice.uscc]
