@@ -26,7 +26,7 @@ from typing import Any
 
 import eventlet
 from nameko.extensions import DependencyProvider
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, Update, bindparam, delete, select, update
 
 from hrss_contracts.errors import CatalogueError
 from hrss_kit.idempotency_redis import RedisRequests
@@ -100,6 +100,23 @@ def once_per_key(method: Callable[..., Any], kept_in: str = "database") -> Calla
     return wrapper
 
 
+def _answer(table: Table) -> Update:
+    """The UPDATE that keeps a request's answer, built once per table: every write RPC runs it."""
+    statement = _ANSWERS.get(table)
+    if statement is None:
+        c = table.c
+        statement = _ANSWERS[table] = (
+            update(table)
+            # Not the columns' names: those are the SET clause's own
+            .where(c.method == bindparam("_method"), c.key_hash == bindparam("_key_hash"))
+            .values(status=DONE, answer=bindparam("_answer"))
+        )
+    return statement
+
+
+_ANSWERS: dict[Table, Update] = {}
+
+
 class Requests:
     """One key's row in ``rpc_requests``."""
 
@@ -157,7 +174,10 @@ class Requests:
 
     def store(self, answer: dict[str, Any]) -> None:
         with self._autocommit() as session:
-            session.execute(update(self.table).filter_by(**self.where).values(status=DONE, answer=json.dumps(answer)))
+            session.execute(
+                _answer(self.table),
+                {"_method": self.where["method"], "_key_hash": self.where["key_hash"], "_answer": json.dumps(answer)},
+            )
 
     def release(self) -> None:
         with self._autocommit() as session:

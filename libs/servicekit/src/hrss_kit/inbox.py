@@ -30,7 +30,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 from nameko.events import EventHandler
-from sqlalchemy import delete, select
+from sqlalchemy import Delete, Table, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from hrss_contracts.events import load_envelope
@@ -74,12 +74,26 @@ def handle_reliably(
             if fresh:
                 effect(session, envelope)
             if retry or claimed:  # a failure on record (parked, say) is settled once it is applied
-                session.execute(delete(failed).filter_by(**key))
+                session.execute(_settled(failed), key)
         return "done" if fresh else "stale" if claimed else "duplicate"
     except Exception:
         log.warning("handler %s failed on event %s", consumer, event_id, exc_info=True)
         _record_failure(db, consumer, body, traceback.format_exc(limit=5))
         return "failed"
+
+
+def _settled(failed: Table) -> Delete:
+    """The DELETE of a failure on record, built once per table: every event handled runs it."""
+    statement = _SETTLED.get(failed)
+    if statement is None:
+        c = failed.c
+        statement = _SETTLED[failed] = delete(failed).where(
+            c.consumer == bindparam("consumer"), c.event_id == bindparam("event_id")
+        )
+    return statement
+
+
+_SETTLED: dict[Table, Delete] = {}
 
 
 def _newer(session: Session, db: UnitOfWorkDatabase, read_model: str | None, envelope: dict[str, Any]) -> bool:

@@ -32,7 +32,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Table, delete, insert, literal_column, or_, select, update
+from sqlalchemy import Engine, Insert, Table, bindparam, delete, insert, literal_column, or_, select, update
 from sqlalchemy.orm import Session
 
 from hrss_kit import faults
@@ -55,17 +55,30 @@ def record(session: Session, outbox: Table, envelope: dict[str, Any]) -> None:
     sequences = outbox.metadata.tables["aggregate_sequences"]
     envelope["sequence"] = next_sequence(session, sequences, envelope["aggregate_id"])
     session.execute(
-        insert(outbox).values(
-            event_id=envelope["event_id"],
-            event_type=envelope["event_type"],
-            source=envelope["source"],
-            aggregate_id=envelope["aggregate_id"],
-            sequence=envelope["sequence"],
-            body=json.dumps(envelope, ensure_ascii=False),
-            created_at=datetime.now(UTC),
-        )
+        _insert_into(outbox),
+        {
+            "event_id": envelope["event_id"],
+            "event_type": envelope["event_type"],
+            "source": envelope["source"],
+            "aggregate_id": envelope["aggregate_id"],
+            "sequence": envelope["sequence"],
+            "body": json.dumps(envelope, ensure_ascii=False),
+            "created_at": datetime.now(UTC),
+        },
     )
     session.info["outbox_written"] = True
+
+
+def _insert_into(outbox: Table) -> Insert:
+    """The outbox's INSERT, built once per table: every event recorded runs it, and building a
+    statement costs more CPU than running a built one (its compiled form is cached by shape)."""
+    statement = _INSERTS.get(outbox)
+    if statement is None:
+        statement = _INSERTS[outbox] = insert(outbox)
+    return statement
+
+
+_INSERTS: dict[Table, Insert] = {}
 
 
 class _Unrouted:
@@ -96,6 +109,24 @@ class OutboxRelay:
         self.publisher = ConfirmedPublisher(amqp_uri, heartbeat)
         # Postgres lets replicas share the work: each locks its batch and skips the others'.
         self._lock_rows = engine.dialect.name == "postgresql"
+        # Built once: the relay runs them after every commit that wrote an event.
+        c = outbox.c
+        self._pending = (
+            select(c.id, c.event_id, c.event_type, c.source, c.body, c.publish_attempts)
+            .where(
+                c.published_at.is_(None),
+                # A literal, so the planner can match the partial index ``ix_outbox_to_publish``.
+                c.publish_attempts < literal_column(str(MAX_UNROUTABLE_ATTEMPTS)),
+                or_(c.retry_at.is_(None), c.retry_at <= bindparam("now")),
+            )
+            .order_by(c.id)
+            .limit(batch_size)
+        )
+        if self._lock_rows:
+            self._pending = self._pending.with_for_update(skip_locked=True)
+        self._mark_published = (
+            update(outbox).where(c.id.in_(bindparam("ids", expanding=True))).values(published_at=bindparam("at"))
+        )
         self._unrouted: dict[tuple[str, str], _Unrouted] = {}  # (source, type) → its probes
 
     def close(self) -> None:
@@ -106,28 +137,16 @@ class OutboxRelay:
 
     def publish_pending(self) -> int:
         """Publish one batch; returns how many rows were taken (published or put off)."""
-        c = self.outbox.c
-        now = datetime.now(UTC)
-        query = (
-            select(c.id, c.event_id, c.event_type, c.source, c.body, c.publish_attempts)
-            .where(
-                c.published_at.is_(None),
-                # A literal, so the planner can match the partial index ``ix_outbox_to_publish``.
-                c.publish_attempts < literal_column(str(MAX_UNROUTABLE_ATTEMPTS)),
-                or_(c.retry_at.is_(None), c.retry_at <= now),
-            )
-            .order_by(c.id)
-            .limit(self.batch_size)
-        )
+        now = {"now": datetime.now(UTC)}
         if self._lock_rows:
             with self.engine.begin() as conn:
-                rows = conn.execute(query.with_for_update(skip_locked=True)).all()
+                rows = conn.execute(self._pending, now).all()
                 self._settle(conn, rows, self._relay(rows))
             return len(rows)
         # SQLite: no transaction may stay open across network I/O, or a writer in another
         # green thread would wait on the database lock while holding the eventlet hub.
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
+            rows = conn.execute(self._pending, now).all()
         outcome = self._relay(rows)
         with self.engine.begin() as conn:
             self._settle(conn, rows, outcome)
@@ -204,7 +223,7 @@ class OutboxRelay:
         c = self.outbox.c
         published = [row_id for row_id, retry_at in outcome.items() if retry_at is None]
         if published:
-            conn.execute(update(self.outbox).where(c.id.in_(published)).values(published_at=datetime.now(UTC)))
+            conn.execute(self._mark_published, {"ids": published, "at": datetime.now(UTC)})
         put_off: dict[datetime, list[int]] = {}  # one UPDATE per probe time
         for row_id, retry_at in outcome.items():
             if retry_at is not None:

@@ -20,8 +20,14 @@ def insert_ignore(session: Session | Connection, table: Table, values: dict[str,
     does nothing, which is what makes (consumer, event id) a lock as well as a record.
     """
     insert = _insert_for(session)
-    result = session.execute(insert(table).values(**values).on_conflict_do_nothing())
+    statement = _IGNORING.get((insert, table))
+    if statement is None:  # built once per table; its columns are the values' (compiled per shape)
+        statement = _IGNORING[(insert, table)] = insert(table).on_conflict_do_nothing()
+    result = session.execute(statement, values)
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+_IGNORING: dict[tuple[Any, Table], Any] = {}
 
 
 def next_sequence(session: Session, sequences: Table, aggregate_id: str) -> int:
@@ -57,13 +63,19 @@ def advance_version(session: Session, versions: Table, read_model: str, aggregat
     """Record that ``read_model`` holds ``aggregate_id`` at ``sequence``; False (and nothing
     written) when it already holds that or a newer one: the event is old news."""
     insert = _insert_for(session)
-    statement = insert(versions).values(read_model=read_model, aggregate_id=aggregate_id, sequence=sequence)
-    statement = statement.on_conflict_do_update(
-        index_elements=["read_model", "aggregate_id"],
-        set_={"sequence": statement.excluded.sequence},
-        where=versions.c.sequence < statement.excluded.sequence,
-    )
-    return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    statement = _ADVANCES.get((insert, versions))
+    if statement is None:  # built once: every event a read model applies runs it
+        statement = insert(versions)
+        statement = _ADVANCES[(insert, versions)] = statement.on_conflict_do_update(
+            index_elements=["read_model", "aggregate_id"],
+            set_={"sequence": statement.excluded.sequence},
+            where=versions.c.sequence < statement.excluded.sequence,
+        )
+    values = {"read_model": read_model, "aggregate_id": aggregate_id, "sequence": sequence}
+    return bool(session.execute(statement, values).rowcount)  # type: ignore[attr-defined]
+
+
+_ADVANCES: dict[tuple[Any, Table], Any] = {}
 
 
 def _insert_for(executor: Session | Connection) -> Any:
