@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import redis
 from nameko.extensions import DependencyProvider, SharedExtension
 
 from hrss_gateway.limits import REDIS_TIMEOUT, Limits, LimitSettings
 from hrss_kit.redis import REDIS_URL_KEY
+from hrss_kit.redis import client as redis_client
 
 
 class RateLimiter(SharedExtension):  # type: ignore[misc]
@@ -19,12 +19,7 @@ class RateLimiter(SharedExtension):  # type: ignore[misc]
 
     def setup(self) -> None:
         config = self.container.config
-        self.client = redis.Redis.from_url(
-            config[REDIS_URL_KEY],
-            decode_responses=True,
-            socket_timeout=REDIS_TIMEOUT,
-            socket_connect_timeout=REDIS_TIMEOUT,
-        )
+        self.client = redis_client(config[REDIS_URL_KEY], timeout=REDIS_TIMEOUT)
         self.limits = Limits(self.client, LimitSettings.from_config(config))
 
     def stop(self) -> None:

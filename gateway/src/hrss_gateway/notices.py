@@ -26,10 +26,10 @@ from collections import defaultdict
 from typing import Any, Protocol
 
 import eventlet
-import redis
 from nameko.extensions import SharedExtension
 
 from hrss_kit.redis import REDIS_URL_KEY
+from hrss_kit.redis import client as redis_client
 
 log = logging.getLogger(__name__)
 RECONNECT_SECONDS = 1.0
@@ -59,9 +59,7 @@ class IdentityNotices(SharedExtension):  # type: ignore[misc]
 
     def setup(self) -> None:
         config = self.container.config
-        self.client = redis.Redis.from_url(
-            config[REDIS_URL_KEY], decode_responses=True, socket_connect_timeout=2, socket_timeout=2
-        )
+        self.client = redis_client(config[REDIS_URL_KEY], timeout=2)
         # This process's own: no other gateway hears its probes.
         self.probe_channel = f"{config.get('IDENTITY_REDIS_PREFIX', 'identity')}:gateway-probe:{uuid.uuid4().hex}"
         self._stopped = False
