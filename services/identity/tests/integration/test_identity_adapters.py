@@ -16,12 +16,12 @@ from hrss_contracts.examples import random_id_number
 from hrss_contracts.qr_login import qr_changed_channel
 from hrss_contracts.sessions import sessions_ended_channel, token_hash
 from hrss_identity.adapters.locks import RedisRegistrationLocks
-from hrss_identity.adapters.orm import metadata
+from hrss_identity.adapters.orm import enterprise_codes, metadata
 from hrss_identity.adapters.qr_sessions import RedisAssertionGuard, RedisQrSessions
 from hrss_identity.adapters.sessions import RedisLoginAttempts, RedisSessions
 from hrss_identity.adapters.unit_of_work import SqlUnitOfWork
 from hrss_identity.domain.errors import AssertionReplayed, AssertionsExceeded
-from hrss_identity.domain.model import Session
+from hrss_identity.domain.model import Account, Session
 from hrss_identity.domain.qr import Choice, Person, QrSession
 from hrss_kit.database import UnitOfWorkDatabase, make_engine
 from hrss_kit.migrate import schema_drift, upgrade
@@ -90,6 +90,34 @@ def test_an_added_account_reads_back_equal_by_its_login_name(uow_database):
 
 def test_an_unknown_login_name_has_no_account(uow_database):
     assert account_named(uow_database, random_uscc()) is None
+
+
+def test_a_code_the_enterprise_has_or_had_finds_its_account_and_its_own_name_comes_first(uow_database):
+    registered, current, former = an_account(), random_uscc(), random_uscc()
+    agency = Account.for_agency_staff(
+        "staff-" + uuid.uuid4().hex[:8], "哈尔滨市社保局", "$argon2id$x", registered.created_at
+    )
+    named_like_a_code = an_account(uscc=current)  # an account whose own name is the new code
+    with SqlUnitOfWork(uow_database) as uow:
+        for account in (registered, agency):
+            uow.accounts.add_if_absent(account)
+        for code, holder in ((current, registered.login_name), (former, registered.login_name)):
+            uow.session.execute(enterprise_codes.insert().values(uscc=code, enterprise_id=holder))
+        # an agency account is never found through an enterprise's code
+        uow.session.execute(enterprise_codes.insert().values(uscc=random_uscc(), enterprise_id=agency.login_name))
+        uow.commit()
+
+    assert account_named(uow_database, former) == registered
+    assert account_named(uow_database, current) == registered
+    codes_of_agency = text("SELECT uscc FROM enterprise_codes WHERE enterprise_id = :e")
+    with SqlUnitOfWork(uow_database) as uow:
+        agency_code = uow.session.execute(codes_of_agency, {"e": agency.login_name}).scalar_one()
+    assert account_named(uow_database, agency_code) is None
+
+    with SqlUnitOfWork(uow_database) as uow:
+        uow.accounts.add_if_absent(named_like_a_code)
+        uow.commit()
+    assert account_named(uow_database, current) == named_like_a_code
 
 
 def test_a_second_account_with_a_taken_login_name_is_not_added(uow_database):
