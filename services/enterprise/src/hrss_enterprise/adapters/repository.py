@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import bindparam, insert, literal, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,22 @@ from hrss_enterprise.domain.model import Enterprise, InsuranceRelation, Unit
 from hrss_enterprise.service_layer.ports import DecisionLog, EnterpriseRepository
 from hrss_kit.sql import insert_ignore
 
+# Every registration runs these; built once, they cost a fraction of the CPU of statements built
+# per call. An enterprise by its code of today, else by one it had before: one round trip.
+_INSERT_ENTERPRISE, _INSERT_CODE = insert(enterprises), insert(enterprise_codes)
+_CODE = bindparam("code")
+_BY_CODE = (
+    union_all(
+        select(enterprises, literal(0).label("rank")).where(enterprises.c.code == _CODE),
+        select(enterprises, literal(1).label("rank")).where(
+            enterprises.c.uscc
+            == select(enterprise_codes.c.enterprise_id).where(enterprise_codes.c.code == _CODE).scalar_subquery()
+        ),
+    )
+    .order_by("rank")
+    .limit(1)
+)
+
 
 class SqlEnterpriseRepository(EnterpriseRepository):
     def __init__(self, session: Session) -> None:
@@ -31,21 +47,20 @@ class SqlEnterpriseRepository(EnterpriseRepository):
     def add(self, enterprise: Enterprise) -> None:
         try:
             self.session.execute(
-                insert(enterprises).values(
-                    uscc=enterprise.enterprise_id,
-                    code=enterprise.uscc,
-                    name=enterprise.name,
-                    address=enterprise.address,
-                    legal_rep_name=enterprise.legal_rep_name,
-                    legal_rep_id=enterprise.legal_rep_id,
-                    legal_rep_phone=enterprise.legal_rep_phone,
-                    registered_at=enterprise.registered_at,
-                )
+                _INSERT_ENTERPRISE,
+                {
+                    "uscc": enterprise.enterprise_id,
+                    "code": enterprise.uscc,
+                    "name": enterprise.name,
+                    "address": enterprise.address,
+                    "legal_rep_name": enterprise.legal_rep_name,
+                    "legal_rep_id": enterprise.legal_rep_id,
+                    "legal_rep_phone": enterprise.legal_rep_phone,
+                    "registered_at": enterprise.registered_at,
+                },
             )
             # Every code it holds is kept: no other enterprise may register or take one.
-            self.session.execute(
-                insert(enterprise_codes).values(code=enterprise.uscc, enterprise_id=enterprise.enterprise_id)
-            )
+            self.session.execute(_INSERT_CODE, {"code": enterprise.uscc, "enterprise_id": enterprise.enterprise_id})
         except IntegrityError as exc:
             # Registered concurrently by another request (a redelivery, a late retry), or a
             # code another enterprise held before a 单位关键信息维护.
@@ -71,10 +86,7 @@ class SqlEnterpriseRepository(EnterpriseRepository):
 
     def get(self, uscc: str) -> Enterprise | None:
         """The enterprise whose credit code is ``uscc`` today, or was before a change."""
-        row = self.session.execute(select(enterprises).filter_by(code=uscc)).first()
-        if row is None:
-            holder = select(enterprise_codes.c.enterprise_id).where(enterprise_codes.c.code == uscc).scalar_subquery()
-            row = self.session.execute(select(enterprises).where(enterprises.c.uscc == holder)).first()
+        row = self.session.execute(_BY_CODE, {"code": uscc}).first()
         return self._load(row) if row else None
 
     def get_by_id(self, enterprise_id: str, for_update: bool = False) -> Enterprise | None:
