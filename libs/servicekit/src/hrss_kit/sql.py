@@ -19,6 +19,9 @@ def insert_ignore(session: Session | Connection, table: Table, values: dict[str,
     On Postgres a concurrent insert of the same key waits for the other transaction and then
     does nothing, which is what makes (consumer, event id) a lock as well as a record.
     """
+    unknown = values.keys() - table.c.keys()
+    if unknown:  # a built statement takes only its columns from the values: say so, as .values() did
+        raise ValueError(f"{table.name} has no column {sorted(unknown)}")
     insert = _insert_for(session)
     statement = _IGNORING.get((insert, table))
     if statement is None:  # built once per table; its columns are the values' (compiled per shape)

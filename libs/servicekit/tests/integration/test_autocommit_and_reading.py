@@ -8,7 +8,7 @@ from sqlalchemy.orm import registry, sessionmaker
 
 from hrss_kit.database import ReadOnly, UnitOfWorkDatabase, make_engine
 from hrss_kit.retry_policy import RetryPolicy
-from hrss_kit.sql import autocommit
+from hrss_kit.sql import autocommit, insert_ignore
 from hrss_kit.sql_unit_of_work import SqlUnitOfWork
 
 pytestmark = pytest.mark.integration
@@ -118,3 +118,12 @@ def test_postgres_plans_for_solid_state_storage_unless_the_url_says_otherwise(ma
         with engine.connect() as conn:
             assert conn.execute(text("SHOW random_page_cost")).scalar_one() == expected
         engine.dispose()
+
+
+def test_insert_ignore_inserts_once_and_refuses_a_value_with_no_column(engine):
+    with engine.begin() as conn:
+        assert insert_ignore(conn, notes, {"id": 7, "body": "first"}) is True
+        assert insert_ignore(conn, notes, {"id": 7, "body": "second"}) is False
+        with pytest.raises(ValueError, match="boddy"):  # a misspelt key is no NULL written quietly
+            insert_ignore(conn, notes, {"id": 8, "boddy": "typo"})
+        assert conn.execute(select(notes.c.id, notes.c.body).order_by(notes.c.id)).all() == [(7, "first")]

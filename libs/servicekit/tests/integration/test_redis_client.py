@@ -3,6 +3,7 @@ and still tells an unread reply and a closed connection."""
 
 import pytest
 import redis
+from redis._parsers import hiredis as hiredis_parser
 
 from hrss_kit.redis import _ReadinessAtOnce, client
 
@@ -14,6 +15,21 @@ def redis_client(redis_url):
     made = client(redis_url, timeout=2)
     yield made
     made.close()
+
+
+def test_an_idle_connection_is_told_ready_without_redis_pys_own_check(redis_client, monkeypatch):
+    redis_client.ping()
+    pool = redis_client.connection_pool
+    connection = pool.get_connection()
+
+    def own_check(*args):
+        raise AssertionError("went through redis-py's own (green) check")
+
+    monkeypatch.setattr(hiredis_parser, "_socket_can_read", own_check)
+    try:
+        assert connection.can_read(0) is False
+    finally:
+        pool.release(connection)
 
 
 def test_an_idle_connection_is_ready_and_commands_answer(redis_client):
