@@ -14,11 +14,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import json
 import logging
 import resource
+import socket
 import unicodedata
 from functools import partial
 from typing import Any
@@ -70,6 +72,14 @@ def refuse_control_characters(values: dict[str, Any]) -> None:
     bad = [name for name, value in values.items() if any(unicodedata.category(c) == "Cc" for c in f"{name}{value}")]
     if bad:
         raise CatalogueError("VALIDATION_FAILED", fields={name: ["不能包含控制字符"] for name in bad})
+
+
+def no_delay(sock: Any) -> None:
+    """Send each write at once (``TCP_NODELAY``). With Nagle's algorithm on, the tail of a
+    response that ends in a segment shorter than a full one waited for the client's delayed ACK:
+    ``asyncapi.json`` (38 KB) took 44 ms a request, 227 per s on 10 connections."""
+    with contextlib.suppress(OSError):  # not TCP (a Unix socket): nothing to switch
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 class JsonWsgiApp:
@@ -155,6 +165,7 @@ class JsonWebServer(WebServer):  # type: ignore[misc]
                 slots.release()
                 raise
             sock.settimeout(self._serv.socket_timeout)
+            no_delay(sock)
             thread = self.container.spawn_managed_thread(partial(self.process_request, sock, address))
             thread.link(lambda _thread: slots.release())
 

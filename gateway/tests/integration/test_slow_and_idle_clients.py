@@ -147,6 +147,24 @@ def test_with_2000_idle_connections_open_healthz_answers_within_100_ms(start_gat
     assert statistics.median(timings) < 0.1, f"/healthz took {[round(t * 1000) for t in timings]} ms"
 
 
+def test_an_accepted_connection_sends_without_waiting_for_acks(start_gateway, monkeypatch):
+    """TCP_NODELAY on every accepted connection: with Nagle's algorithm a response's short last
+    segment waited for the client's delayed ACK (40 ms a request)."""
+    from hrss_gateway.http import JsonWebServer
+
+    seen = []
+    served = JsonWebServer.process_request
+
+    def recording(self, sock, address):
+        seen.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+        return served(self, sock, address)
+
+    monkeypatch.setattr(JsonWebServer, "process_request", recording)
+    gateway = start_gateway()
+    assert requests.get(f"{gateway}/api/v1/asyncapi.json", timeout=10).status_code == 200
+    assert seen and all(seen)
+
+
 def test_past_http_max_connections_a_new_connection_waits_until_one_closes(start_gateway):
     gateway = start_gateway(HTTP_MAX_CONNECTIONS=2)
     first, second, third = connect(gateway), connect(gateway), connect(gateway)
