@@ -22,7 +22,7 @@ from hrss_gateway.browser_sessions import SESSION_COOKIE, deliver, forget, sessi
 from hrss_gateway.business import BusinessRoutes
 from hrss_gateway.cases import CaseRoutes
 from hrss_gateway.clerks import ClerkRoutes
-from hrss_gateway.http import api, json_response
+from hrss_gateway.http import api
 from hrss_gateway.limit_providers import LoginAttempts, QrSessionOpenings, RegistrationAttempts
 from hrss_gateway.openapi import build_spec
 from hrss_gateway.qr_watch import QrWatch
@@ -30,6 +30,7 @@ from hrss_gateway.requests import json_body, load
 from hrss_gateway.session_cache import SessionCheck
 from hrss_gateway.web import WebRoutes, WebSite
 from hrss_gateway.window import WindowRoutes
+from hrss_gateway.wsgi_app import json_response
 from hrss_kit.logs import CallIdLogging
 from hrss_kit.rpc import RemoteError
 from hrss_kit.rpc_client import ServiceRpc

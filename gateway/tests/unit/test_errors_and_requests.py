@@ -23,8 +23,8 @@ from hrss_gateway.errors import (
     RouteNotFound,
     as_catalogue_error,
 )
-from hrss_gateway.http import error_response
 from hrss_gateway.requests import json_body, load
+from hrss_gateway.wsgi_app import error_response
 from hrss_kit.rpc import RemoteError, RpcTimeout
 
 pytestmark = pytest.mark.unit

@@ -38,7 +38,7 @@ LOGIN = "/api/v1/auth/login"
 QR_STATUS = "/api/v1/auth/qr-sessions/{qr_id}"
 ASSERTIONS = "/api/v1/essc/assertions"
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-# Statuses whose answers the gateway always sends with Retry-After (http.error_response).
+# Statuses whose answers the gateway always sends with Retry-After (wsgi_app.error_response).
 WAIT_STATUSES = {"423", "429", "503"}
 
 
@@ -567,7 +567,7 @@ def parameters_of(item, operation):
 
 
 def test_path_values_and_query_arguments_are_documented_as_the_gateway_refuses_them(spec):
-    """``http.refuse_control_characters``: a control character in either is 400; a path value
+    """``wsgi_app.refuse_control_characters``: a control character in either is 400; a path value
     is one segment."""
     for path, item in spec["paths"].items():
         for method, operation in ((m, o) for m, o in item.items() if m in METHODS):

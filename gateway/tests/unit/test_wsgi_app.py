@@ -8,7 +8,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.test import Client
 from werkzeug.wrappers import Response
 
-from hrss_gateway.http import JsonWsgiApp
+from hrss_gateway.wsgi_app import JsonWsgiApp
 
 pytestmark = pytest.mark.unit
 

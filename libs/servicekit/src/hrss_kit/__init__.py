@@ -1,7 +1,7 @@
 """Service kit: the nameko plumbing every service of the platform shares.
 
 - ``database``: an engine per container, a session per worker, transactions that wake the relay;
-- ``outbox``: the transactional outbox and its relay (publisher confirms);
+- ``outbox``: the transactional outbox (``record``); ``outbox_relay``: its relay (publisher confirms);
 - ``inbox``: idempotent, retried and parked event handling;
 - ``rpc``: RPC with timeouts, and errors that cross the wire as catalogue errors;
 - ``logs``: JSON logs with the nameko call id and ID numbers masked.

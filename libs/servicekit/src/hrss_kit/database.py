@@ -12,7 +12,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import Engine, MetaData, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from hrss_kit.outbox import OutboxRelay
+from hrss_kit.outbox_relay import OutboxRelay
 from hrss_kit.relay import RelayRunner
 from hrss_kit.retry_policy import RetryPolicy
 from hrss_kit.sql import autocommit

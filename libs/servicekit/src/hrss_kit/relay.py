@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 
-from hrss_kit.outbox import OutboxRelay
+from hrss_kit.outbox_relay import OutboxRelay
 
 log = logging.getLogger(__name__)
 

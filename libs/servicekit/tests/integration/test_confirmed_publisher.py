@@ -7,7 +7,7 @@ import pytest
 from kit_test_services import producer_metadata
 from sqlalchemy import create_engine
 
-from hrss_kit.outbox import OutboxRelay
+from hrss_kit.outbox_relay import OutboxRelay
 from hrss_kit.publisher import ConfirmedPublisher, Outgoing, Unroutable
 from hrss_kit.topology import event_exchange
 

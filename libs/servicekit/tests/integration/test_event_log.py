@@ -87,7 +87,7 @@ def test_an_unroutable_event_is_tried_again_later_not_in_a_hot_loop(running, rpc
 def test_a_type_nobody_consumes_is_probed_with_one_event_not_sent_again_event_by_event(
     running, rpc, databases, rabbit_config
 ):
-    from hrss_kit.outbox import OutboxRelay
+    from hrss_kit.outbox_relay import OutboxRelay
 
     running(Producer, OUTBOX_RELAY=False)
     engine = create_engine(databases["producer"])
@@ -221,7 +221,8 @@ def test_a_replay_can_be_limited_by_type_and_time(store, running, rpc, uscc, rab
 def test_an_event_nobody_consumes_is_let_be_after_its_last_try_and_stays_in_the_log(
     running, rpc, uscc, databases, rabbit_config
 ):
-    from hrss_kit.outbox import MAX_UNROUTABLE_ATTEMPTS, OutboxRelay
+    from hrss_kit.outbox_relay import OutboxRelay
+    from hrss_kit.tables import MAX_UNROUTABLE_ATTEMPTS
 
     running(Producer, OUTBOX_RELAY=False)
     event_id = rpc.service("producer").emit(uscc=uscc)

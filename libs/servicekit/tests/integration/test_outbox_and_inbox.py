@@ -13,9 +13,10 @@ from sqlalchemy import create_engine, func, select
 from conftest import eventually, random_uscc
 from hrss_kit import outbox
 from hrss_kit.database import make_engine
-from hrss_kit.outbox import OutboxRelay, event_exchange
+from hrss_kit.outbox_relay import OutboxRelay
 from hrss_kit.retry import list_failed
 from hrss_kit.rpc import RemoteError
+from hrss_kit.topology import event_exchange
 
 pytestmark = pytest.mark.integration
 

@@ -11,8 +11,8 @@ import kombu
 from kombu import Queue, binding
 
 from hrss_contracts.masking import mask_document_number, mask_id_numbers_in_text
-from hrss_kit.outbox import event_exchange
 from hrss_kit.rpc_client import StandaloneRpc
+from hrss_kit.topology import event_exchange
 
 # The fields that hold a person's document number (of any 证件类型): masked by name, since a
 # passport's or a permit's number has no shape the text masking would know.
