@@ -24,6 +24,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from hrss_contracts.errors import CatalogueError
+from hrss_gateway.wsgi_app import JSON
 
 SESSION_COOKIE = "hrss_session"
 CSRF_COOKIE = "hrss_csrf"
@@ -77,7 +78,7 @@ def deliver(request: Request, body: dict[str, Any], secure: bool, status: int = 
     response = Response(
         json.dumps({**shown, "session": "cookie"}, ensure_ascii=False),
         status=status,
-        content_type="application/json; charset=utf-8",
+        content_type=JSON,
     )
     response.set_cookie(SESSION_COOKIE, body["token"], httponly=True, samesite="Strict", secure=secure, path="/")
     response.set_cookie(

@@ -92,10 +92,8 @@ class IdentityNotices(SharedExtension):  # type: ignore[misc]
                 heard_at, working = time.monotonic(), False
                 while not self._stopped:
                     message = self._pubsub.get_message(timeout=PROBE_SECONDS)
-                    if message is None:
-                        message = self._pubsub.get_message(
-                            timeout=0
-                        )  # the wait's timer may fire before the hub sees the socket
+                    if message is None:  # the wait's timer may fire before the hub sees the socket
+                        message = self._pubsub.get_message(timeout=0)
                     if message is None:
                         if self.failing or self.sent_at - heard_at > STALE_SECONDS:
                             raise Stale("probes unsent" if self.failing else f"nothing heard for {STALE_SECONDS:g} s")

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
 DEFAULT_RETRY_AFTER_SECONDS = 5
+JSON = "application/json; charset=utf-8"
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -33,7 +34,7 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
         json.dumps(body, ensure_ascii=False),
         status=status,
         headers=headers,
-        content_type="application/json; charset=utf-8",
+        content_type=JSON,
     )
 
 

@@ -100,21 +100,16 @@ def once_per_key(method: Callable[..., Any], kept_in: str = "database") -> Calla
     return wrapper
 
 
+@functools.cache
 def _answer(table: Table) -> Update:
     """The UPDATE that keeps a request's answer, built once per table: every write RPC runs it."""
-    statement = _ANSWERS.get(table)
-    if statement is None:
-        c = table.c
-        statement = _ANSWERS[table] = (
-            update(table)
-            # Not the columns' names: those are the SET clause's own
-            .where(c.method == bindparam("_method"), c.key_hash == bindparam("_key_hash"))
-            .values(status=DONE, answer=bindparam("_answer"))
-        )
-    return statement
-
-
-_ANSWERS: dict[Table, Update] = {}
+    c = table.c
+    return (
+        update(table)
+        # Not the columns' names: those are the SET clause's own
+        .where(c.method == bindparam("_method"), c.key_hash == bindparam("_key_hash"))
+        .values(status=DONE, answer=bindparam("_answer"))
+    )
 
 
 class Requests:

@@ -82,18 +82,11 @@ def handle_reliably(
         return "failed"
 
 
+@functools.cache
 def _settled(failed: Table) -> Delete:
     """The DELETE of a failure on record, built once per table: every event handled runs it."""
-    statement = _SETTLED.get(failed)
-    if statement is None:
-        c = failed.c
-        statement = _SETTLED[failed] = delete(failed).where(
-            c.consumer == bindparam("consumer"), c.event_id == bindparam("event_id")
-        )
-    return statement
-
-
-_SETTLED: dict[Table, Delete] = {}
+    c = failed.c
+    return delete(failed).where(c.consumer == bindparam("consumer"), c.event_id == bindparam("event_id"))
 
 
 def _newer(session: Session, db: UnitOfWorkDatabase, read_model: str | None, envelope: dict[str, Any]) -> bool:

@@ -7,6 +7,7 @@ Nothing is published for a transaction that rolled back, since its row never exi
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -38,13 +39,8 @@ def record(session: Session, outbox: Table, envelope: dict[str, Any]) -> None:
     session.info["outbox_written"] = True
 
 
+@functools.cache
 def _insert_into(outbox: Table) -> Insert:
     """The outbox's INSERT, built once per table: every event recorded runs it, and building a
     statement costs more CPU than running a built one (its compiled form is cached by shape)."""
-    statement = _INSERTS.get(outbox)
-    if statement is None:
-        statement = _INSERTS[outbox] = insert(outbox)
-    return statement
-
-
-_INSERTS: dict[Table, Insert] = {}
+    return insert(outbox)

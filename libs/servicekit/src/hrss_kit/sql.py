@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -22,15 +23,18 @@ def insert_ignore(session: Session | Connection, table: Table, values: dict[str,
     unknown = values.keys() - table.c.keys()
     if unknown:  # a built statement takes only its columns from the values: say so, as .values() did
         raise ValueError(f"{table.name} has no column {sorted(unknown)}")
-    insert = _insert_for(session)
-    statement = _IGNORING.get((insert, table))
-    if statement is None:  # built once per table; its columns are the values' (compiled per shape)
-        statement = _IGNORING[(insert, table)] = insert(table).on_conflict_do_nothing()
-    result = session.execute(statement, values)
+    result = session.execute(_ignoring(_insert_for(session), table), values)
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-_IGNORING: dict[tuple[Any, Table], Any] = {}
+# The statements below are built once per table (functools.cache), for every event and every
+# write runs one: building a statement costs more CPU than running a built one.
+
+
+@functools.cache
+def _ignoring(insert: Any, table: Table) -> Any:
+    """Its columns are the values' (SQLAlchemy compiles it once per set of keys)."""
+    return insert(table).on_conflict_do_nothing()
 
 
 def next_sequence(session: Session, sequences: Table, aggregate_id: str) -> int:
@@ -45,40 +49,37 @@ def next_sequence(session: Session, sequences: Table, aggregate_id: str) -> int:
 def count_up(session: Session, table: Table, key_column: str, key: str, counter_column: str) -> int:
     """Add one to the counter of the row ``key`` (created at 1) and return it: one upsert, whose
     row lock orders concurrent transactions counting on the same row."""
-    insert = _insert_for(session)
-    shape = (insert, table, key_column, counter_column)
-    statement = _COUNTERS.get(shape)
-    if statement is None:  # built once per shape: every event recorded counts up
-        counter = table.c[counter_column]
-        statement = _COUNTERS[shape] = (
-            insert(table)
-            .values({key_column: bindparam("key"), counter_column: 1})
-            .on_conflict_do_update(index_elements=[key_column], set_={counter_column: counter + 1})
-            .returning(counter)
-        )
+    statement = _counting(_insert_for(session), table, key_column, counter_column)
     return int(session.execute(statement, {"key": key}).scalar_one())
 
 
-_COUNTERS: dict[tuple[Any, Table, str, str], Any] = {}
+@functools.cache
+def _counting(insert: Any, table: Table, key_column: str, counter_column: str) -> Any:
+    counter = table.c[counter_column]
+    return (
+        insert(table)
+        .values({key_column: bindparam("key"), counter_column: 1})
+        .on_conflict_do_update(index_elements=[key_column], set_={counter_column: counter + 1})
+        .returning(counter)
+    )
 
 
 def advance_version(session: Session, versions: Table, read_model: str, aggregate_id: str, sequence: int) -> bool:
     """Record that ``read_model`` holds ``aggregate_id`` at ``sequence``; False (and nothing
     written) when it already holds that or a newer one: the event is old news."""
-    insert = _insert_for(session)
-    statement = _ADVANCES.get((insert, versions))
-    if statement is None:  # built once: every event a read model applies runs it
-        statement = insert(versions)
-        statement = _ADVANCES[(insert, versions)] = statement.on_conflict_do_update(
-            index_elements=["read_model", "aggregate_id"],
-            set_={"sequence": statement.excluded.sequence},
-            where=versions.c.sequence < statement.excluded.sequence,
-        )
     values = {"read_model": read_model, "aggregate_id": aggregate_id, "sequence": sequence}
-    return bool(session.execute(statement, values).rowcount)  # type: ignore[attr-defined]
+    result = session.execute(_advancing(_insert_for(session), versions), values)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-_ADVANCES: dict[tuple[Any, Table], Any] = {}
+@functools.cache
+def _advancing(insert: Any, versions: Table) -> Any:
+    statement = insert(versions)
+    return statement.on_conflict_do_update(
+        index_elements=["read_model", "aggregate_id"],
+        set_={"sequence": statement.excluded.sequence},
+        where=versions.c.sequence < statement.excluded.sequence,
+    )
 
 
 def _insert_for(executor: Session | Connection) -> Any:
