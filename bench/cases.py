@@ -13,16 +13,14 @@ The 10,000 cases are written straight into the business database (a benchmark's 
 a path of the product); the listing's own queries are the service's.
 """
 
-import contextlib
 import os
 import re
-import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 
 from authorization import PASSWORD, authed, clerk_session, multipart_pdf, token_of
 from logins import LIMITS_OFF, Client, Essc
-from procs import ROOT, broker_pid, cpu_seconds, scaled, wrk
+from procs import ROOT, scaled, wrk
 from running_platform import Platform, enterprises, registration
 from sqlalchemy import text
 
@@ -35,23 +33,6 @@ CASES = 10_000
 PAGE_SIZE = 20
 
 
-def cpu_by_process(platform):
-    """CPU seconds so far of each platform process group, the broker, Postgres and Redis."""
-    groups = {name: pids for name, pids in platform.pids().items()}
-    groups["rabbitmq"] = [broker_pid()] if broker_pid() else []
-    for name, pattern in (("postgres", "postgres"), ("redis", "redis-server")):
-        found = subprocess.run(["pgrep", "-x", pattern], capture_output=True, text=True).stdout.split()
-        groups[name] = [int(pid) for pid in found]
-    seconds = {}
-    for name, pids in groups.items():
-        total = 0.0
-        for pid in pids:
-            with contextlib.suppress(FileNotFoundError, ProcessLookupError):
-                total += cpu_seconds(pid)
-        seconds[name] = total
-    return seconds
-
-
 def submissions(platform, token, relation_id, connections=8):
     """(cases submitted per second, refused, uploads alone per second, CPU ms per case by
     process), the two runs for the same time."""
@@ -62,11 +43,11 @@ def submissions(platform, token, relation_id, connections=8):
         TOKEN=token,
         RELATION_ID=relation_id,
     )
-    before = cpu_by_process(platform)
+    before = platform.cpu_by_process()
     started = time.monotonic()
     _, _, _, out = wrk(f"{platform.url}/", connections, SUBMIT_SECONDS, script=ROOT / "bench" / "cases.lua")
     elapsed = time.monotonic() - started
-    after = cpu_by_process(platform)
+    after = platform.cpu_by_process()
     submitted = int(re.search(r"CASES_SUBMITTED (\d+)", out).group(1))
     refused = int(re.search(r"CASES_REFUSED (\d+)", out).group(1))
     per_case = {name: (after[name] - before.get(name, 0.0)) * 1000 / max(submitted, 1) for name in after}
@@ -157,9 +138,9 @@ def listings(platform, tokens):
         ("clerk, page 200", "clerk", 200),
     ):
         os.environ.update(TOKEN=tokens[who], LIST_PATH=f"/api/v1/cases?page={page}&page_size={PAGE_SIZE}")
-        before = cpu_by_process(platform)
+        before = platform.cpu_by_process()
         rate, p99, bad, _ = wrk(f"{platform.url}/", 8, LIST_SECONDS, script=ROOT / "bench" / "listing.lua")
-        after = cpu_by_process(platform)
+        after = platform.cpu_by_process()
         assert bad == 0, f"{bad} listings refused"
         listed = max(rate * LIST_SECONDS, 1)
         rows.append((label, rate, p99, {name: (after[name] - before[name]) * 1000 / listed for name in after}))

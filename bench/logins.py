@@ -13,6 +13,8 @@ The e-SSC is played in process: assertions signed with the platform's developmen
 
 import http.client
 import json
+import os
+import resource
 import statistics
 import sys
 import threading
@@ -102,8 +104,15 @@ def scan_latency(platform, essc, person):
     return (seen["waiting"] - sent) * 1000, (seen["polling"] - sent) * 1000
 
 
+def load_generator_cpu():
+    """CPU seconds so far of this process: the browsers and the e-SSC played here."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def qr_logins(platform, essc, people, seconds, connections=16):
-    """Complete QR logins per second: open, scan, confirm, the token (several clients at once)."""
+    """Complete QR logins per second: open, scan, confirm, the token (several clients at once);
+    how many failed; the CPU ms a login cost, by process (the load generator's included)."""
     deadline, done, failed = time.monotonic() + seconds, [], []
 
     def worker(k):
@@ -126,12 +135,18 @@ def qr_logins(platform, essc, people, seconds, connections=16):
             else:
                 failed.append((status, view, reports))
 
+    before, before_here = platform.cpu_by_process(), load_generator_cpu()
     started = time.monotonic()
     with ThreadPoolExecutor(connections) as pool:
         list(pool.map(worker, range(connections)))
+    elapsed = time.monotonic() - started
+    after, after_here = platform.cpu_by_process(), load_generator_cpu()
     if failed:
         print(f"QR logins that failed, the first of {len(failed)}: {failed[0]}", file=sys.stderr)
-    return len(done) / (time.monotonic() - started), len(failed)
+    logins = max(len(done), 1)
+    per_login = {name: (after[name] - before.get(name, 0.0)) * 1000 / logins for name in after}
+    per_login["load generator"] = (after_here - before_here) * 1000 / logins
+    return len(done) / elapsed, len(failed), per_login
 
 
 def percentile(values, p):
@@ -147,7 +162,7 @@ def main():
         register_all(platform, records)
         time.sleep(2)  # every EnterpriseRegistered reached the membership read model
         samples = [scan_latency(platform, essc, people[k % PEOPLE]) for k in range(LATENCY_SAMPLES)]
-        rate, failed = qr_logins(platform, essc, people, QR_SECONDS)
+        rate, failed, per_login = qr_logins(platform, essc, people, QR_SECONDS)
     waiting, polling = [s[0] for s in samples], [s[1] for s in samples]
 
     password_records = list(enterprises(200))
@@ -177,6 +192,13 @@ def main():
         print(f"| {label} | {statistics.median(values):.1f} | {percentile(values, 99):.1f} | {max(values):.1f} |")
     print(f"\nComplete QR logins (open, scan, confirm, token), 16 clients, {QR_SECONDS} s, 2+2 replicas:")
     print(f"{rate:.0f} logins/s, {failed} failed (target: 150/s)\n")
+    spent = sorted(per_login.items(), key=lambda kv: -kv[1])
+    print(
+        "CPU per QR login, by process: "
+        + ", ".join(f"{name} {ms:.1f} ms" for name, ms in spent if ms >= 0.05)
+        + f"; in all {sum(per_login.values()):.1f} ms (150/s on {os.cpu_count()} cores: at most "
+        + f"{os.cpu_count() * 1000 / 150:.1f} ms)\n"
+    )
     print("| requests (1 of each process, 10 connections unless said) | req/s | p99 ms | non-2xx |")
     print("|---|---|---|---|")
     print(

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import requests
-from procs import BIN, RABBIT_API, ROOT, Databases, Vhost, wait_http
+from procs import BIN, RABBIT_API, ROOT, Databases, Vhost, broker_pid, cpu_seconds, wait_http
 
 from hrss_contracts.examples import random_id_number, random_uscc
 
@@ -167,6 +167,22 @@ class Platform:
                 if name:
                     found[name].append(int(pid))
         return found
+
+    def cpu_by_process(self):
+        """CPU seconds so far of each platform process group, the broker, Postgres and Redis."""
+        groups = dict(self.pids())
+        groups["rabbitmq"] = [broker_pid()] if broker_pid() else []
+        for name, pattern in (("postgres", "postgres"), ("redis", "redis-server")):
+            found = subprocess.run(["pgrep", "-x", pattern], capture_output=True, text=True).stdout.split()
+            groups[name] = [int(pid) for pid in found]
+        seconds = {}
+        for name, pids in groups.items():
+            total = 0.0
+            for pid in pids:
+                with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+                    total += cpu_seconds(pid)
+            seconds[name] = total
+        return seconds
 
     def _stop(self):
         self.process.send_signal(signal.SIGTERM)

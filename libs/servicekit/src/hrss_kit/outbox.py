@@ -12,7 +12,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Insert, Table, insert
+from sqlalchemy import Connection, DateTime, Insert, Table, TextClause, bindparam, insert, text
 from sqlalchemy.orm import Session
 
 from hrss_kit.sql import next_sequence
@@ -20,23 +20,38 @@ from hrss_kit.sql import next_sequence
 __all__ = ["record"]
 
 
-def record(session: Session, outbox: Table, envelope: dict[str, Any]) -> None:
-    """Write ``envelope`` to the outbox in ``session``'s transaction, with its ``sequence``."""
+def record(session: Session | Connection, outbox: Table, envelope: dict[str, Any]) -> None:
+    """Write ``envelope`` to the outbox in ``session``'s transaction, with its ``sequence``.
+    A session is marked (``outbox_written``) so that its commit wakes the relay.
+
+    On Postgres one statement numbers and writes the event (the sequence's upsert in a
+    ``WITH``): a round trip fewer for every event, and a statement that stands alone, so a
+    unit of work that does nothing but record one event can run it on an autocommit
+    connection, without BEGIN and COMMIT."""
     sequences = outbox.metadata.tables["aggregate_sequences"]
-    envelope["sequence"] = next_sequence(session, sequences, envelope["aggregate_id"])
-    session.execute(
-        _insert_into(outbox),
-        {
-            "event_id": envelope["event_id"],
-            "event_type": envelope["event_type"],
-            "source": envelope["source"],
-            "aggregate_id": envelope["aggregate_id"],
-            "sequence": envelope["sequence"],
-            "body": json.dumps(envelope, ensure_ascii=False),
-            "created_at": datetime.now(UTC),
-        },
-    )
-    session.info["outbox_written"] = True
+    row = {
+        "event_id": envelope["event_id"],
+        "event_type": envelope["event_type"],
+        "source": envelope["source"],
+        "aggregate_id": envelope["aggregate_id"],
+        "created_at": datetime.now(UTC),
+    }
+    if _dialect(session) == "postgresql":
+        envelope.pop("sequence", None)
+        body = json.dumps(envelope, ensure_ascii=False)
+        # The body carries the sequence, which only the statement knows: it closes the JSON.
+        row["body_head"] = f'{body[:-1]}, "sequence": '
+        envelope["sequence"] = int(session.execute(_numbered_insert(outbox, sequences), row).scalar_one())
+    else:
+        envelope["sequence"] = next_sequence(session, sequences, envelope["aggregate_id"])  # type: ignore[arg-type]
+        row |= {"sequence": envelope["sequence"], "body": json.dumps(envelope, ensure_ascii=False)}
+        session.execute(_insert_into(outbox), row)
+    if isinstance(session, Session):  # a connection's info outlives its loan from the pool
+        session.info["outbox_written"] = True
+
+
+def _dialect(executor: Session | Connection) -> str:
+    return str((executor.dialect if isinstance(executor, Connection) else executor.get_bind().dialect).name)
 
 
 @functools.cache
@@ -44,3 +59,20 @@ def _insert_into(outbox: Table) -> Insert:
     """The outbox's INSERT, built once per table: every event recorded runs it, and building a
     statement costs more CPU than running a built one (its compiled form is cached by shape)."""
     return insert(outbox)
+
+
+@functools.cache
+def _numbered_insert(outbox: Table, sequences: Table) -> TextClause:
+    """Postgres: the aggregate's next sequence and the outbox row in one statement, built once.
+    The upsert's row lock orders concurrent transactions on the same aggregate, as
+    ``next_sequence`` does; the statement answers the sequence."""
+    return text(
+        f"WITH numbered AS ("  # noqa: S608 (table names from the metadata, values bound)
+        f" INSERT INTO {sequences.name} (aggregate_id, sequence) VALUES (:aggregate_id, 1)"
+        f" ON CONFLICT (aggregate_id) DO UPDATE SET sequence = {sequences.name}.sequence + 1"
+        f" RETURNING sequence)"
+        f" INSERT INTO {outbox.name} (event_id, event_type, source, aggregate_id, sequence, body, created_at)"
+        f" SELECT :event_id, :event_type, :source, :aggregate_id, numbered.sequence,"
+        f" :body_head || numbered.sequence || '}}', :created_at FROM numbered"
+        f" RETURNING sequence"
+    ).bindparams(bindparam("created_at", type_=DateTime(timezone=True)))

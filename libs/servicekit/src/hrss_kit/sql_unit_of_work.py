@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from hrss_kit import outbox
 from hrss_kit.database import ReadOnly, UnitOfWorkDatabase
+from hrss_kit.sql import autocommit
 from hrss_kit.unit_of_work import Event, UnitOfWork
 
 
@@ -64,11 +65,31 @@ class SqlUnitOfWork(UnitOfWork[Event]):
     def commit(self) -> None:
         if self.read_only:
             raise ReadOnly("commit")
+        if self._only_one_event():
+            # Nothing else to commit: the event's one statement commits by itself (no BEGIN,
+            # no COMMIT), and the session's empty commit wakes the relay.
+            with autocommit(self.db.engine) as conn:
+                outbox.record(conn, self.db.tables["outbox"], self._to_envelope(self.events.pop()))
+            self.session.info["outbox_written"] = True
+            self.session.commit()
+            return
         for event in self.events:
             outbox.record(self.session, self.db.tables["outbox"], self._to_envelope(event))
         self.events.clear()
         if self._joined is None:
             self.session.commit()
+
+    def _only_one_event(self) -> bool:
+        """One event to record, on Postgres (where that is one statement), in a session of this
+        unit of work's own that has not run a statement nor holds a change to flush."""
+        session = self.session
+        return (
+            len(self.events) == 1
+            and self._joined is None
+            and self.db.engine.dialect.name == "postgresql"
+            and not session.in_transaction()
+            and not (session.new or session.dirty or session.deleted)
+        )
 
     def rollback(self) -> None:
         self.events.clear()
