@@ -6,7 +6,7 @@
   replicas (target 150/s), each login a different legal representative;
 - password logins per second with the configured argon2id parameters;
 - what an authenticated ``GET /api/v1/me`` costs beside an endpoint without a session (the
-  cached AsyncAPI document) and ``/healthz`` (two RPC pings), same run.
+  cached AsyncAPI document) and ``/healthz`` (an RPC ping to each of four services), same run.
 
 The e-SSC is played in process: assertions signed with the platform's development key.
 """
@@ -207,7 +207,7 @@ def main():
     for label, (rps, p99, bad, _) in (
         ("GET /api/v1/me (session checked with identity: one RPC hop)", me),
         ("GET /api/v1/asyncapi.json (no session, no RPC)", plain),
-        ("GET /healthz (two RPC pings)", health),
+        ("GET /healthz (an RPC ping to each of four services)", health),
     ):
         print(f"| {label} | {rps:.0f} | {p99:.1f} | {bad} |")
     print(f"\n/me against the endpoint without a session: {me[0] / plain[0]:.0%} of its requests per second")
