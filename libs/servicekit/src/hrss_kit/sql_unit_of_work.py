@@ -69,7 +69,8 @@ class SqlUnitOfWork(UnitOfWork[Event]):
             # Nothing else to commit: the event's one statement commits by itself (no BEGIN,
             # no COMMIT), and the session's empty commit wakes the relay.
             with autocommit(self.db.engine) as conn:
-                outbox.record(conn, self.db.tables["outbox"], self._to_envelope(self.events.pop()))
+                outbox.record(conn, self.db.tables["outbox"], self._to_envelope(self.events[0]))
+            self.events.clear()  # only once recorded: a commit that failed keeps its event
             self.session.info["outbox_written"] = True
             self.session.commit()
             return

@@ -8,6 +8,7 @@ import uuid
 import psycopg2.extensions
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, event, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from hrss_kit import outbox
@@ -101,7 +102,32 @@ def test_a_unit_of_work_with_one_event_and_nothing_else_commits_it_without_a_tra
         uow.commit()
     assert states == [False]  # one statement, committed by itself
     assert woken == [True]  # the relay is woken at once
-    assert [row.sequence for row in rows(postgres)] == [1]
+    [row] = rows(postgres)
+    assert row.sequence == json.loads(row.body)["sequence"] == 1
+
+
+def test_a_unit_of_work_that_read_first_records_its_event_in_its_transaction(postgres):
+    woken, states = [], in_transaction_after_each_statement(postgres)
+    with uow_on(postgres, woken) as uow:
+        uow.session.execute(select(notes.c.id))
+        uow.publish(envelope("a"))
+        uow.commit()
+    assert states == [True, True] and woken == [True]
+
+
+def test_a_one_event_commit_that_fails_keeps_its_event_and_wakes_nobody(postgres):
+    woken, first = [], envelope("a")
+    with uow_on(postgres, woken) as uow:
+        uow.publish(first)
+        uow.commit()
+    with uow_on(postgres, woken) as uow:
+        uow.publish(dict(first))  # the same event id again
+        with pytest.raises(IntegrityError):
+            uow.commit()
+        assert len(uow.events) == 1
+    assert woken == [True]
+    with postgres.connect() as conn:  # the failed statement took no number
+        assert conn.execute(select(metadata.tables["aggregate_sequences"].c.sequence)).scalar_one() == 1
 
 
 def test_an_event_beside_a_change_is_recorded_in_the_change_s_transaction(postgres):
