@@ -17,6 +17,7 @@ import cases  # noqa: E402
 import event_latency  # noqa: E402
 import event_latency_load  # noqa: E402
 import http_hop  # noqa: E402
+import login_steps  # noqa: E402
 import logins  # noqa: E402
 import registration_sql  # noqa: E402
 import registrations  # noqa: E402
@@ -37,6 +38,7 @@ def main():
     event_latency_load.main()
     registration_sql.main()
     logins.main()
+    login_steps.main()
     authorization.main()
     cases.main()
     web.main()
