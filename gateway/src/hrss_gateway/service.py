@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import re
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +14,6 @@ from werkzeug.wrappers import Request, Response
 from hrss_contracts.errors import CatalogueError
 from hrss_contracts.event_data import ROLES
 from hrss_contracts.login import LoginRequestSchema
-from hrss_contracts.qr_login import MAX_WAIT_SECONDS
 from hrss_contracts.registration import ContactRequestSchema, RegistrationRequestSchema
 from hrss_gateway.asyncapi import build_asyncapi
 from hrss_gateway.browser_sessions import SESSION_COOKIE, deliver, forget, session_token, wants_cookie
@@ -24,9 +21,9 @@ from hrss_gateway.business import BusinessRoutes
 from hrss_gateway.cases import CaseRoutes
 from hrss_gateway.clerks import ClerkRoutes
 from hrss_gateway.http import api
-from hrss_gateway.limit_providers import LoginAttempts, QrSessionOpenings, RegistrationAttempts
+from hrss_gateway.limit_providers import LoginAttempts, RegistrationAttempts
 from hrss_gateway.openapi import build_spec
-from hrss_gateway.qr_watch import QrWatch
+from hrss_gateway.qr_routes import QrLoginRoutes
 from hrss_gateway.requests import json_body, load
 from hrss_gateway.session_cache import SessionCheck
 from hrss_gateway.web import WebRoutes, WebSite
@@ -41,12 +38,11 @@ log = logging.getLogger(__name__)
 REGISTRATION = RegistrationRequestSchema()
 LOGIN = LoginRequestSchema()
 CONTACT = ContactRequestSchema()
-ENDED_QR_STATUSES = ("authenticated", "cancelled", "expired", "rejected")
 # A service that does not answer a ping within this is down, whatever its calls' timeouts.
 HEALTH_TIMEOUT = 2.0
 
 
-class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes, WebRoutes):
+class GatewayService(QrLoginRoutes, ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes, WebRoutes):
     name = "gateway"
 
     # fail_fast: while identity does not answer its pings, a registration is 503 at once.
@@ -58,8 +54,6 @@ class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes, WebR
     business_health = ServiceRpc("business", timeout=HEALTH_TIMEOUT)
     attempts = RegistrationAttempts()
     login_attempts = LoginAttempts()
-    qr_openings = QrSessionOpenings()
-    qr_watch = QrWatch()
     sessions = SessionCheck()
     call_ids = CallIdLogging()
     site = WebSite()
@@ -147,58 +141,6 @@ class GatewayService(ClerkRoutes, WindowRoutes, BusinessRoutes, CaseRoutes, WebR
             "name": session.get("name"),
         }
 
-    @api("POST", "/api/v1/auth/qr-sessions")
-    def open_qr_session(self, request: Request) -> tuple[int, dict[str, Any]]:
-        """扫码登录 (manual 2.1.2): ``{"role": "legal"|"clerk"}`` → 201 ``{qr_id, qr_content, role,
-        title (法人扫码登录 / 办事员扫码登录), expires_in (120), interval (2), binding}``. Show
-        ``qr_content`` as the QR code; keep ``binding`` secret and send it as ``X-QR-Binding``.
-        A role switch under the code opens a new session. 429 past 60 a minute per address."""
-        body = json_body(request)
-        self.qr_openings(request.environ)
-        return 201, self.identity.open_qr_session(request=body)
-
-    @api("GET", "/api/v1/auth/qr-sessions/<qr_id>")
-    def qr_status(self, request: Request, qr_id: str) -> dict[str, Any]:
-        """The session's ``{status, expires_in, enterprises?, token?, error?}`` for the browser
-        holding its binding (``X-QR-Binding``; without it 404). ``wait=N`` (N ≤ 30) holds the
-        request until the status changes, at most N seconds (two waits per session and 50 per
-        address at once; more are 429 SLOW_DOWN). Without ``wait``, polling faster than the
-        session's ``interval`` gets 429 SLOW_DOWN. The token is given once."""
-        binding = request.headers.get("X-QR-Binding", "")
-        wait = _wait_seconds(request.args.get("wait"))
-        if not wait:
-            return self._deliver(request, self.identity.qr_status(qr_id=qr_id, binding=binding, waiting=False))
-        deadline = time.monotonic() + wait
-        with self.qr_watch(qr_id, request.environ) as changed:
-            view = self.identity.qr_status(qr_id=qr_id, binding=binding, waiting=True)
-            first = view["status"]
-            while view["status"] == first and first not in ENDED_QR_STATUSES:
-                # Woken by a change, or at the session's expiry (to report it), or at the deadline.
-                remaining = min(deadline - time.monotonic(), view["expires_in"] + 0.5)
-                if remaining <= 0:
-                    break
-                changed.wait(remaining)
-                changed.clear()
-                view = self.identity.qr_status(qr_id=qr_id, binding=binding, waiting=True)
-        return self._deliver(request, view)
-
-    @api("POST", "/api/v1/auth/qr-sessions/<qr_id>/selection")
-    def select_enterprise(self, request: Request, qr_id: str) -> dict[str, Any]:
-        """选择单位: ``{"uscc": …}`` (one of the session's ``enterprises``) with ``X-QR-Binding``
-        → ``{"token", "expires_in"}``."""
-        binding = request.headers.get("X-QR-Binding", "")
-        chosen = self.identity.select_enterprise(qr_id=qr_id, binding=binding, selection=json_body(request))
-        return self._deliver(request, chosen)
-
-    @api("POST", "/api/v1/essc/assertions", per_address=False)
-    def essc_assertion(self, request: Request) -> dict[str, Any]:
-        """The e-SSC platform reports a scan, confirm or cancel: ``{"assertion": "<compact JWS>"}``
-        → ``{"status": …}`` of the QR session. Signed with Ed25519 (EdDSA) by the e-SSC's key;
-        401 INVALID_ASSERTION, 409 ASSERTION_REPLAYED / QR_SESSION_CLOSED / QR_ALREADY_SCANNED.
-        Limited per QR session and per person, never per address (one e-SSC server speaks for
-        every citizen)."""
-        return self.identity.essc_assertion(body=json_body(request))
-
     @api("GET", "/healthz")
     def healthz(self, request: Request) -> tuple[int, dict[str, Any]]:
         """Each service pinged over RPC at once: 200 ``{"status": "ok", "services": {…}}``, or 503."""
@@ -233,15 +175,6 @@ def _serialised(build: Callable[[], dict[str, Any]]) -> bytes:
     """A document that never changes while the process runs, built and serialised at its
     first request."""
     return json.dumps(build(), ensure_ascii=False).encode()
-
-
-def _wait_seconds(raw: str | None) -> int:
-    """``wait=N``: 0 to ``MAX_WAIT_SECONDS``; anything else is 400."""
-    if raw is None or raw == "":
-        return 0
-    if not re.fullmatch(r"[0-9]{1,2}", raw) or int(raw) > MAX_WAIT_SECONDS:
-        raise CatalogueError("VALIDATION_FAILED", fields={"wait": [f"应为0至{MAX_WAIT_SECONDS}的整数"]})
-    return int(raw)
 
 
 def _ping(client: Any) -> str:
