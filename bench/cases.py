@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from authorization import PASSWORD, authed, clerk_session, multipart_pdf, token_of
 from logins import LIMITS_OFF, Client, Essc
 from procs import ROOT, scaled, wrk
-from running_platform import Platform, enterprises, registration
+from running_platform import Platform, cpu_per_operation, enterprises, registration
 from sqlalchemy import text
 
 from hrss_contracts.examples import random_id_number
@@ -50,7 +50,7 @@ def submissions(platform, token, relation_id, connections=8):
     after = platform.cpu_by_process()
     submitted = int(re.search(r"CASES_SUBMITTED (\d+)", out).group(1))
     refused = int(re.search(r"CASES_REFUSED (\d+)", out).group(1))
-    per_case = {name: (after[name] - before.get(name, 0.0)) * 1000 / max(submitted, 1) for name in after}
+    per_case = cpu_per_operation(before, after, submitted)
     uploads, _, bad, _ = wrk(f"{platform.url}/", connections, SUBMIT_SECONDS, script=ROOT / "bench" / "uploads.lua")
     assert bad == 0, f"{bad} uploads refused"
     return submitted / elapsed, refused, uploads, per_case
@@ -143,7 +143,7 @@ def listings(platform, tokens):
         after = platform.cpu_by_process()
         assert bad == 0, f"{bad} listings refused"
         listed = max(rate * LIST_SECONDS, 1)
-        rows.append((label, rate, p99, {name: (after[name] - before[name]) * 1000 / listed for name in after}))
+        rows.append((label, rate, p99, cpu_per_operation(before, after, listed)))
     os.environ.update(TOKEN=tokens["legal"], LIST_PATH="/api/v1/me")
     floor, floor_p99, _, _ = wrk(f"{platform.url}/", 8, LIST_SECONDS, script=ROOT / "bench" / "listing.lua")
     return rows, (floor, floor_p99)

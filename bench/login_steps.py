@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from logins import LIMITS_OFF, PEOPLE, Client, Essc, load_generator_cpu, register_all
 from procs import scaled
-from running_platform import Platform, enterprises
+from running_platform import Platform, cpu_per_operation, enterprises
 
 SESSIONS = scaled(1500)
 CLIENTS = 16
@@ -59,7 +59,7 @@ class Steps:
             results = list(pool.map(step, items))
         elapsed = time.monotonic() - started
         after = self.platform.cpu_by_process()
-        cpu = {name: (after[name] - before.get(name, 0.0)) * 1e6 / len(items) for name in after}
+        cpu = cpu_per_operation(before, after, len(items), unit=1e6)
         cpu["load generator"] = (load_generator_cpu() - here) * 1e6 / len(items)
         return results, len(items) / elapsed, cpu
 

@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 import jwt
 from cryptography.hazmat.primitives import serialization
 from procs import ROOT, scaled, wrk
-from running_platform import Platform, enterprises, registration
+from running_platform import Platform, cpu_per_operation, enterprises, registration
 
 LIMITS_OFF = {
     # wrk and the load threads send from one address, as thousands of offices would not
@@ -143,9 +143,8 @@ def qr_logins(platform, essc, people, seconds, connections=16):
     after, after_here = platform.cpu_by_process(), load_generator_cpu()
     if failed:
         print(f"QR logins that failed, the first of {len(failed)}: {failed[0]}", file=sys.stderr)
-    logins = max(len(done), 1)
-    per_login = {name: (after[name] - before.get(name, 0.0)) * 1000 / logins for name in after}
-    per_login["load generator"] = (after_here - before_here) * 1000 / logins
+    per_login = cpu_per_operation(before, after, len(done))
+    per_login["load generator"] = (after_here - before_here) * 1000 / max(len(done), 1)
     return len(done) / elapsed, len(failed), per_login
 
 

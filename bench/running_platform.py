@@ -68,6 +68,12 @@ def bodies_file(path, records, password=None):
     return path
 
 
+def cpu_per_operation(before, after, operations, unit=1000):
+    """CPU of each process group (``cpu_by_process`` before and after) per operation, in ms
+    (``unit`` 1000) or µs (1e6)."""
+    return {name: (after[name] - before.get(name, 0.0)) * unit / max(operations, 1) for name in after}
+
+
 def listening_sockets(port):
     """How many sockets listen on ``port`` (gateway replicas share it with SO_REUSEPORT)."""
     count = 0

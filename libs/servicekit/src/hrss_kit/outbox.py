@@ -12,10 +12,11 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Insert, Table, TextClause, bindparam, insert, text
+from sqlalchemy import Connection, DateTime, Insert, Table, Text, bindparam, cast, insert, literal, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from hrss_kit.sql import next_sequence
+from hrss_kit.sql import counting_upsert, dialect_name, next_sequence
 
 __all__ = ["record"]
 
@@ -36,7 +37,8 @@ def record(session: Session | Connection, outbox: Table, envelope: dict[str, Any
         "aggregate_id": envelope["aggregate_id"],
         "created_at": datetime.now(UTC),
     }
-    if _dialect(session) == "postgresql":
+    if dialect_name(session) == "postgresql":
+        row["key"] = row.pop("aggregate_id")
         envelope.pop("sequence", None)
         body = json.dumps(envelope, ensure_ascii=False)
         # The body carries the sequence, which only the statement knows: it closes the JSON.
@@ -50,10 +52,6 @@ def record(session: Session | Connection, outbox: Table, envelope: dict[str, Any
         session.info["outbox_written"] = True
 
 
-def _dialect(executor: Session | Connection) -> str:
-    return str((executor.dialect if isinstance(executor, Connection) else executor.get_bind().dialect).name)
-
-
 @functools.cache
 def _insert_into(outbox: Table) -> Insert:
     """The outbox's INSERT, built once per table: every event recorded runs it, and building a
@@ -62,17 +60,19 @@ def _insert_into(outbox: Table) -> Insert:
 
 
 @functools.cache
-def _numbered_insert(outbox: Table, sequences: Table) -> TextClause:
-    """Postgres: the aggregate's next sequence and the outbox row in one statement, built once.
-    The upsert's row lock orders concurrent transactions on the same aggregate, as
-    ``next_sequence`` does; the statement answers the sequence."""
-    return text(
-        f"WITH numbered AS ("  # noqa: S608 (table names from the metadata, values bound)
-        f" INSERT INTO {sequences.name} (aggregate_id, sequence) VALUES (:aggregate_id, 1)"
-        f" ON CONFLICT (aggregate_id) DO UPDATE SET sequence = {sequences.name}.sequence + 1"
-        f" RETURNING sequence)"
-        f" INSERT INTO {outbox.name} (event_id, event_type, source, aggregate_id, sequence, body, created_at)"
-        f" SELECT :event_id, :event_type, :source, :aggregate_id, numbered.sequence,"
-        f" :body_head || numbered.sequence || '}}', :created_at FROM numbered"
-        f" RETURNING sequence"
-    ).bindparams(bindparam("created_at", type_=DateTime(timezone=True)))
+def _numbered_insert(outbox: Table, sequences: Table) -> Insert:
+    """Postgres: ``next_sequence``'s upsert as a ``WITH`` and the outbox row from what it
+    returns, one statement built once. The upsert's row lock orders concurrent transactions on
+    the same aggregate as ever; the statement answers the sequence."""
+    numbered = counting_upsert(pg_insert, sequences, "aggregate_id", "sequence").cte("numbered")
+    columns = ("event_id", "event_type", "source", "aggregate_id", "sequence", "body", "created_at")
+    values = select(
+        bindparam("event_id"),
+        bindparam("event_type"),
+        bindparam("source"),
+        bindparam("key"),  # the aggregate's id: the upsert's own parameter
+        numbered.c.sequence,
+        bindparam("body_head", type_=Text) + cast(numbered.c.sequence, Text) + literal("}"),
+        bindparam("created_at", type_=DateTime(timezone=True)),
+    )
+    return insert(outbox).from_select(columns, values).returning(outbox.c.sequence).add_cte(numbered)

@@ -49,12 +49,14 @@ def next_sequence(session: Session, sequences: Table, aggregate_id: str) -> int:
 def count_up(session: Session, table: Table, key_column: str, key: str, counter_column: str) -> int:
     """Add one to the counter of the row ``key`` (created at 1) and return it: one upsert, whose
     row lock orders concurrent transactions counting on the same row."""
-    statement = _counting(_insert_for(session), table, key_column, counter_column)
+    statement = counting_upsert(_insert_for(session), table, key_column, counter_column)
     return int(session.execute(statement, {"key": key}).scalar_one())
 
 
 @functools.cache
-def _counting(insert: Any, table: Table, key_column: str, counter_column: str) -> Any:
+def counting_upsert(insert: Any, table: Table, key_column: str, counter_column: str) -> Any:
+    """``count_up``'s upsert (``key`` bound), built once per shape; the outbox also runs it as
+    the ``WITH`` of its one-statement insert."""
     counter = table.c[counter_column]
     return (
         insert(table)
@@ -82,10 +84,14 @@ def _advancing(insert: Any, versions: Table) -> Any:
     )
 
 
+def dialect_name(executor: Session | Connection) -> str:
+    """``"postgresql"`` or ``"sqlite"``, for a session or a connection."""
+    return str((executor.dialect if isinstance(executor, Connection) else executor.get_bind().dialect).name)
+
+
 def _insert_for(executor: Session | Connection) -> Any:
     """The dialect's ``insert`` (both have ON CONFLICT) for a session or a connection."""
-    dialect = executor.dialect if isinstance(executor, Connection) else executor.get_bind().dialect
-    return pg_insert if dialect.name == "postgresql" else sqlite_insert
+    return pg_insert if dialect_name(executor) == "postgresql" else sqlite_insert
 
 
 def aware(moment: datetime) -> datetime:
